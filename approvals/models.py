@@ -1,0 +1,267 @@
+"""What HAPPENS to a catalogue: committees, the hearing workflow, sign-off and memos.
+
+Rules live in services.py (writes) and selectors.py (reads); these models hold data
+and the invariants the database can enforce."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from proposals.models import Catalogue, Department, Proposal
+
+
+class Committee(models.Model):
+    class Kind(models.TextChoices):
+        LMU = "lmu", _("LMU (lokal-MED-udvalg)")
+        HMU = "hmu", _("HMU (hoved-MED-udvalg)")
+        SIGNOFF = "signoff", _("Rådmandsmøde")
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="committees", verbose_name=_("magistratsafdeling")
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("navn"), max_length=200)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="committees", verbose_name=_("medlemmer")
+    )
+
+    class Meta:
+        ordering = ["department__code", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["department", "name"], name="unique_committee_name")]
+        verbose_name = _("udvalg")
+        verbose_name_plural = _("udvalg")
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Medlem")
+        CHAIR = "chair", _("Formand")
+        SECRETARY = "secretary", _("Sekretær")
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rolle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["committee", "user"], name="unique_membership")]
+        verbose_name = _("medlemskab")
+        verbose_name_plural = _("medlemskaber")
+
+    def __str__(self):
+        return f"{self.user} – {self.committee} ({self.get_role_display()})"
+
+
+class CatalogueProcess(models.Model):
+    """The approval process of one catalogue: its state, dates and heard LMUs."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        HEARING = "hearing", _("LMU-høring")
+        HMU_REVIEW = "hmu_review", _("HMU-behandling")
+        AWAITING_SIGNOFF = "awaiting_signoff", _("Afventer godkendelse")
+        SIGNED_OFF = "signed_off", _("Godkendt")
+
+    catalogue = models.OneToOneField(
+        Catalogue, on_delete=models.CASCADE, related_name="process", verbose_name=_("katalog")
+    )
+    state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.DRAFT)
+    hearing_deadline = models.DateField(_("høringsfrist"), null=True, blank=True)
+    hmu_meeting = models.DateField(_("HMU-møde"), null=True, blank=True)
+    signoff_meeting = models.DateField(_("rådmandsmøde"), null=True, blank=True)
+    heard_committees = models.ManyToManyField(
+        Committee,
+        blank=True,
+        related_name="hearings",
+        limit_choices_to={"kind": Committee.Kind.LMU},
+        verbose_name=_("hørte LMU'er"),
+    )
+    # Change detection after sign-off (see memo services): when a difference from the
+    # last told state was first seen, and a fingerprint of the state seen then.
+    changes_seen_at = models.DateTimeField(_("ændringer set"), null=True, blank=True)
+    changes_fingerprint = models.CharField(max_length=64, blank=True)
+    memo_explanation = models.TextField(
+        _("forklaring til næste notat"),
+        blank=True,
+        help_text=_("Indgår som et afsnit i det næste notat og nulstilles, når notatet udsendes."),
+    )
+    memo_extra_recipients = models.TextField(
+        _("ekstra modtagere af notater"), blank=True, help_text=_("Én e-mailadresse pr. linje.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("godkendelsesforløb")
+        verbose_name_plural = _("godkendelsesforløb")
+
+    def __str__(self):
+        return f"{self.catalogue} ({self.get_state_display()})"
+
+
+class Transition(models.Model):
+    """Log row for each workflow step: who, when, from, to, note."""
+
+    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(_("fra"), max_length=20, choices=CatalogueProcess.State.choices)
+    to_state = models.CharField(_("til"), max_length=20, choices=CatalogueProcess.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("udført af")
+    )
+    at = models.DateTimeField(_("tidspunkt"))
+    note = models.TextField(_("bemærkning"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("statusskift")
+        verbose_name_plural = _("statusskift")
+
+    def __str__(self):
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class Stance(models.TextChoices):
+    SUPPORT = "support", _("Støtter")
+    NO_REMARKS = "no_remarks", _("Ingen bemærkninger")
+    CONCERNS = "concerns", _("Betænkeligheder")
+    OPPOSE = "oppose", _("Imod")
+
+
+class HearingResponse(models.Model):
+    """One LMU's hearing response (høringssvar) on one catalogue."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Kladde")
+        SUBMITTED = "submitted", _("Indsendt")
+
+    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="responses")
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    general_comment = models.TextField(_("generel kommentar"), blank=True)
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("forfattere"))
+    submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_reason = models.TextField(_("begrundelse for genåbning"), blank=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["process", "committee"], name="one_response_per_lmu")]
+        verbose_name = _("høringssvar")
+        verbose_name_plural = _("høringssvar")
+
+    def __str__(self):
+        return f"{self.committee} – {self.process.catalogue}"
+
+
+class ProposalStance(models.Model):
+    response = models.ForeignKey(HearingResponse, on_delete=models.CASCADE, related_name="stances")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    stance = models.CharField(_("holdning"), max_length=12, choices=Stance.choices)
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "proposal"], name="one_stance_per_proposal")]
+        verbose_name = _("holdning til forslag")
+        verbose_name_plural = _("holdninger til forslag")
+
+
+class HmuReview(models.Model):
+    """HMU's overall statement on a catalogue; per-proposal positions below."""
+
+    process = models.OneToOneField(CatalogueProcess, on_delete=models.CASCADE, related_name="hmu_review")
+    statement = models.TextField(_("samlet udtalelse"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("HMU-behandling")
+        verbose_name_plural = _("HMU-behandlinger")
+
+
+class HmuPosition(models.Model):
+    review = models.ForeignKey(HmuReview, on_delete=models.CASCADE, related_name="positions")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    stance = models.CharField(_("holdning"), max_length=12, choices=Stance.choices)
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "proposal"], name="one_hmu_position_per_proposal")]
+        verbose_name = _("HMU-holdning")
+        verbose_name_plural = _("HMU-holdninger")
+
+
+class SignOff(models.Model):
+    """The decision of the sign-off body. An approval freezes the catalogue snapshot."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Godkendt")
+        SENT_BACK = "sent_back", _("Sendt tilbage")
+
+    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="signoffs")
+    decision = models.CharField(_("beslutning"), max_length=10, choices=Decision.choices)
+    note = models.TextField(_("bemærkning"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("tidspunkt"))
+    snapshot = models.JSONField(_("godkendt tilstand"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("godkendelse")
+        verbose_name_plural = _("godkendelser")
+
+    def __str__(self):
+        return f"{self.get_decision_display()} {self.decided_at:%d.%m.%Y}"
+
+
+class Memo(models.Model):
+    """A memo (notat) to the budget parties listing changes after sign-off. Immutable once issued."""
+
+    process = models.ForeignKey(CatalogueProcess, on_delete=models.PROTECT, related_name="memos")
+    number = models.PositiveIntegerField(_("nummer"))
+    issued_at = models.DateTimeField(_("udsendt"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    explanation = models.TextField(_("forklaring"), blank=True)
+    previous_snapshot = models.JSONField(editable=False)
+    snapshot = models.JSONField(editable=False)
+    changes = models.JSONField(editable=False)
+    pdf = models.BinaryField(editable=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-number"]
+        constraints = [models.UniqueConstraint(fields=["process", "number"], name="unique_memo_number")]
+        verbose_name = _("notat")
+        verbose_name_plural = _("notater")
+
+    def __str__(self):
+        return f"Notat {self.number} – {self.process.catalogue}"
+
+
+class MemoDelivery(models.Model):
+    """Outbox row: one per memo and recipient. Sending is idempotent per row."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Afventer")
+        SENT = "sent", _("Sendt")
+        FAILED = "failed", _("Fejlet")
+
+    memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("navn"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("forsøg"), default=0)
+    last_error = models.TextField(_("seneste fejl"), blank=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["memo", "email"]
+        constraints = [models.UniqueConstraint(fields=["memo", "email"], name="one_delivery_per_recipient")]
+        verbose_name = _("forsendelse")
+        verbose_name_plural = _("forsendelser")
+
+    def __str__(self):
+        return f"{self.email} ({self.get_status_display()})"

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def dashboard(request):  # placeholder, replaced by the workflow work
+    return render(request, "base.html")

@@ -1,0 +1,93 @@
+"""The balance check: a pure function over a catalogue overview that returns the exact
+differences. Admin, pages, the CLI and the importer all report what this returns."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from .numbers import format_amount, format_decimal
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One figure that does not add up. ``expected`` and ``actual`` are internal amounts
+    (or Decimal FTE); ``kind`` is one of TARGET, LINES, FTE. A proposal without a row for
+    a year counts 0 that year (proposals may cover only some years)."""
+
+    TARGET = "target"
+    LINES = "lines"
+    FTE = "fte"
+
+    kind: str
+    year: int
+    expected: object
+    actual: object
+    proposal_code: str = ""
+
+    @property
+    def difference(self):
+        return self.actual - self.expected
+
+    def message(self, catalogue):
+        """A Danish sentence in the catalogue's own sign convention."""
+        if self.kind == self.FTE:
+            fmt = format_decimal
+            exp, act, diff = self.expected, self.actual, self.difference
+        else:
+            fmt = format_amount
+            exp, act = catalogue.to_display(self.expected), catalogue.to_display(self.actual)
+            diff = act - exp
+        if self.kind == self.TARGET:
+            return _("%(year)s: forslagene summerer til %(actual)s, men måltallet er %(expected)s (forskel %(diff)s).") % {
+                "year": self.year, "actual": fmt(act), "expected": fmt(exp), "diff": fmt(diff, signed=True)}
+        if self.kind == self.LINES:
+            return _(
+                "%(year)s, forslag %(code)s: linjerne summerer til %(actual)s, men nettoændringen er %(expected)s "
+                "(forskel %(diff)s)."
+            ) % {"year": self.year, "code": self.proposal_code, "actual": fmt(act), "expected": fmt(exp),
+                 "diff": fmt(diff, signed=True)}
+        if self.kind == self.FTE:
+            return _(
+                "%(year)s: personaleændringerne summerer til %(actual)s årsværk, men katalogets total er "
+                "%(expected)s (forskel %(diff)s)."
+            ) % {"year": self.year, "actual": fmt(act), "expected": fmt(exp), "diff": fmt(diff, signed=True)}
+        raise ValueError(self.kind)
+
+
+@dataclass(frozen=True)
+class BalanceReport:
+    catalogue: object
+    differences: tuple
+
+    @property
+    def balanced(self):
+        return not self.differences
+
+    def messages(self):
+        return [d.message(self.catalogue) for d in self.differences]
+
+
+def check_balance(overview):
+    """Per year: proposals (phase-in row included) against the target, counting lines
+    against each proposal's net, FTE against the stated staffing total."""
+    diffs = []
+    totals = overview.totals
+    for year in overview.years:
+        target = overview.targets.get(year)
+        if target is not None and totals[year] != target:
+            diffs.append(Difference(Difference.TARGET, year, target, totals[year]))
+    for row in overview.rows:
+        code = row.proposal.code
+        counting = [line for line in row.lines if line.line.counts_toward_net]
+        if counting:
+            for year in overview.years:
+                line_sum = sum(line.amounts.get(year, 0) for line in counting)
+                if line_sum != row.net_for(year):
+                    diffs.append(Difference(Difference.LINES, year, row.net_for(year), line_sum, code))
+    fte_totals = overview.fte_totals
+    for year in overview.years:
+        stated = overview.stated_fte.get(year)
+        if stated is not None and Decimal(stated) != fte_totals[year]:
+            diffs.append(Difference(Difference.FTE, year, Decimal(stated), fte_totals[year]))
+    return BalanceReport(catalogue=overview.catalogue, differences=tuple(diffs))

@@ -1,0 +1,90 @@
+"""Danish number formats: "1.100", "-1.960", "−3.115", "2,8", "+2".
+
+Amounts are whole 1.000 kr.; FTE are decimals. Never floats."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+MINUS_SIGNS = "\u2212\u2013\u2010-"  # minus sign, en dash, hyphen, hyphen-minus
+_AMOUNT_RE = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$|^[+-]?\d+$")
+_DECIMAL_RE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+
+
+class NumberFormatError(ValueError):
+    """A cell that is not a number in Danish format; the message says what was found."""
+
+
+def _normalise(text):
+    text = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    for sign in MINUS_SIGNS:
+        text = text.replace(sign, "-")
+    return text
+
+
+def parse_amount(value):
+    """Parse a whole amount in 1.000 kr. ("1.100" -> 1100). Empty -> None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberFormatError(f"«{value}» er ikke et beløb")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (float, Decimal)):
+        # Spreadsheet cells come back as numbers; only whole values are amounts.
+        if Decimal(str(value)) != Decimal(str(value)).to_integral_value():
+            raise NumberFormatError(f"«{value}» er ikke et helt beløb i 1.000 kr.")
+        return int(Decimal(str(value)))
+    text = _normalise(value)
+    if text == "":
+        return None
+    if not _AMOUNT_RE.match(text):
+        if re.match(r"^[+-]?\d{1,3}(,\d{3})+$", text):
+            raise NumberFormatError(
+                f"«{value}» bruger komma som tusindtalsseparator; skriv {text.replace(',', '.')}"
+            )
+        if "," in text:
+            raise NumberFormatError(f"«{value}» er ikke et helt beløb i 1.000 kr.")
+        raise NumberFormatError(f"«{value}» er ikke et tal")
+    return int(text.replace(".", ""))
+
+
+def parse_decimal(value):
+    """Parse a Danish decimal ("2,8", "-10,5", "+2") for staffing changes. Empty -> None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberFormatError(f"«{value}» er ikke et tal")
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    text = _normalise(value)
+    if text == "":
+        return None
+    if not _DECIMAL_RE.match(text):
+        raise NumberFormatError(f"«{value}» er ikke et tal (brug komma som decimaltegn, fx 2,8)")
+    try:
+        return Decimal(text.replace(".", "").replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards
+        raise NumberFormatError(f"«{value}» er ikke et tal") from exc
+
+
+def format_amount(value, signed=False):
+    """1100 -> "1.100", -1960 -> "-1.960"; None -> "". ``signed`` adds "+" to positives."""
+    if value is None:
+        return ""
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    return sign + f"{abs(int(value)):,}".replace(",", ".")
+
+
+def format_decimal(value, signed=False):
+    """Decimal("2.80") -> "2,8", Decimal("-10.50") -> "-10,5", Decimal("-15") -> "-15"."""
+    if value is None:
+        return ""
+    value = Decimal(value).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    whole, _, frac = f"{abs(value):f}".partition(".")
+    whole = f"{int(whole):,}".replace(",", ".")
+    return sign + whole + ("," + frac if frac else "")
