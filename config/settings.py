@@ -119,7 +119,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "hearing-reminders": {"task": "approvals.tasks.send_hearing_reminders", "schedule": crontab(minute=0, hour=7)},
-    "memo-sweep": {"task": "approvals.tasks.sweep_memos", "schedule": 60.0},
+    "memo-sweep": {"task": "approvals.memo_tasks.sweep_memos", "schedule": 60.0},
 }
 
 # Workflow and memo settings.

@@ -1,0 +1,31 @@
+import os
+import socket
+
+import pytest
+
+
+def service_available(host, port):
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name, host, port):
+    """Skip (or, with REQUIRE_SERVICES=1 as in CI, fail) when a real service is absent."""
+    if service_available(host, port):
+        return
+    message = f"{name} is not running on {host}:{port}"
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_settings(settings):
+    # Tests use Django's locmem outbox, in-process Celery and no quiet period.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEMO_QUIET_PERIOD_SECONDS = 0
+    settings.LANGUAGE_CODE = "da"
