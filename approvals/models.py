@@ -139,7 +139,9 @@ class HearingResponse(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="responses")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     general_comment = models.TextField(_("generel kommentar"), blank=True)
-    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("forfattere"))
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("forfattere")
+    )
     submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

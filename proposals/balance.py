@@ -39,14 +39,20 @@ class Difference:
             exp, act = catalogue.to_display(self.expected), catalogue.to_display(self.actual)
             diff = act - exp
         if self.kind == self.TARGET:
-            return _("%(year)s: forslagene summerer til %(actual)s, men måltallet er %(expected)s (forskel %(diff)s).") % {
-                "year": self.year, "actual": fmt(act), "expected": fmt(exp), "diff": fmt(diff, signed=True)}
+            return _(
+                "%(year)s: forslagene summerer til %(actual)s, men måltallet er %(expected)s (forskel %(diff)s)."
+            ) % {"year": self.year, "actual": fmt(act), "expected": fmt(exp), "diff": fmt(diff, signed=True)}
         if self.kind == self.LINES:
             return _(
                 "%(year)s, forslag %(code)s: linjerne summerer til %(actual)s, men nettoændringen er %(expected)s "
                 "(forskel %(diff)s)."
-            ) % {"year": self.year, "code": self.proposal_code, "actual": fmt(act), "expected": fmt(exp),
-                 "diff": fmt(diff, signed=True)}
+            ) % {
+                "year": self.year,
+                "code": self.proposal_code,
+                "actual": fmt(act),
+                "expected": fmt(exp),
+                "diff": fmt(diff, signed=True),
+            }
         if self.kind == self.FTE:
             return _(
                 "%(year)s: personaleændringerne summerer til %(actual)s årsværk, men katalogets total er "

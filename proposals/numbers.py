@@ -39,9 +39,7 @@ def parse_amount(value):
         return None
     if not _AMOUNT_RE.match(text):
         if re.match(r"^[+-]?\d{1,3}(,\d{3})+$", text):
-            raise NumberFormatError(
-                f"«{value}» bruger komma som tusindtalsseparator; skriv {text.replace(',', '.')}"
-            )
+            raise NumberFormatError(f"«{value}» bruger komma som tusindtalsseparator; skriv {text.replace(',', '.')}")
         if "," in text:
             raise NumberFormatError(f"«{value}» er ikke et helt beløb i 1.000 kr.")
         raise NumberFormatError(f"«{value}» er ikke et tal")

@@ -72,8 +72,8 @@ def catalogue_overview(catalogue, *, with_lines=True):
     """The catalogue's economic overview in a fixed number of queries.
 
     ``with_lines`` also loads breakdown lines and follow-up goals (detail, snapshot)."""
-    catalogue = Catalogue.objects.select_related("department", "agreement").prefetch_related("year_rows").get(
-        pk=catalogue.pk
+    catalogue = (
+        Catalogue.objects.select_related("department", "agreement").prefetch_related("year_rows").get(pk=catalogue.pk)
     )
     prefetches = [Prefetch("years", queryset=ProposalYear.objects.order_by("year"))]
     if with_lines:

@@ -53,7 +53,8 @@ def catalogue_snapshot(catalogue):
                     for line in row.lines
                 ],
                 "goals": [
-                    {"what": g.what, "measure": g.measure, "responsible": g.responsible, "when": g.when} for g in p.goals.all()
+                    {"what": g.what, "measure": g.measure, "responsible": g.responsible, "when": g.when}
+                    for g in p.goals.all()
                 ],
             }
         )

@@ -21,11 +21,23 @@ _seq = itertools.count(1)
 
 def make_department(code=None, **kwargs):
     code = code or f"D{next(_seq)}"
-    return Department.objects.get_or_create(code=code, defaults={"name": kwargs.pop("name", f"Afdeling {code}"), **kwargs})[0]
+    return Department.objects.get_or_create(
+        code=code, defaults={"name": kwargs.pop("name", f"Afdeling {code}"), **kwargs}
+    )[0]
 
 
-def make_catalogue(*, proposals=3, years=(2024, 2025, 2026, 2027), amount=-1000, fte="1.5", target="balanced",
-                   sign_convention=Catalogue.SignConvention.SAVINGS_NEGATIVE, department=None, lines=False, **kwargs):
+def make_catalogue(
+    *,
+    proposals=3,
+    years=(2024, 2025, 2026, 2027),
+    amount=-1000,
+    fte="1.5",
+    target="balanced",
+    sign_convention=Catalogue.SignConvention.SAVINGS_NEGATIVE,
+    department=None,
+    lines=False,
+    **kwargs,
+):
     """A catalogue with ``proposals`` proposals each saving ``amount`` every year.
 
     ``target="balanced"`` sets targets and stated FTE so the catalogue balances."""
@@ -42,8 +54,15 @@ def make_catalogue(*, proposals=3, years=(2024, 2025, 2026, 2027), amount=-1000,
     theme = Theme.objects.create(catalogue=catalogue, code="T1", title="Tema 1", position=1)
     fte_value = Decimal(fte) if fte is not None else None
     created = Proposal.objects.bulk_create(
-        Proposal(catalogue=catalogue, theme=theme, code=str(i + 1), position=i, title=f"Forslag {i + 1}",
-                 description=f"Beskrivelse af forslag {i + 1}", saving_type="Eff")
+        Proposal(
+            catalogue=catalogue,
+            theme=theme,
+            code=str(i + 1),
+            position=i,
+            title=f"Forslag {i + 1}",
+            description=f"Beskrivelse af forslag {i + 1}",
+            saving_type="Eff",
+        )
         for i in range(proposals)
     )
     ProposalYear.objects.bulk_create(
@@ -55,8 +74,12 @@ def make_catalogue(*, proposals=3, years=(2024, 2025, 2026, 2027), amount=-1000,
             BreakdownLineYear.objects.bulk_create(BreakdownLineYear(line=line, year=y, amount=amount) for y in years)
     if target == "balanced":
         CatalogueYear.objects.bulk_create(
-            CatalogueYear(catalogue=catalogue, year=y, target=amount * proposals,
-                          stated_fte_total=(fte_value * proposals) if fte_value is not None else None)
+            CatalogueYear(
+                catalogue=catalogue,
+                year=y,
+                target=amount * proposals,
+                stated_fte_total=(fte_value * proposals) if fte_value is not None else None,
+            )
             for y in years
         )
     return catalogue
@@ -64,4 +87,6 @@ def make_catalogue(*, proposals=3, years=(2024, 2025, 2026, 2027), amount=-1000,
 
 def make_user(username=None, password="test-pass-123", **kwargs):
     username = username or f"user{next(_seq)}"
-    return get_user_model().objects.create_user(username=username, password=password, email=f"{username}@example.dk", **kwargs)
+    return get_user_model().objects.create_user(
+        username=username, password=password, email=f"{username}@example.dk", **kwargs
+    )

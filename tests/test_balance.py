@@ -21,7 +21,13 @@ def test_target_difference_is_exact_per_year():
     ProposalYear.objects.filter(proposal__code="1", year=2025).update(net_amount=-1250)
     report = check_balance(catalogue_overview(catalogue))
     (diff,) = report.differences
-    assert (diff.kind, diff.year, diff.expected, diff.actual, diff.difference) == (Difference.TARGET, 2025, -2000, -2250, -250)
+    assert (diff.kind, diff.year, diff.expected, diff.actual, diff.difference) == (
+        Difference.TARGET,
+        2025,
+        -2000,
+        -2250,
+        -250,
+    )
     assert "2025" in report.messages()[0] and "-2.250" in report.messages()[0]
 
 
