@@ -169,6 +169,9 @@ class ProposalStance(models.Model):
         verbose_name = _("holdning til forslag")
         verbose_name_plural = _("holdninger til forslag")
 
+    def __str__(self):
+        return f"{self.proposal_id}: {self.get_stance_display()}"
+
 
 class HmuReview(models.Model):
     """HMU's overall statement on a catalogue; per-proposal positions below."""
@@ -182,6 +185,9 @@ class HmuReview(models.Model):
         verbose_name = _("HMU-behandling")
         verbose_name_plural = _("HMU-behandlinger")
 
+    def __str__(self):
+        return f"HMU – {self.process.catalogue}"
+
 
 class HmuPosition(models.Model):
     review = models.ForeignKey(HmuReview, on_delete=models.CASCADE, related_name="positions")
@@ -193,6 +199,9 @@ class HmuPosition(models.Model):
         constraints = [models.UniqueConstraint(fields=["review", "proposal"], name="one_hmu_position_per_proposal")]
         verbose_name = _("HMU-holdning")
         verbose_name_plural = _("HMU-holdninger")
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.get_stance_display()}"
 
 
 class SignOff(models.Model):
