@@ -94,6 +94,9 @@ def check_balance(overview):
     fte_totals = overview.fte_totals
     for year in overview.years:
         stated = overview.stated_fte.get(year)
-        if stated is not None and Decimal(stated) != fte_totals[year]:
+        # MSO's documents state only the catalogue's staffing total, no figure per
+        # proposal; with nothing to add up, the stated total stands alone.
+        has_figures = any(row.fte.get(year) is not None for row in overview.rows)
+        if stated is not None and has_figures and Decimal(stated) != fte_totals[year]:
             diffs.append(Difference(Difference.FTE, year, Decimal(stated), fte_totals[year]))
     return BalanceReport(catalogue=overview.catalogue, differences=tuple(diffs))

@@ -6,6 +6,9 @@ NEGATIVE; a cost or investment is stored POSITIVE (as MSB writes it). A catalogu
 document writes savings as positive numbers (MSO) has ``sign_convention =
 SAVINGS_POSITIVE`` and is converted at the edges (display, import, export) by
 ``Catalogue.to_display`` / ``Catalogue.from_display``.
+
+Staffing changes (FTE) follow the same rule: a reduction is stored negative (MSB's
+"-15"); MSO's documents show a reduction of 2,8 årsværk as "2,8".
 """
 
 from django.core.exceptions import ValidationError

@@ -53,3 +53,9 @@ def test_messages_use_catalogue_sign_convention():
     (message,) = check_balance(catalogue_overview(catalogue)).messages()
     # MSO-style: the saving of 600 shows as "600" against a target of "500".
     assert "600" in message and "-600" not in message and "500" in message
+
+
+def test_stated_fte_total_stands_alone_when_proposals_state_no_fte():
+    catalogue = make_catalogue(proposals=2, fte=None)
+    CatalogueYear.objects.filter(catalogue=catalogue).update(stated_fte_total=Decimal("-2.8"))
+    assert check_balance(catalogue_overview(catalogue)).balanced

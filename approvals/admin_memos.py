@@ -1,0 +1,1 @@
+"""Admin for memos (notater) and their deliveries."""
