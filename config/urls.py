@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from approvals import views as approval_views
 
@@ -8,7 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch is offered on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("kataloger/", include("proposals.urls")),
     path("", include("approvals.urls")),
     path("", approval_views.dashboard, name="home"),
