@@ -3,6 +3,8 @@
 The approved state at sign-off and every later memo come from these two functions, so
 admin edits, imports and bulk updates are all seen: we compare states, not save events."""
 
+from decimal import Decimal
+
 from .selectors import catalogue_overview
 
 SNAPSHOT_VERSION = 1
@@ -64,6 +66,7 @@ def catalogue_snapshot(catalogue):
             "id": cat.pk,
             "slug": cat.slug,
             "department": cat.department.code,
+            "agreement": cat.agreement.name if cat.agreement else "",
             **{f: getattr(cat, f) for f in CATALOGUE_TEXT_FIELDS},
             "first_year": cat.first_year,
             "last_year": cat.last_year,
@@ -72,3 +75,141 @@ def catalogue_snapshot(catalogue):
         },
         "proposals": proposals,
     }
+
+
+# --- Comparing two snapshots ---------------------------------------------------------
+
+
+def _dec(value):
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _yearly(old, new, *, missing=None, compare=lambda a, b: a == b):
+    """[(year, before, after)] for years whose value differs; keys are year strings."""
+    out = []
+    for year in sorted(set(old) | set(new), key=int):
+        before, after = old.get(year, missing), new.get(year, missing)
+        if not compare(before, after):
+            out.append((year, before, after))
+    return out
+
+
+def _same_fte(a, b):
+    return _dec(a) == _dec(b)
+
+
+def _pair_lines(old_lines, new_lines):
+    """Match breakdown lines by text, then the leftovers by order: [(old|None, new|None)]."""
+    free = list(range(len(new_lines)))
+    pairs, leftover = [], []
+    for old in old_lines:
+        match = next((i for i in free if new_lines[i]["text"] == old["text"]), None)
+        if match is None:
+            leftover.append(old)
+        else:
+            free.remove(match)
+            pairs.append((old, new_lines[match]))
+    # A renamed line keeps its place among the unmatched ones.
+    for index, old in enumerate(leftover):
+        pairs.append((old, new_lines[free[index]] if index < len(free) else None))
+    pairs.extend((None, new_lines[i]) for i in free[len(leftover) :])
+    return pairs
+
+
+def _proposal_changes(old, new):
+    head = {"code": new["code"], "title": new["title"]}
+    changes = []
+    for field in PROPOSAL_TEXT_FIELDS + PROPOSAL_FLAG_FIELDS:
+        if old.get(field) != new.get(field):
+            changes.append({"kind": "field", **head, "field": field, "before": old.get(field), "after": new.get(field)})
+    if old.get("theme", "") != new.get("theme", ""):
+        changes.append({"kind": "theme", **head, "before": old.get("theme", ""), "after": new.get("theme", "")})
+    for year, before, after in _yearly(old.get("net", {}), new.get("net", {}), missing=0):
+        changes.append({"kind": "net", **head, "year": year, "before": before, "after": after})
+    for year, before, after in _yearly(old.get("fte", {}), new.get("fte", {}), compare=_same_fte):
+        changes.append({"kind": "fte", **head, "year": year, "before": before, "after": after})
+    for old_line, new_line in _pair_lines(old.get("lines", []), new.get("lines", [])):
+        if old_line is None:
+            changes.append({"kind": "line_added", **head, "line": new_line})
+            continue
+        if new_line is None:
+            changes.append({"kind": "line_removed", **head, "line": old_line})
+            continue
+        for field in ("text", "counts_toward_net"):
+            if old_line.get(field) != new_line.get(field):
+                changes.append(
+                    {
+                        "kind": "line_field",
+                        **head,
+                        "line": new_line["text"],
+                        "field": field,
+                        "before": old_line.get(field),
+                        "after": new_line.get(field),
+                    }
+                )
+        for year, before, after in _yearly(old_line.get("amounts", {}), new_line.get("amounts", {})):
+            changes.append(
+                {
+                    "kind": "line_amount",
+                    **head,
+                    "line": new_line["text"],
+                    "year": year,
+                    "before": before,
+                    "after": after,
+                }
+            )
+    if old.get("goals", []) != new.get("goals", []):
+        changes.append({"kind": "goals", **head, "before": old.get("goals", []), "after": new.get("goals", [])})
+    return changes
+
+
+def snapshot_diff(old, new):
+    """The changes from snapshot ``old`` to ``new`` as a list of plain, JSON-safe dicts.
+
+    Amounts stay in the internal convention (saving negative); a memo converts them with the
+    snapshot's ``sign_convention`` when it renders. Every dict has a ``kind``:
+
+    - catalogue level: ``catalogue_field`` (field, before, after), ``target`` and
+      ``stated_fte`` (year, before, after);
+    - proposal level (with ``code`` and ``title``): ``proposal_added`` / ``proposal_removed``
+      (with the whole ``proposal``), ``field`` (field, before, after; texts and flags),
+      ``theme``, ``net`` and ``fte`` (year, before, after), ``line_added`` / ``line_removed``
+      (line), ``line_field`` and ``line_amount`` (line text, field or year, before, after),
+      ``goals`` (before, after lists).
+
+    Order: catalogue changes, then proposals in the new order, then withdrawn proposals.
+    A proposal is identified by its code; positions (ordering) are not changes."""
+    old_cat, new_cat = old.get("catalogue", {}), new.get("catalogue", {})
+    changes = []
+    for field in CATALOGUE_TEXT_FIELDS + ("agreement", "first_year", "last_year"):
+        if field in old_cat or field in new_cat:
+            if old_cat.get(field) != new_cat.get(field):
+                changes.append(
+                    {
+                        "kind": "catalogue_field",
+                        "field": field,
+                        "before": old_cat.get(field),
+                        "after": new_cat.get(field),
+                    }
+                )
+    for year, before, after in _yearly(old_cat.get("targets", {}), new_cat.get("targets", {})):
+        changes.append({"kind": "target", "year": year, "before": before, "after": after})
+    for year, before, after in _yearly(old_cat.get("stated_fte", {}), new_cat.get("stated_fte", {}), compare=_same_fte):
+        changes.append({"kind": "stated_fte", "year": year, "before": before, "after": after})
+
+    old_props = {p["code"]: p for p in old.get("proposals", [])}
+    new_codes = {p["code"] for p in new.get("proposals", [])}
+    for proposal in new.get("proposals", []):
+        previous = old_props.get(proposal["code"])
+        if previous is None:
+            changes.append(
+                {"kind": "proposal_added", "code": proposal["code"], "title": proposal["title"], "proposal": proposal}
+            )
+        else:
+            changes.extend(_proposal_changes(previous, proposal))
+    for proposal in old.get("proposals", []):
+        if proposal["code"] not in new_codes:
+            changes.append(
+                {"kind": "proposal_removed", "code": proposal["code"], "title": proposal["title"], "proposal": proposal}
+            )
+    return changes
