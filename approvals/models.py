@@ -158,6 +158,26 @@ class HearingResponse(models.Model):
         return f"{self.committee} – {self.process.catalogue}"
 
 
+class HearingReminder(models.Model):
+    """A deadline reminder sent to one LMU: the unique row makes the beat task idempotent
+    (at most one reminder per catalogue, committee and deadline, however often it runs)."""
+
+    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="reminders")
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateField(_("høringsfrist"))
+    sent_at = models.DateTimeField(_("sendt"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["process", "committee", "deadline"], name="one_reminder_per_deadline")
+        ]
+        verbose_name = _("påmindelse")
+        verbose_name_plural = _("påmindelser")
+
+    def __str__(self):
+        return f"{self.committee} – {self.deadline}"
+
+
 class ProposalStance(models.Model):
     response = models.ForeignKey(HearingResponse, on_delete=models.CASCADE, related_name="stances")
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")

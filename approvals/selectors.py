@@ -1,0 +1,213 @@
+"""Reads of the approval workflow, with the query planning in one place.
+
+Each function runs a fixed number of queries whatever the number of proposals,
+committees or responses."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from proposals.models import Proposal
+
+from . import permissions
+from .models import (
+    CatalogueProcess,
+    Committee,
+    HearingResponse,
+    HmuPosition,
+    HmuReview,
+    Membership,
+    ProposalStance,
+    SignOff,
+    Stance,
+    Transition,
+)
+
+Submitted = HearingResponse.Status.SUBMITTED
+
+
+def _count_subquery(qs, key):
+    return Coalesce(Subquery(qs.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def processes_for_user(user):
+    """The dashboard: catalogue processes the user has a part in (staff: all), one query.
+
+    Each row has ``catalogue`` and its ``department`` loaded and these annotations:
+    ``is_heard`` (one of the user's LMUs is heard on it), ``my_lmu_submitted`` (one of the user's
+    heard LMUs has submitted), ``my_lmu_pending`` (one of them has not yet), ``is_hmu``,
+    ``is_signoff`` (member of the department's HMU / sign-off body), ``heard_count`` and
+    ``submitted_count`` (all heard LMUs / submitted responses). LMU members see a catalogue
+    only once its hearing has opened. Ordered by deadline (none last), then title."""
+    qs = CatalogueProcess.objects.select_related("catalogue", "catalogue__department")
+    if not (user and user.is_authenticated and user.is_active):
+        return qs.none()
+    my_heard = Committee.objects.filter(hearings=OuterRef("pk"), memberships__user=user)
+    my_submitted = HearingResponse.objects.filter(
+        process=OuterRef("pk"), status=Submitted, committee__memberships__user=user
+    )
+    my_pending = Committee.objects.filter(hearings=OuterRef("pk"), memberships__user=user).exclude(
+        Exists(
+            HearingResponse.objects.filter(committee=OuterRef("pk"), process=OuterRef(OuterRef("pk")), status=Submitted)
+        )
+    )
+    department_role = Membership.objects.filter(user=user, committee__department=OuterRef("catalogue__department"))
+    qs = qs.annotate(
+        is_heard=Exists(my_heard),
+        my_lmu_submitted=Exists(my_submitted),
+        my_lmu_pending=Exists(my_pending),
+        is_hmu=Exists(department_role.filter(committee__kind=Committee.Kind.HMU)),
+        is_signoff=Exists(department_role.filter(committee__kind=Committee.Kind.SIGNOFF)),
+        heard_count=_count_subquery(
+            CatalogueProcess.heard_committees.through.objects.filter(catalogueprocess=OuterRef("pk")),
+            "catalogueprocess",
+        ),
+        submitted_count=_count_subquery(
+            HearingResponse.objects.filter(process=OuterRef("pk"), status=Submitted), "process"
+        ),
+    )
+    if not permissions.is_admin(user):
+        qs = qs.filter(
+            (Q(is_heard=True) & ~Q(state=CatalogueProcess.State.DRAFT)) | Q(is_hmu=True) | Q(is_signoff=True)
+        )
+    return qs.order_by(F("hearing_deadline").asc(nulls_last=True), "catalogue__title")
+
+
+def response_for(process, committee):
+    """``committee``'s response with authors and stances loaded, or None.
+
+    The response gets ``stance_map``: {proposal_id: ProposalStance}."""
+    response = (
+        HearingResponse.objects.filter(process=process, committee=committee)
+        .select_related("committee", "submitted_by")
+        .prefetch_related("authors", "stances")
+        .first()
+    )
+    if response is not None:
+        response.stance_map = {s.proposal_id: s for s in response.stances.all()}
+    return response
+
+
+def hmu_review_for(process):
+    """HMU's review with positions loaded (``position_map``: {proposal_id: HmuPosition}), or None."""
+    review = (
+        HmuReview.objects.filter(process=process).select_related("updated_by").prefetch_related("positions").first()
+    )
+    if review is not None:
+        review.position_map = {p.proposal_id: p for p in review.positions.all()}
+    return review
+
+
+def transitions_for(process):
+    return Transition.objects.filter(process=process).select_related("actor").order_by("at", "id")
+
+
+def latest_approval(process):
+    """The most recent approving SignOff (with its snapshot), or None."""
+    return (
+        SignOff.objects.filter(process=process, decision=SignOff.Decision.APPROVED)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def signoffs_for(process):
+    return SignOff.objects.filter(process=process).select_related("decided_by").order_by("-decided_at", "-id")
+
+
+@dataclass
+class StanceCell:
+    committee: Committee
+    stance: ProposalStance | None  # None: the committee did not submit, or gave no stance
+
+
+@dataclass
+class ProposalHearingRow:
+    proposal: Proposal
+    cells: list  # [StanceCell] in the order of ``HearingOverview.committees``
+    counts: list  # [(stance value, label, n)] in Stance order
+    hmu_position: HmuPosition | None = None
+
+    @property
+    def answered(self):
+        return sum(n for _v, _l, n in self.counts)
+
+
+@dataclass
+class HearingOverview:
+    process: CatalogueProcess
+    committees: list  # heard LMUs, by name
+    responses: dict  # committee_id -> submitted HearingResponse (authors loaded)
+    missing: list  # heard LMUs without a submitted response
+    rows: list  # [ProposalHearingRow]
+    totals: list  # [(stance value, label, n)] over all proposals
+    hmu_review: HmuReview | None = None
+    general_comments: list = field(default_factory=list)  # [(committee, response)] submitted only
+
+
+def hearing_overview(process):
+    """All heard LMUs' submitted stances per proposal side by side, with counts and who is missing.
+
+    Only submitted responses count: drafts are their committee's own business."""
+    process = CatalogueProcess.objects.select_related("catalogue", "catalogue__department").get(pk=process.pk)
+    committees = list(process.heard_committees.order_by("name"))
+    responses = {
+        r.committee_id: r
+        for r in HearingResponse.objects.filter(process=process, status=Submitted)
+        .select_related("submitted_by")
+        .prefetch_related("authors", Prefetch("stances", queryset=ProposalStance.objects.all()))
+    }
+    review = hmu_review_for(process)
+    proposals = list(
+        Proposal.objects.filter(catalogue_id=process.catalogue_id).select_related("theme").order_by("position", "id")
+    )
+    stance_maps = {cid: {s.proposal_id: s for s in r.stances.all()} for cid, r in responses.items()}
+    totals = {value: 0 for value in Stance.values}
+    rows = []
+    for proposal in proposals:
+        cells = []
+        counts = {value: 0 for value in Stance.values}
+        for committee in committees:
+            stance = stance_maps.get(committee.pk, {}).get(proposal.pk)
+            cells.append(StanceCell(committee=committee, stance=stance))
+            if stance is not None:
+                counts[stance.stance] += 1
+                totals[stance.stance] += 1
+        rows.append(
+            ProposalHearingRow(
+                proposal=proposal,
+                cells=cells,
+                counts=[(value, label, counts[value]) for value, label in Stance.choices],
+                hmu_position=review.position_map.get(proposal.pk) if review else None,
+            )
+        )
+    return HearingOverview(
+        process=process,
+        committees=committees,
+        responses=responses,
+        missing=[c for c in committees if c.pk not in responses],
+        rows=rows,
+        totals=[(value, label, totals[value]) for value, label in Stance.choices],
+        hmu_review=review,
+        general_comments=[(c, responses[c.pk]) for c in committees if c.pk in responses],
+    )
+
+
+def responses_for_process(process, user=None):
+    """Responses of a process visible to ``user`` (None: all), with committee loaded, by committee name."""
+    qs = HearingResponse.objects.filter(process=process).select_related("committee", "submitted_by")
+    if user is not None and not permissions.is_admin(user):
+        own = Committee.objects.filter(memberships__user=user).values("pk")
+        qs = qs.filter(Q(status=Submitted) | Q(committee__in=own))
+    return qs.order_by("committee__name")
+
+
+def stances_for_proposal(proposal):
+    """Submitted LMU stances on one proposal, with committee, by committee name (for a stances table)."""
+    return (
+        ProposalStance.objects.filter(proposal=proposal, response__status=Submitted)
+        .select_related("response__committee")
+        .order_by("response__committee__name")
+    )

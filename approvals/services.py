@@ -1,0 +1,483 @@
+"""Writes of the approval workflow. Every function runs in one transaction.
+
+The catalogue's process row is locked (``select_for_update``) before any guard is checked,
+so two people pressing the same button at once cannot move a catalogue twice: the second
+waits for the first, then sees the new state and is refused. A refused step raises a
+``WorkflowError`` (Danish, for the user) and writes nothing.
+
+All state changes go through ``transition`` and its one table ``TRANSITIONS``; the named
+functions (``open_hearing``, ``sign_off`` ...) are the readable doors to it.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from proposals.models import Catalogue, Proposal
+from proposals.snapshots import catalogue_snapshot
+
+from . import permissions
+from .models import (
+    CatalogueProcess,
+    Committee,
+    HearingResponse,
+    HmuPosition,
+    HmuReview,
+    ProposalStance,
+    SignOff,
+    Stance,
+    Transition,
+)
+
+logger = logging.getLogger(__name__)
+State = CatalogueProcess.State
+
+
+class WorkflowError(Exception):
+    """A workflow step that cannot be done; the message is Danish and meant for the user."""
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+class TransitionNotAllowed(WorkflowError):
+    pass
+
+
+class NotPermitted(WorkflowError):
+    pass
+
+
+# --- processes -------------------------------------------------------------------------
+
+
+def get_process(catalogue):
+    """The catalogue's process, created (in draft) on first access."""
+    process, _created = CatalogueProcess.objects.get_or_create(catalogue=catalogue)
+    return process
+
+
+def ensure_processes():
+    """Give every catalogue without a process one (draft). Returns how many were created."""
+    missing = Catalogue.objects.filter(process__isnull=True).values_list("pk", flat=True)
+    created = CatalogueProcess.objects.bulk_create(
+        [CatalogueProcess(catalogue_id=pk) for pk in missing], ignore_conflicts=True
+    )
+    return len(created)
+
+
+def _lock(process):
+    # No select_related: lock only the process row, not the catalogue.
+    return CatalogueProcess.objects.select_for_update().get(pk=process.pk)
+
+
+def _refresh(process, locked):
+    """Copy the locked row's fields onto the caller's instance so it sees the new state."""
+    for field in ("state", "hearing_deadline", "hmu_meeting", "signoff_meeting", "updated_at"):
+        setattr(process, field, getattr(locked, field))
+
+
+def _require_actor(actor):
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise NotPermitted(_("Du skal være logget ind."))
+
+
+# --- transitions -------------------------------------------------------------------------
+
+# A guard is ``guard(process, actor, note) -> message | None``; the message refuses the step.
+
+
+def _has_heard_committees(process, actor, note):
+    if not process.heard_committees.exists():
+        return _("Vælg mindst ét LMU, der skal høres, før høringen åbnes.")
+    return None
+
+
+def _has_deadline(process, actor, note):
+    if process.hearing_deadline is None:
+        return _("Angiv en høringsfrist, før høringen åbnes.")
+    if process.hearing_deadline < permissions.local_today():
+        return _("Høringsfristen %(deadline)s er allerede overskredet; angiv en ny frist.") % {
+            "deadline": date_format(process.hearing_deadline, "j. F Y")
+        }
+    return None
+
+
+def missing_committees(process):
+    """Heard LMUs that have not submitted a response (a queryset)."""
+    submitted = HearingResponse.objects.filter(process=process, status=HearingResponse.Status.SUBMITTED)
+    return process.heard_committees.exclude(pk__in=submitted.values("committee_id"))
+
+
+def _hearing_finished_or_early_start(process, actor, note):
+    if permissions.deadline_passed(process) or not missing_committees(process).exists():
+        return None
+    if not permissions.is_admin(actor):
+        return _(
+            "HMU-behandlingen kan først begynde, når høringsfristen er overskredet, eller alle hørte LMU'er "
+            "har indsendt deres svar. Kun en administrator kan starte den tidligere."
+        )
+    if not note:
+        return _("Angiv en begrundelse for at starte HMU-behandlingen før høringsfristen.")
+    return None
+
+
+def _hmu_statement_recorded(process, actor, note):
+    review = HmuReview.objects.filter(process=process).first()
+    if review is None or not review.statement.strip():
+        return _("HMU's samlede udtalelse skal være registreret, før kataloget sendes til godkendelse.")
+    return None
+
+
+def _reason_required(process, actor, note):
+    if not note:
+        return _("Angiv en begrundelse for at sende kataloget tilbage.")
+    return None
+
+
+def _record_approval(process, actor, note, at):
+    return SignOff.objects.create(
+        process=process,
+        decision=SignOff.Decision.APPROVED,
+        note=note,
+        decided_by=actor,
+        decided_at=at,
+        snapshot=catalogue_snapshot(process.catalogue),
+    )
+
+
+def _record_sent_back(process, actor, note, at):
+    return SignOff.objects.create(
+        process=process, decision=SignOff.Decision.SENT_BACK, note=note, decided_by=actor, decided_at=at
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    permission: Callable  # (user, process) -> bool
+    refused: str  # message when permission fails
+    guards: tuple = ()
+    effect: Callable | None = None  # (process, actor, note, at) -> object, inside the transaction
+    notify: str | None = None  # name of the task in approvals.tasks, called with the Transition's id
+
+
+TRANSITIONS = {
+    (State.DRAFT, State.HEARING): Rule(
+        permissions.can_open_hearing,
+        gettext_lazy("Kun en administrator kan åbne høringen."),
+        guards=(_has_heard_committees, _has_deadline),
+        notify="notify_hearing_opened",
+    ),
+    (State.HEARING, State.HMU_REVIEW): Rule(
+        permissions.can_start_hmu_review,
+        gettext_lazy("Kun HMU's medlemmer eller en administrator kan starte HMU-behandlingen."),
+        guards=(_hearing_finished_or_early_start,),
+        notify="notify_hmu_review_ready",
+    ),
+    (State.HMU_REVIEW, State.AWAITING_SIGNOFF): Rule(
+        permissions.can_forward_to_signoff,
+        gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget til godkendelse."),
+        guards=(_hmu_statement_recorded,),
+        notify="notify_awaiting_signoff",
+    ),
+    (State.AWAITING_SIGNOFF, State.SIGNED_OFF): Rule(
+        permissions.can_sign_off,
+        gettext_lazy("Kun rådmandsmødets medlemmer kan godkende kataloget."),
+        effect=_record_approval,
+        notify="notify_signed_off",
+    ),
+    (State.AWAITING_SIGNOFF, State.HMU_REVIEW): Rule(
+        permissions.can_send_back_to_hmu,
+        gettext_lazy("Kun rådmandsmødets medlemmer kan sende kataloget tilbage til HMU."),
+        guards=(_reason_required,),
+        effect=_record_sent_back,
+        notify="notify_sent_back",
+    ),
+    (State.HMU_REVIEW, State.HEARING): Rule(
+        permissions.can_send_back_to_hearing,
+        gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget tilbage til høring."),
+        guards=(_reason_required,),
+        notify="notify_sent_back",
+    ),
+}
+
+
+def allowed_transitions(process, user):
+    """The states ``user`` could move ``process`` to now, ignoring guards (for showing buttons)."""
+    return [
+        to_state
+        for (from_state, to_state), rule in TRANSITIONS.items()
+        if from_state == process.state and rule.permission(user, process)
+    ]
+
+
+def _enqueue(task_name, *args):
+    def send():
+        from . import tasks
+
+        try:
+            getattr(tasks, task_name).delay(*args)
+        except Exception:  # the step is committed; a lost notification must not undo or hide it
+            logger.exception("Could not enqueue %s%r", task_name, args)
+
+    transaction.on_commit(send)
+
+
+def _transition(process, to_state, *, actor, note=""):
+    note = (note or "").strip()
+    _require_actor(actor)
+    with transaction.atomic():
+        locked = _lock(process)
+        from_state = locked.state
+        rule = TRANSITIONS.get((from_state, to_state))
+        if rule is None:
+            raise TransitionNotAllowed(
+                _("Kataloget kan ikke gå fra »%(from)s« til »%(to)s«.")
+                % {"from": State(from_state).label, "to": State(to_state).label}
+            )
+        if not rule.permission(actor, locked):
+            raise NotPermitted(rule.refused)
+        for guard in rule.guards:
+            message = guard(locked, actor, note)
+            if message:
+                raise TransitionNotAllowed(message)
+        at = timezone.now()
+        locked.state = to_state
+        locked.save(update_fields=["state", "updated_at"])
+        log = Transition.objects.create(
+            process=locked, from_state=from_state, to_state=to_state, actor=actor, at=at, note=note
+        )
+        result = rule.effect(locked, actor, note, at) if rule.effect else None
+        if rule.notify:
+            _enqueue(rule.notify, log.pk)
+    _refresh(process, locked)
+    return log, result
+
+
+def transition(process, to_state, *, actor, note=""):
+    """Move ``process`` to ``to_state`` if the table allows it; returns the Transition row."""
+    return _transition(process, to_state, actor=actor, note=note)[0]
+
+
+def open_hearing(process, *, actor, note=""):
+    return transition(process, State.HEARING, actor=actor, note=note)
+
+
+def start_hmu_review(process, *, actor, reason=""):
+    """Before the deadline and with LMUs still missing, only an administrator with a reason may start it."""
+    return transition(process, State.HMU_REVIEW, actor=actor, note=reason)
+
+
+def forward_to_signoff(process, *, actor, note=""):
+    return transition(process, State.AWAITING_SIGNOFF, actor=actor, note=note)
+
+
+def sign_off(process, *, actor, note=""):
+    """Approve: stores an immutable SignOff with the catalogue's snapshot as it stands."""
+    return _transition(process, State.SIGNED_OFF, actor=actor, note=note)[1]
+
+
+def send_back(process, *, actor, reason):
+    """Sign-off body → HMU (records a SignOff "sent back"), or HMU → hearing. Reason required."""
+    target = {State.AWAITING_SIGNOFF: State.HMU_REVIEW, State.HMU_REVIEW: State.HEARING}.get(
+        CatalogueProcess.objects.values_list("state", flat=True).get(pk=process.pk)
+    )
+    if target is None:
+        raise TransitionNotAllowed(
+            _("Kataloget kan ikke sendes tilbage fra »%(state)s«.") % {"state": process.get_state_display()}
+        )
+    # transition() re-reads the state under the lock, so a concurrent move is still refused there.
+    return transition(process, target, actor=actor, note=reason)
+
+
+# --- configuration -----------------------------------------------------------------------
+
+
+def check_hearing_configuration(process, *, committees, hearing_deadline, hmu_meeting=None, signoff_meeting=None):
+    """Raise WorkflowError if the hearing set-up is invalid (also used by the admin form)."""
+    if process.state not in (State.DRAFT, State.HEARING):
+        raise TransitionNotAllowed(
+            _("Høringen kan kun ændres, mens kataloget er i kladde eller høring (status: %(state)s).")
+            % {"state": process.get_state_display()}
+        )
+    department_id = process.catalogue.department_id
+    for committee in committees:
+        if committee.kind != Committee.Kind.LMU:
+            raise WorkflowError(_("%(committee)s er ikke et LMU og kan ikke høres.") % {"committee": committee})
+        if committee.department_id != department_id:
+            raise WorkflowError(
+                _("%(committee)s hører ikke til katalogets magistratsafdeling.") % {"committee": committee}
+            )
+    if process.state == State.HEARING and not committees:
+        raise WorkflowError(_("En igangværende høring skal have mindst ét hørt LMU."))
+    if hearing_deadline is None:
+        raise WorkflowError(_("Angiv en høringsfrist."))
+    if hmu_meeting and hmu_meeting < hearing_deadline:
+        raise WorkflowError(_("HMU-mødet kan ikke ligge før høringsfristen."))
+    if signoff_meeting and signoff_meeting < (hmu_meeting or hearing_deadline):
+        raise WorkflowError(_("Rådmandsmødet kan ikke ligge før HMU-mødet og høringsfristen."))
+
+
+def configure_hearing(process, *, actor, committees, hearing_deadline, hmu_meeting=None, signoff_meeting=None):
+    """Choose the heard LMUs and the dates (administrators; in draft or hearing)."""
+    _require_actor(actor)
+    if not permissions.is_admin(actor):
+        raise NotPermitted(_("Kun en administrator kan konfigurere høringen."))
+    committees = list(committees)
+    with transaction.atomic():
+        locked = _lock(process)
+        check_hearing_configuration(
+            locked,
+            committees=committees,
+            hearing_deadline=hearing_deadline,
+            hmu_meeting=hmu_meeting,
+            signoff_meeting=signoff_meeting,
+        )
+        locked.hearing_deadline = hearing_deadline
+        locked.hmu_meeting = hmu_meeting
+        locked.signoff_meeting = signoff_meeting
+        locked.save(update_fields=["hearing_deadline", "hmu_meeting", "signoff_meeting", "updated_at"])
+        locked.heard_committees.set(committees)
+    _refresh(process, locked)
+    return process
+
+
+# --- hearing responses ---------------------------------------------------------------------
+
+
+def _clean_stances(process, stances, *, what):
+    """Validate ``{proposal_id: (stance, comment)}``; returns {proposal: (stance or "", comment)}."""
+    proposals = {p.pk: p for p in Proposal.objects.filter(catalogue_id=process.catalogue_id)}
+    valid = set(Stance.values)
+    cleaned = {}
+    for key, value in (stances or {}).items():
+        try:
+            proposal = proposals[int(key)]
+        except (KeyError, TypeError, ValueError):
+            raise WorkflowError(_("Forslag %(id)s hører ikke til kataloget.") % {"id": key}) from None
+        stance, comment = value if isinstance(value, (tuple, list)) else (value, "")
+        stance = (stance or "").strip()
+        comment = (comment or "").strip()
+        if stance and stance not in valid:
+            raise WorkflowError(
+                _("Ugyldig holdning »%(stance)s« til forslag %(code)s.") % {"stance": stance, "code": proposal.code}
+            )
+        if comment and not stance:
+            raise WorkflowError(
+                _("Vælg %(what)s til forslag %(code)s, når der er skrevet en kommentar.")
+                % {"what": what, "code": proposal.code}
+            )
+        cleaned[proposal] = (stance, comment)
+    return cleaned, proposals
+
+
+def _store_stances(model, owner_field, owner, cleaned):
+    """Upsert the given stances; an empty stance removes that proposal's row."""
+    existing = {row.proposal_id: row for row in model.objects.filter(**{owner_field: owner})}
+    for proposal, (stance, comment) in cleaned.items():
+        row = existing.get(proposal.pk)
+        if not stance:
+            if row:
+                row.delete()
+        elif row is None:
+            model.objects.create(**{owner_field: owner}, proposal=proposal, stance=stance, comment=comment)
+        elif (row.stance, row.comment) != (stance, comment):
+            row.stance, row.comment = stance, comment
+            row.save(update_fields=["stance", "comment"])
+
+
+def save_hearing_response(process, committee, *, actor, general_comment, stances, submit=False):
+    """Save (and with ``submit=True`` submit) ``committee``'s response; the actor becomes an author.
+
+    ``stances`` is ``{proposal_id: (stance, comment)}``; an empty stance clears that proposal.
+    Submitting needs a stance on every proposal except the phase-in pool row."""
+    _require_actor(actor)
+    with transaction.atomic():
+        locked = _lock(process)
+        response = HearingResponse.objects.select_for_update().filter(process=locked, committee=committee).first()
+        refusal = permissions.response_edit_refusal(actor, response, locked, committee)
+        if refusal:
+            kind, message = refusal
+            raise (NotPermitted if kind == "permission" else WorkflowError)(message)
+        cleaned, proposals = _clean_stances(locked, stances, what=_("en holdning"))
+        if response is None:
+            response = HearingResponse.objects.create(process=locked, committee=committee)
+        response.general_comment = (general_comment or "").strip()
+        _store_stances(ProposalStance, "response", response, cleaned)
+        response.authors.add(actor)
+        fields = ["general_comment", "updated_at"]
+        if submit:
+            answered = set(ProposalStance.objects.filter(response=response).values_list("proposal_id", flat=True))
+            missing = [p for p in proposals.values() if not p.is_phase_in and p.pk not in answered]
+            if missing:
+                missing.sort(key=lambda p: (p.position, p.pk))
+                # Raising rolls back the whole save: nothing is half-saved.
+                raise WorkflowError(
+                    _("Angiv en holdning til alle forslag før indsendelse. Mangler: %(codes)s.")
+                    % {"codes": ", ".join(p.code for p in missing)}
+                )
+            response.status = HearingResponse.Status.SUBMITTED
+            response.submitted_at = timezone.now()
+            response.submitted_by = actor
+            fields += ["status", "submitted_at", "submitted_by"]
+        response.save(update_fields=fields)
+    return response
+
+
+def reopen_hearing_response(response, *, actor, reason):
+    """An administrator reopens a response as a draft (also past the deadline), stating why."""
+    _require_actor(actor)
+    if not permissions.can_reopen_response(actor):
+        raise NotPermitted(_("Kun en administrator kan genåbne et høringssvar."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Angiv en begrundelse for at genåbne høringssvaret."))
+    with transaction.atomic():
+        process = _lock(response.process)
+        if process.state != State.HEARING:
+            raise TransitionNotAllowed(
+                _("Høringssvar kan kun genåbnes, mens kataloget er i høring (status: %(state)s).")
+                % {"state": process.get_state_display()}
+            )
+        locked = HearingResponse.objects.select_for_update().get(pk=response.pk)
+        if locked.status != HearingResponse.Status.SUBMITTED and not permissions.deadline_passed(process):
+            raise WorkflowError(_("Høringssvaret er ikke indsendt og kan stadig redigeres."))
+        locked.status = HearingResponse.Status.DRAFT
+        locked.submitted_at = None
+        locked.submitted_by = None
+        locked.reopened_reason = reason
+        locked.save(update_fields=["status", "submitted_at", "submitted_by", "reopened_reason", "updated_at"])
+    for field in ("status", "submitted_at", "submitted_by_id", "reopened_reason", "updated_at"):
+        setattr(response, field, getattr(locked, field))
+    return response
+
+
+# --- HMU review ------------------------------------------------------------------------------
+
+
+def save_hmu_review(process, *, actor, statement, positions):
+    """HMU's statement and per-proposal positions ``{proposal_id: (stance, comment)}``."""
+    _require_actor(actor)
+    with transaction.atomic():
+        locked = _lock(process)
+        if not permissions.can_record_hmu(actor, locked):
+            raise NotPermitted(_("Kun HMU's medlemmer kan registrere HMU's holdning."))
+        if locked.state != State.HMU_REVIEW:
+            raise TransitionNotAllowed(
+                _("HMU's holdning kan kun registreres under HMU-behandlingen (status: %(state)s).")
+                % {"state": locked.get_state_display()}
+            )
+        cleaned, _proposals = _clean_stances(locked, positions, what=_("HMU's holdning"))
+        review, _created = HmuReview.objects.get_or_create(process=locked)
+        review.statement = (statement or "").strip()
+        review.updated_by = actor
+        review.save(update_fields=["statement", "updated_by", "updated_at"])
+        _store_stances(HmuPosition, "review", review, cleaned)
+    return review
