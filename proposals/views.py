@@ -1,13 +1,91 @@
-from django.http import HttpResponse
+"""Catalogue pages. Thin: each view calls one selector, the balance check, and a table."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from . import selectors
+from .balance import check_balance
+from .display import header_facts, sign_convention_words
+from .filters import CatalogueFilter
+from .hooks import render_catalogue_panels
+from .models import Catalogue, Proposal
+from .tables import CatalogueExport, CatalogueTable, OverviewTable
+
+EXPORT_FORMATS = (TableExport.XLSX, TableExport.CSV)
 
 
-def catalogue_list(request):  # placeholder, replaced by the pages work
-    return HttpResponse("")
+def catalogue_list(request):
+    filterset = CatalogueFilter(request.GET or None, queryset=selectors.catalogue_list_with_totals())
+    table = CatalogueTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    # The balance of the shown page only, in a fixed number of queries.
+    page = [row.record for row in table.page.object_list] if table.page else []
+    table.balance_by_pk = {pk: check_balance(overview) for pk, overview in selectors.catalogue_overviews(page).items()}
+    return render(request, "proposals/catalogue_list.html", {"filter": filterset, "table": table})
+
+
+def _catalogue_or_404(slug):
+    try:
+        return selectors.get_catalogue(slug)
+    except Catalogue.DoesNotExist:
+        raise Http404(_("Kataloget findes ikke.")) from None
 
 
 def catalogue_detail(request, slug):
-    return HttpResponse("")
+    overview = selectors.catalogue_overview(_catalogue_or_404(slug))
+    catalogue = overview.catalogue
+    report = check_balance(overview)
+    table = OverviewTable(overview)
+    RequestConfig(request, paginate=False).configure(table)
+    if table.grouped or not table.has_themes:
+        table.columns.hide("theme")  # the group rows show it (exports keep the column)
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS:
+        table.export_format = export_format
+        exporter = CatalogueExport(export_format, table, dataset_kwargs={"title": catalogue.slug[:31]})
+        return exporter.response(filename=f"{catalogue.slug}.{export_format}")
+    return render(
+        request,
+        "proposals/catalogue_detail.html",
+        {
+            "catalogue": catalogue,
+            "overview": overview,
+            "table": table,
+            "report": report,
+            "facts": header_facts(catalogue),
+            "sign_convention_words": sign_convention_words(catalogue),
+            "panels": render_catalogue_panels(request, catalogue),
+            "export_formats": EXPORT_FORMATS,
+        },
+    )
 
 
 def proposal_detail(request, slug, pk):
-    return HttpResponse("")
+    try:
+        row = selectors.get_proposal_row(slug, pk)
+    except Proposal.DoesNotExist:
+        raise Http404(_("Forslaget findes ikke.")) from None
+    catalogue = row.proposal.catalogue
+    years = catalogue.years
+    counting = [line for line in row.lines if line.line.counts_toward_net]
+    line_sums = {y: sum(line.amounts.get(y, 0) for line in counting) for y in years} if counting else None
+    return render(
+        request,
+        "proposals/proposal_detail.html",
+        {
+            "catalogue": catalogue,
+            "proposal": row.proposal,
+            "row": row,
+            "years": years,
+            "net": [row.net.get(y) for y in years],
+            "fte": [row.fte.get(y) for y in years],
+            "lines": [(line.line, [line.amounts.get(y) for y in years]) for line in row.lines],
+            "line_sums": [line_sums[y] for y in years] if line_sums else None,
+            "line_differences": [line_sums[y] - row.net_for(y) for y in years] if line_sums else None,
+            "goals": row.proposal.goals.all(),
+            "sign_convention_words": sign_convention_words(catalogue),
+        },
+    )

@@ -1,0 +1,117 @@
+"""A catalogue's overview in its OWN sign convention, as plain data shared by the
+overview page, its XLSX/CSV exports and the ``catalogue_report`` command, so all three
+show the same figures. No queries here: everything comes from a ``CatalogueOverview``."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from .numbers import format_amount, format_decimal
+from .selectors import proposals_by_theme
+
+AMOUNT, DIFFERENCE, FTE = "amount", "difference", "fte"
+
+
+@dataclass
+class SummaryRow:
+    key: str  # total, target, difference, fte, stated_fte
+    label: str
+    values: dict  # year -> display value (int / Decimal) or None
+    kind: str  # AMOUNT, DIFFERENCE or FTE
+
+    def text(self, year):
+        value = self.values.get(year)
+        if self.kind == FTE:
+            return format_decimal(value)
+        return format_amount(value, signed=self.kind == DIFFERENCE)
+
+
+def header_facts(catalogue):
+    """[(label, text)] for the facts above the overview; empty facts are left out."""
+    facts = [
+        (gettext("Magistratsafdeling"), str(catalogue.department)),
+        (gettext("Budgetforlig"), str(catalogue.agreement) if catalogue.agreement_id else ""),
+        (gettext("Type"), catalogue.get_kind_display()),
+        (gettext("År"), f"{catalogue.first_year}–{catalogue.last_year}"),
+        (gettext("Prisniveau"), catalogue.price_level),
+        (gettext("Enhed"), catalogue.unit),
+        (gettext("Sektor"), catalogue.sector),
+        (gettext("Fortegn"), sign_convention_words(catalogue)),
+    ]
+    if catalogue.updated_at:
+        facts.append((gettext("Senest ændret"), date_format(timezone.localtime(catalogue.updated_at), "j. F Y")))
+    return [(label, value) for label, value in facts if value]
+
+
+def sign_convention_words(catalogue):
+    if catalogue.savings_positive:
+        return gettext("Besparelser er angivet med positivt fortegn, udgifter og investeringer med negativt.")
+    return gettext("Besparelser er angivet med negativt (-) fortegn, udgifter og investeringer med positivt.")
+
+
+def proposal_records(overview):
+    """One dict per proposal in document order (grouped by theme), amounts in the
+    catalogue's convention. ``net`` holds None for a year without a row; ``sort`` the
+    value that year counts as (0), so sorting matches the balance check."""
+    catalogue = overview.catalogue
+    records = []
+    for theme, rows in proposals_by_theme(overview):
+        for i, row in enumerate(rows):
+            p = row.proposal
+            records.append(
+                {
+                    "position": len(records),
+                    "pk": p.pk,
+                    "code": p.code,
+                    "title": p.title,
+                    "theme": theme.title if theme else "",
+                    "group_title": (theme.title if theme else gettext("Uden tema")) if i == 0 else None,
+                    "saving_type": p.saving_type,
+                    "is_phase_in": p.is_phase_in,
+                    "url": reverse("proposals:proposal_detail", args=[catalogue.slug, p.pk]),
+                    "net": {y: catalogue.to_display(row.net.get(y)) for y in overview.years},
+                    "sort": {y: catalogue.to_display(row.net_for(y)) for y in overview.years},
+                    "fte": {y: catalogue.to_display(row.fte.get(y)) for y in overview.years},
+                }
+            )
+    return records
+
+
+def summary_rows(overview):
+    """The rows under the proposals: total, target and difference (when there are
+    targets), the staffing change summed over the proposals, and the stated staffing total."""
+    cat, years = overview.catalogue, overview.years
+    totals, differences = overview.totals, overview.differences
+    rows = [
+        SummaryRow(
+            "total",
+            gettext("Nettoændringer i driftsudgifter i alt"),
+            {y: cat.to_display(totals[y]) for y in years},
+            AMOUNT,
+        )
+    ]
+    if any(overview.targets.get(y) is not None for y in years):
+        rows.append(
+            SummaryRow("target", gettext("Måltal"), {y: cat.to_display(overview.targets[y]) for y in years}, AMOUNT)
+        )
+        rows.append(
+            SummaryRow(
+                "difference", gettext("Difference"), {y: cat.to_display(differences[y]) for y in years}, DIFFERENCE
+            )
+        )
+    fte_totals = overview.fte_totals
+    # A year where no proposal states FTE has no sum (MSO states only the catalogue total).
+    summed = {
+        y: cat.to_display(fte_totals[y]) if any(r.fte.get(y) is not None for r in overview.rows) else None
+        for y in years
+    }
+    stated = {y: cat.to_display(overview.stated_fte.get(y)) for y in years}
+    has_stated = any(v is not None for v in stated.values())
+    if any(v is not None for v in summed.values()) or not has_stated:
+        rows.append(SummaryRow("fte", gettext("Personaleændringer (årsværk)"), summed, FTE))
+    if has_stated:
+        rows.append(SummaryRow("stated_fte", gettext("Personaleændringer i alt, oplyst (årsværk)"), stated, FTE))
+    return rows
