@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 MINUS_SIGNS = "\u2212\u2013\u2010-"  # minus sign, en dash, hyphen, hyphen-minus
 _AMOUNT_RE = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$|^[+-]?\d+$")
+_ZERO_DECIMALS_RE = re.compile(r"(?<=\d),0{1,2}$")  # not ",000": that is "12,000" for 12.000
 _DECIMAL_RE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
@@ -15,7 +16,10 @@ class NumberFormatError(ValueError):
 
 
 def _normalise(text):
-    text = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    # Spaces of every width group thousands in some sources ("1 100", narrow no-break space).
+    text = str(text).strip()
+    for space in " \u00a0\u202f\u2009":
+        text = text.replace(space, "")
     for sign in MINUS_SIGNS:
         text = text.replace(sign, "-")
     return text
@@ -31,12 +35,17 @@ def parse_amount(value):
         return value
     if isinstance(value, (float, Decimal)):
         # Spreadsheet cells come back as numbers; only whole values are amounts.
-        if Decimal(str(value)) != Decimal(str(value)).to_integral_value():
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise NumberFormatError(f"«{value}» er ikke et tal")
+        if number != number.to_integral_value():
             raise NumberFormatError(f"«{value}» er ikke et helt beløb i 1.000 kr.")
-        return int(Decimal(str(value)))
+        return int(number)
     text = _normalise(value)
     if text == "":
         return None
+    # "1.100,00" is a whole amount with decimals, as spreadsheets export it.
+    text = _ZERO_DECIMALS_RE.sub("", text)
     if not _AMOUNT_RE.match(text):
         if re.match(r"^[+-]?\d{1,3}(,\d{3})+$", text):
             raise NumberFormatError(f"«{value}» bruger komma som tusindtalsseparator; skriv {text.replace(',', '.')}")
@@ -52,10 +61,12 @@ def parse_decimal(value):
         return None
     if isinstance(value, bool):
         raise NumberFormatError(f"«{value}» er ikke et tal")
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
+    if isinstance(value, (int, Decimal, float)):
+        # str() keeps a spreadsheet's 2.8 as 2.8 instead of its binary expansion.
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite():
+            raise NumberFormatError(f"«{value}» er ikke et tal")
+        return number
     text = _normalise(value)
     if text == "":
         return None
@@ -79,7 +90,8 @@ def format_decimal(value, signed=False):
     """Decimal("2.80") -> "2,8", Decimal("-10.50") -> "-10,5", Decimal("-15") -> "-15"."""
     if value is None:
         return ""
-    value = Decimal(value).normalize()
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    value = value.normalize()
     if value == value.to_integral_value():
         value = value.quantize(Decimal(1))
     sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
