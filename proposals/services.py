@@ -1,0 +1,176 @@
+"""Writes to catalogues: spreadsheet import and export, and loading the seed catalogues.
+
+Admin, management commands and the seed loader call these functions; none of them
+writes catalogue figures by another way."""
+
+import datetime
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import BudgetAgreement, Catalogue, CatalogueYear, Department
+from .numbers import parse_amount, parse_decimal
+from .resources import (
+    FORMATS,
+    CatalogueFileError,
+    CatalogueResource,
+    ImportOutcome,
+    RowError,
+    export_dataset,
+    load_dataset,
+)
+
+SEED_DIR = Path(__file__).resolve().parent / "seed_data"
+SEED_MANIFEST = SEED_DIR / "manifest.json"
+
+
+class SeedLoadError(Exception):
+    """A shipped seed file does not import cleanly or does not balance."""
+
+
+def format_from_filename(name):
+    """ "katalog.xlsx" -> "xlsx"; raises CatalogueFileError for other extensions."""
+    suffix = Path(str(name)).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise CatalogueFileError(
+            _("Filtypen «.%(ext)s» kendes ikke. Brug en .csv- eller .xlsx-fil.") % {"ext": suffix}
+            if suffix
+            else _("Filen har ingen filtype. Brug en .csv- eller .xlsx-fil, eller angiv formatet.")
+        )
+    return suffix
+
+
+def import_catalogue_rows(
+    catalogue, data, file_format, *, dry_run, user=None, create_themes=False, delete_missing=False
+):
+    """Import a CSV/XLSX file (bytes) into ``catalogue``; all or nothing.
+
+    With ``dry_run`` nothing is kept, but the outcome shows what would be created,
+    updated, kept or deleted and the balance check as it would be after the import.
+    Proposals that are in the catalogue but not in the file are reported in
+    ``outcome.missing`` and deleted only with ``delete_missing``."""
+    try:
+        dataset = load_dataset(data, file_format)
+    except CatalogueFileError as exc:
+        return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", str(exc))])
+    resource = CatalogueResource(catalogue=catalogue, create_themes=create_themes, delete_missing=delete_missing)
+    result = resource.import_data(dataset, dry_run=dry_run, user=user)
+    outcome = result.outcome or ImportOutcome(catalogue=catalogue, dry_run=dry_run)
+    known = {str(e) for e in outcome.errors}
+    for base in result.base_errors:
+        # File errors are already in the outcome; anything else is unexpected but must show.
+        for message in str(base.error).split("\n"):
+            if message and message not in known:
+                outcome.errors.append(RowError(None, "", message))
+    for error_row in result.error_rows:
+        for error in error_row.errors:
+            outcome.errors.append(RowError(error_row.number, "", str(error.error)))
+    if outcome.errors:
+        outcome.created, outcome.updated, outcome.unchanged, outcome.deleted = [], [], [], []
+        outcome.balance = None
+    return outcome
+
+
+def export_catalogue_rows(catalogue, file_format):
+    """The catalogue in the import format as bytes: CSV (UTF-8 with BOM, semicolons, so
+    Danish Excel opens it) or XLSX (numbers as number cells)."""
+    if file_format == "csv":
+        text = export_dataset(catalogue).export("csv", delimiter=";")
+        return text.encode("utf-8-sig")
+    if file_format == "xlsx":
+        return export_dataset(catalogue, numeric=True).export("xlsx")
+    raise CatalogueFileError(_("Ukendt filformat «%(format)s». Brug CSV eller XLSX.") % {"format": file_format})
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def _upsert(model, lookup, values):
+    """Create or update; save only when something differs, so a second run writes nothing."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values), True
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for k in changed:
+            setattr(obj, k, values[k])
+        obj.save()
+    return obj, bool(changed)
+
+
+def read_seed_manifest(path=SEED_MANIFEST):
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@transaction.atomic
+def load_seed_catalogues(manifest_path=SEED_MANIFEST):
+    """Create or update the seed departments, budget agreement and catalogues, and import
+    each catalogue's CSV through the same importer users use. Idempotent.
+
+    Returns ``[(catalogue, outcome)]``. Raises SeedLoadError (and rolls back) when a file
+    does not import or a catalogue does not balance."""
+    manifest = read_seed_manifest(manifest_path)
+    base = Path(manifest_path).parent
+    departments = {}
+    for dep in manifest["departments"]:
+        values = {k: v for k, v in dep.items() if k != "code"}
+        departments[dep["code"]], _changed = _upsert(Department, {"code": dep["code"]}, values)
+    agreements = {}
+    for agr in manifest["agreements"]:
+        values = {
+            "agreed_on": datetime.date.fromisoformat(agr["agreed_on"]) if agr.get("agreed_on") else None,
+            "description": agr.get("description", ""),
+        }
+        agreements[agr["name"]], _changed = _upsert(BudgetAgreement, {"name": agr["name"]}, values)
+    results = []
+    for spec in manifest["catalogues"]:
+        catalogue = _load_seed_catalogue(spec, departments, agreements, base)
+        outcome = import_catalogue_rows(
+            catalogue,
+            (base / spec["file"]).read_bytes(),
+            "csv",
+            dry_run=False,
+            create_themes=True,
+            delete_missing=True,
+        )
+        if not outcome.ok:
+            raise SeedLoadError(f"{spec['file']}: " + "; ".join(outcome.error_messages()))
+        if not outcome.balance.balanced:
+            raise SeedLoadError(f"{spec['slug']}: " + "; ".join(outcome.balance.messages()))
+        results.append((catalogue, outcome))
+    return results
+
+
+def _load_seed_catalogue(spec, departments, agreements, base):
+    values = {
+        "department": departments[spec["department"]],
+        "agreement": agreements.get(spec.get("agreement")),
+        "title": spec["title"],
+        "kind": spec["kind"],
+        "first_year": spec["first_year"],
+        "last_year": spec["last_year"],
+        "price_level": spec.get("price_level", "2024-PL"),
+        "unit": spec.get("unit", "1.000 kr."),
+        "sector": spec.get("sector", ""),
+        "sign_convention": spec["sign_convention"],
+        "background": spec.get("background", ""),
+        "footnotes": spec.get("footnotes", ""),
+    }
+    catalogue, _changed = _upsert(Catalogue, {"slug": spec["slug"]}, values)
+    # Targets and stated staffing totals are written in the document's own convention.
+    for year in catalogue.years:
+        target = parse_amount(spec.get("targets", {}).get(str(year)))
+        fte = parse_decimal(spec.get("stated_fte", {}).get(str(year)))
+        _upsert(
+            CatalogueYear,
+            {"catalogue": catalogue, "year": year},
+            {
+                "target": catalogue.from_display(target),
+                "stated_fte_total": None if fte is None else Decimal(catalogue.from_display(fte)),
+            },
+        )
+    return catalogue
