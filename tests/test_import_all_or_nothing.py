@@ -1,0 +1,66 @@
+"""A file with one bad row changes nothing (run on SQLite and, with DATABASE_URL, PostgreSQL)."""
+
+import pytest
+from django.db import connection
+
+from proposals.models import BreakdownLine, Proposal, ProposalYear, Theme
+from proposals.services import import_catalogue_rows
+from proposals.snapshots import catalogue_snapshot
+from tests.factories import make_catalogue
+from tests.importing import csv_bytes, row, xlsx_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def counts():
+    return (
+        Proposal.objects.count(),
+        ProposalYear.objects.count(),
+        BreakdownLine.objects.count(),
+        Theme.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("make_file,fmt", [(csv_bytes, "csv"), (xlsx_bytes, "xlsx")])
+def test_one_bad_row_changes_nothing(make_file, fmt):
+    catalogue = make_catalogue(proposals=3, lines=True)
+    before, before_counts = catalogue_snapshot(catalogue), counts()
+    rows = [
+        row(code="1", theme="Tema 1", title="Ændret", net=["-5.000"] * 4),  # an update
+        row(kind="linje", code="1", title="Ny linje", net=["-5.000"] * 4),
+        row(code="NY", theme="Nyt tema", title="Nyt forslag", net=["-1"] * 4),  # a create, with a new theme
+        row(code="2", theme="Tema 1", net=["-1.000", "-1.000", "x", "-1.000"]),  # the one bad cell
+    ]
+    outcome = import_catalogue_rows(
+        catalogue, make_file(rows), fmt, dry_run=False, create_themes=True, delete_missing=True
+    )
+    assert [str(e) for e in outcome.errors] == ["Række 5, kolonne «Netto 2026»: «x» er ikke et tal"]
+    assert catalogue_snapshot(catalogue) == before
+    assert counts() == before_counts
+    assert not Theme.objects.filter(title="Nyt tema").exists()
+
+
+def test_database_error_midway_rolls_back_everything(monkeypatch):
+    """An unexpected failure while saving (after earlier rows were written) undoes those rows too."""
+    catalogue = make_catalogue(proposals=1)
+    before, before_counts = catalogue_snapshot(catalogue), counts()
+    rows = [
+        row(code="A", theme="Tema 1", net=["-1"] * 4),
+        row(code="B", theme="Tema 1", title="x" * 10, net=["-1"] * 4),
+    ]
+    from proposals.resources import CatalogueResource
+
+    original = CatalogueResource.after_save_instance
+
+    def failing(self, instance, row_, **kwargs):
+        original(self, instance, row_, **kwargs)
+        if instance.code == "B":
+            # A real constraint violation in the database, not a Python stand-in.
+            ProposalYear.objects.create(proposal=instance, year=2024, net_amount=0)
+
+    monkeypatch.setattr(CatalogueResource, "after_save_instance", failing)
+    outcome = import_catalogue_rows(catalogue, csv_bytes(rows), "csv", dry_run=False)
+    assert not outcome.ok
+    assert any("Række 3" in str(e) for e in outcome.errors), outcome.error_messages()
+    assert catalogue_snapshot(catalogue) == before and counts() == before_counts
+    assert connection.vendor in ("sqlite", "postgresql")
