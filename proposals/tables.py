@@ -6,7 +6,7 @@ CLI report, written with ";" between cells (see ``CatalogueExport``)."""
 
 import django_tables2 as tables
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
 
@@ -108,7 +108,7 @@ class CatalogueTable(tables.Table):
         return format_html(
             '<span class="app-diff-bad">{}</span> <span class="sr-only">{}</span>',
             gettext("Nej"),
-            gettext("%(n)s afvigelser") % {"n": len(report.differences)},
+            ngettext("%(n)s afvigelse", "%(n)s afvigelser", len(report.differences)) % {"n": len(report.differences)},
         )
 
 
