@@ -726,7 +726,21 @@ class CatalogueResource(resources.ModelResource):
             invalid.number += 1  # spreadsheet row: the header is row 1
         for error_row in result.error_rows:
             error_row.number += 1
-        result.outcome = self.outcome
+        outcome = self.outcome or ImportOutcome(catalogue=self.catalogue, dry_run=dry_run)
+        known = {str(e) for e in outcome.errors}
+        for base in result.base_errors:
+            # File errors are already in the outcome; anything unexpected must show too.
+            for message in str(base.error).split("\n"):
+                if message and message not in known:
+                    outcome.errors.append(RowError(None, "", message))
+        for error_row in result.error_rows:
+            for error in error_row.errors:
+                outcome.errors.append(RowError(error_row.number, "", str(error.error)))
+        if outcome.errors:
+            # Rolled back: nothing was created, changed or deleted.
+            outcome.created, outcome.updated, outcome.unchanged, outcome.deleted = [], [], [], []
+            outcome.balance = None
+        result.outcome = self.outcome = outcome
         return result
 
     def before_import(self, dataset, **kwargs):

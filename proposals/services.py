@@ -57,21 +57,7 @@ def import_catalogue_rows(
     except CatalogueFileError as exc:
         return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", str(exc))])
     resource = CatalogueResource(catalogue=catalogue, create_themes=create_themes, delete_missing=delete_missing)
-    result = resource.import_data(dataset, dry_run=dry_run, user=user)
-    outcome = result.outcome or ImportOutcome(catalogue=catalogue, dry_run=dry_run)
-    known = {str(e) for e in outcome.errors}
-    for base in result.base_errors:
-        # File errors are already in the outcome; anything else is unexpected but must show.
-        for message in str(base.error).split("\n"):
-            if message and message not in known:
-                outcome.errors.append(RowError(None, "", message))
-    for error_row in result.error_rows:
-        for error in error_row.errors:
-            outcome.errors.append(RowError(error_row.number, "", str(error.error)))
-    if outcome.errors:
-        outcome.created, outcome.updated, outcome.unchanged, outcome.deleted = [], [], [], []
-        outcome.balance = None
-    return outcome
+    return resource.import_data(dataset, dry_run=dry_run, user=user).outcome
 
 
 def export_catalogue_rows(catalogue, file_format):
