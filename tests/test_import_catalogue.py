@@ -184,3 +184,15 @@ def test_xlsx_numeric_cells_are_accepted():
     outcome = import_catalogue_rows(catalogue, xlsx_bytes(rows), "xlsx", dry_run=False)
     assert outcome.ok, outcome.error_messages()
     assert figures(catalogue)["12"] == ({2024: -1100, 2025: -1960}, {2024: Decimal("2.8"), 2025: Decimal("-0.5")})
+
+
+def test_the_documented_example_imports():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "import-format.md").read_text(encoding="utf-8")
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    catalogue = empty_catalogue()
+    outcome = import_catalogue_rows(catalogue, example.encode("utf-8"), "csv", dry_run=False)
+    assert outcome.ok, outcome.error_messages()
+    assert outcome.created == ["JUS-1", "BFF-3A"]
+    assert figures(catalogue)["JUS-1"][0] == {2024: -550, 2025: -350, 2026: -550, 2027: -650}
