@@ -8,7 +8,11 @@ from tests.factories import make_catalogue, make_department, make_user
 
 
 def make_committee(department, kind=Committee.Kind.LMU, name=None, members=()):
-    committee = Committee.objects.create(department=department, kind=kind, name=name or f"{kind.upper()} {department.code} {Committee.objects.count() + 1}")
+    committee = Committee.objects.create(
+        department=department,
+        kind=kind,
+        name=name or f"{kind.upper()} {department.code} {Committee.objects.count() + 1}",
+    )
     for user in members:
         Membership.objects.create(committee=committee, user=user)
     return committee
