@@ -1,0 +1,69 @@
+"""Two people pressing the same button at once move the catalogue once (PostgreSQL row lock)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from approvals import services
+from approvals.models import CatalogueProcess, SignOff, Transition
+from tests.approval_factories import Setup
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite has no SELECT ... FOR UPDATE row locks (run with DATABASE_URL=postgres://...)",
+    ),
+]
+
+
+def race(n, call):
+    """Run ``call(i)`` in n threads released together; returns (results, errors)."""
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results.append(call(i))
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results, errors
+
+
+def test_two_users_open_the_hearing_at_once():
+    s = Setup()
+    other_admin = type(s.admin).objects.create_user("admin2", "admin2@example.dk", "x", is_staff=True)
+    admins = [s.admin, other_admin]
+    results, errors = race(
+        2, lambda i: services.open_hearing(CatalogueProcess.objects.get(pk=s.process.pk), actor=admins[i])
+    )
+    assert len(results) == 1
+    assert len(errors) == 1 and isinstance(errors[0], services.TransitionNotAllowed)
+    assert Transition.objects.filter(process=s.process).count() == 1
+    assert CatalogueProcess.objects.get(pk=s.process.pk).state == "hearing"
+
+
+def test_many_signers_at_once_make_one_approval():
+    s = Setup().to_awaiting_signoff()
+    signers = [s.signoff_user] + [
+        type(s.admin).objects.create_user(f"raad{i}", f"r{i}@example.dk", "x") for i in range(3)
+    ]
+    for user in signers[1:]:
+        s.signoff.memberships.create(user=user)
+    results, errors = race(
+        4, lambda i: services.sign_off(CatalogueProcess.objects.get(pk=s.process.pk), actor=signers[i])
+    )
+    assert len(results) == 1 and len(errors) == 3
+    assert all(isinstance(e, services.TransitionNotAllowed) for e in errors)
+    assert SignOff.objects.filter(process=s.process).count() == 1
+    assert Transition.objects.filter(process=s.process, to_state="signed_off").count() == 1
