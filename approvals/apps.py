@@ -1,6 +1,3 @@
-import importlib
-import importlib.util
-
 from django.apps import AppConfig
 from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_lazy as _
@@ -13,20 +10,15 @@ class ApprovalsConfig(AppConfig):
     def ready(self):
         from proposals.models import Catalogue
 
-        from . import signals
+        from . import (
+            memo_hooks,  # noqa: F401  (memo panel on the catalogue page; "look again" on changes)
+            panels,
+            signals,
+        )
         from .models import SignOff
 
         post_save.connect(
             signals.create_process_for_new_catalogue, sender=Catalogue, dispatch_uid="approvals_catalogue_process"
         )
         pre_save.connect(signals.refuse_signoff_change, sender=SignOff, dispatch_uid="approvals_signoff_immutable")
-        self._register_panels()
-
-    def _register_panels(self):
-        # The workflow panel on the catalogue page is rendered by the views module (web pages).
-        if importlib.util.find_spec("approvals.panels") is None:
-            return
-        panels = importlib.import_module("approvals.panels")
-        register = getattr(panels, "register", None)
-        if register:
-            register()
+        panels.register()  # the workflow panel on the catalogue page
