@@ -1,3 +1,519 @@
-"""Admin for committees and the workflow. Memo admin is in admin_memos.py."""
+"""Admin for committees and the workflow. Memo admin is in admin_memos.py.
 
-from . import admin_memos  # noqa: F401
+The workflow actions exist here too (open the hearing, start HMU review early with a reason,
+forward to sign-off, send back to hearing, reopen a response); they call the same services
+as the web pages, so the same rules hold, and a refusal is shown as a message. Hearing
+responses, HMU reviews and sign-offs are read-only here: they are written by their bodies."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from proposals.numbers import format_amount, format_decimal
+
+from . import (
+    admin_memos,  # noqa: F401
+    services,
+)
+from .models import (
+    CatalogueProcess,
+    Committee,
+    HearingReminder,
+    HearingResponse,
+    HmuPosition,
+    HmuReview,
+    Membership,
+    ProposalStance,
+    SignOff,
+    Transition,
+)
+
+State = CatalogueProcess.State
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- committees ---------------------------------------------------------------------------------
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "department", "member_count")
+    list_filter = ("kind", "department")
+    search_fields = ("name", "members__username", "members__email")
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("department").annotate(n_members=Count("memberships"))
+
+    @admin.display(description=gettext_lazy("medlemmer"), ordering="n_members")
+    def member_count(self, obj):
+        return obj.n_members
+
+
+# --- action forms ---------------------------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        required=False,
+    )
+
+    def __init__(self, *args, reason_required=True, help_text="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        self.fields["reason"].help_text = help_text
+
+
+class ReopenForm(ReasonForm):
+    response = forms.ModelChoiceField(label=gettext_lazy("Høringssvar"), queryset=HearingResponse.objects.none())
+
+    def __init__(self, *args, responses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].queryset = responses
+        self.order_fields(["response", "reason"])
+
+
+def _intermediate(modeladmin, request, queryset, *, action, title, form, intro=""):
+    """Render the intermediate page of an action that needs input (the reason)."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "form": form,
+        "queryset": queryset,
+        "action": action,
+        "opts": modeladmin.model._meta,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "approvals/admin/action_form.html", context)
+
+
+def _run(modeladmin, request, objects, step, success):
+    """Call ``step(obj)`` for each object; report successes and refusals as admin messages."""
+    for obj in objects:
+        try:
+            step(obj)
+        except services.WorkflowError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, success % {"obj": obj}, messages.SUCCESS)
+
+
+# --- catalogue process --------------------------------------------------------------------------------
+
+
+class TransitionInline(ReadOnlyInline):
+    model = Transition
+    fields = ("at", "from_state", "to_state", "actor", "note")
+    readonly_fields = fields
+    ordering = ("at", "id")
+    verbose_name_plural = gettext_lazy("Statusskift (log)")
+
+
+class HearingResponseInline(ReadOnlyInline):
+    model = HearingResponse
+    fields = ("link", "status", "submitted_at", "submitted_by", "updated_at")
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("udvalg"))
+    def link(self, obj):
+        url = reverse("admin:approvals_hearingresponse_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.committee)
+
+
+class CatalogueProcessForm(forms.ModelForm):
+    class Meta:
+        model = CatalogueProcess
+        fields = (
+            "heard_committees",
+            "hearing_deadline",
+            "hmu_meeting",
+            "signoff_meeting",
+            "memo_explanation",
+            "memo_extra_recipients",
+        )
+        widgets = {"heard_committees": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("heard_committees")
+        if field is not None and self.instance.pk:
+            field.queryset = Committee.objects.filter(
+                kind=Committee.Kind.LMU, department_id=self.instance.catalogue.department_id
+            )
+
+    def clean(self):
+        data = super().clean()
+        if "heard_committees" in self.fields:
+            try:
+                services.check_hearing_configuration(
+                    self.instance,
+                    committees=list(data.get("heard_committees") or []),
+                    hearing_deadline=data.get("hearing_deadline"),
+                    hmu_meeting=data.get("hmu_meeting"),
+                    signoff_meeting=data.get("signoff_meeting"),
+                )
+            except services.WorkflowError as exc:
+                raise ValidationError(exc.message) from exc
+        return data
+
+
+HEARING_FIELDS = ("heard_committees", "hearing_deadline", "hmu_meeting", "signoff_meeting")
+
+
+@admin.register(CatalogueProcess)
+class CatalogueProcessAdmin(admin.ModelAdmin):
+    form = CatalogueProcessForm
+    list_display = ("catalogue", "department", "state", "hearing_deadline", "hmu_meeting", "signoff_meeting")
+    list_filter = ("state", "catalogue__department")
+    search_fields = ("catalogue__title", "catalogue__slug")
+    date_hierarchy = "hearing_deadline"
+    inlines = [HearingResponseInline, TransitionInline]
+    actions = [
+        "open_hearing_action",
+        "start_hmu_review_action",
+        "forward_to_signoff_action",
+        "send_back_to_hearing_action",
+        "reopen_response_action",
+    ]
+    fieldsets = (
+        (None, {"fields": ("catalogue", "state", "workflow_link")}),
+        (gettext_lazy("Høring"), {"fields": HEARING_FIELDS}),
+        (
+            gettext_lazy("Notater efter godkendelse"),
+            {"fields": ("changes_seen_at", "memo_explanation", "memo_extra_recipients"), "classes": ("collapse",)},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("catalogue__department")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["catalogue", "state", "workflow_link", "changes_seen_at"]
+        if obj is not None and obj.state not in (State.DRAFT, State.HEARING):
+            readonly += HEARING_FIELDS
+        return readonly
+
+    def has_add_permission(self, request):
+        return False  # every catalogue has exactly one process, made for it
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        services.ensure_processes()  # catalogues imported before this app existed
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=gettext_lazy("magistratsafdeling"), ordering="catalogue__department__code")
+    def department(self, obj):
+        return obj.catalogue.department.code
+
+    @admin.display(description=gettext_lazy("side"))
+    def workflow_link(self, obj):
+        url = reverse("approvals:catalogue", kwargs={"slug": obj.catalogue.slug})
+        return format_html('<a href="{}">{}</a>', url, _("Åbn godkendelsesforløbet"))
+
+    def save_model(self, request, obj, form, change):
+        # The hearing set-up goes through the service (the same rules as everywhere); other fields as usual.
+        if any(f in form.changed_data for f in HEARING_FIELDS) and "heard_committees" in form.cleaned_data:
+            data = form.cleaned_data
+            services.configure_hearing(
+                obj,
+                actor=request.user,
+                committees=data["heard_committees"],
+                hearing_deadline=data["hearing_deadline"],
+                hmu_meeting=data["hmu_meeting"],
+                signoff_meeting=data["signoff_meeting"],
+            )
+        obj.save(update_fields=["memo_explanation", "memo_extra_recipients", "updated_at"])
+
+    def save_related(self, request, form, formsets, change):
+        # heard_committees is saved by configure_hearing; the inlines are read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    @admin.action(description=gettext_lazy("Åbn høringen"))
+    def open_hearing_action(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda p: services.open_hearing(p, actor=request.user),
+            _("%(obj)s: høringen er åbnet."),
+        )
+
+    @admin.action(description=gettext_lazy("Start HMU-behandling (før fristen kræves en begrundelse)"))
+    def start_hmu_review_action(self, request, queryset):
+        form = ReasonForm(
+            request.POST if "apply" in request.POST else None,
+            reason_required=False,
+            help_text=_("Kræves, hvis høringsfristen ikke er overskredet, og ikke alle hørte LMU'er har svaret."),
+        )
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            _run(
+                self,
+                request,
+                queryset,
+                lambda p: services.start_hmu_review(p, actor=request.user, reason=reason),
+                _("%(obj)s: HMU-behandlingen er startet."),
+            )
+            return None
+        return _intermediate(
+            self,
+            request,
+            queryset,
+            action="start_hmu_review_action",
+            title=_("Start HMU-behandling"),
+            form=form,
+        )
+
+    @admin.action(description=gettext_lazy("Send til godkendelse på rådmandsmødet"))
+    def forward_to_signoff_action(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda p: services.forward_to_signoff(p, actor=request.user),
+            _("%(obj)s: sendt til godkendelse."),
+        )
+
+    @admin.action(description=gettext_lazy("Send tilbage til LMU-høring (med begrundelse)"))
+    def send_back_to_hearing_action(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            _run(
+                self,
+                request,
+                queryset,
+                lambda p: (
+                    services.send_back(p, actor=request.user, reason=reason)
+                    if p.state == State.HMU_REVIEW
+                    else services.transition(p, State.HEARING, actor=request.user, note=reason)
+                ),
+                _("%(obj)s: sendt tilbage til høring."),
+            )
+            return None
+        return _intermediate(
+            self, request, queryset, action="send_back_to_hearing_action", title=_("Send tilbage til høring"), form=form
+        )
+
+    @admin.action(description=gettext_lazy("Genåbn et indsendt høringssvar (med begrundelse)"))
+    def reopen_response_action(self, request, queryset):
+        responses = HearingResponse.objects.filter(process__in=queryset).select_related(
+            "committee", "process__catalogue"
+        )
+        form = ReopenForm(request.POST if "apply" in request.POST else None, responses=responses)
+        if "apply" in request.POST and form.is_valid():
+            _run(
+                self,
+                request,
+                [form.cleaned_data["response"]],
+                lambda r: services.reopen_hearing_response(r, actor=request.user, reason=form.cleaned_data["reason"]),
+                _("%(obj)s: høringssvaret er genåbnet som kladde."),
+            )
+            return None
+        if not responses.exists():
+            self.message_user(request, _("De valgte kataloger har ingen høringssvar."), messages.WARNING)
+            return None
+        return _intermediate(
+            self, request, queryset, action="reopen_response_action", title=_("Genåbn høringssvar"), form=form
+        )
+
+
+# --- responses, HMU review, sign-off (read-only records) -------------------------------------------------
+
+
+class ProposalStanceInline(ReadOnlyInline):
+    model = ProposalStance
+    fields = ("proposal", "stance", "comment")
+    readonly_fields = fields
+
+
+@admin.register(HearingResponse)
+class HearingResponseAdmin(admin.ModelAdmin):
+    list_display = ("committee", "catalogue", "status", "submitted_at", "submitted_by", "updated_at")
+    list_filter = ("status", "committee__department", "committee")
+    search_fields = ("committee__name", "process__catalogue__title", "general_comment")
+    fields = (
+        "process",
+        "committee",
+        "status",
+        "general_comment",
+        "author_list",
+        "submitted_at",
+        "submitted_by",
+        "reopened_reason",
+        "updated_at",
+    )
+    readonly_fields = fields
+    inlines = [ProposalStanceInline]
+    actions = ["reopen_action"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("committee", "process__catalogue", "submitted_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("katalog"), ordering="process__catalogue__title")
+    def catalogue(self, obj):
+        return obj.process.catalogue
+
+    @admin.display(description=gettext_lazy("forfattere"))
+    def author_list(self, obj):
+        return ", ".join(u.get_full_name() or u.username for u in obj.authors.all())
+
+    @admin.action(description=gettext_lazy("Genåbn valgte høringssvar (med begrundelse)"))
+    def reopen_action(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            _run(
+                self,
+                request,
+                queryset,
+                lambda r: services.reopen_hearing_response(r, actor=request.user, reason=reason),
+                _("%(obj)s: høringssvaret er genåbnet som kladde."),
+            )
+            return None
+        return _intermediate(self, request, queryset, action="reopen_action", title=_("Genåbn høringssvar"), form=form)
+
+
+class HmuPositionInline(ReadOnlyInline):
+    model = HmuPosition
+    fields = ("proposal", "stance", "comment")
+    readonly_fields = fields
+
+
+@admin.register(HmuReview)
+class HmuReviewAdmin(admin.ModelAdmin):
+    list_display = ("process", "updated_by", "updated_at")
+    fields = ("process", "statement", "updated_by", "updated_at")
+    readonly_fields = fields
+    inlines = [HmuPositionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def render_snapshot(snapshot):
+    """The approved state as a readable table, in the catalogue's own sign convention."""
+    if not snapshot:
+        return "–"
+    cat = snapshot["catalogue"]
+    flip = -1 if cat.get("sign_convention") == "savings_positive" else 1
+    years = [str(y) for y in range(cat["first_year"], cat["last_year"] + 1)]
+
+    def amount(value):
+        return "" if value is None else format_amount(flip * value)
+
+    def fte(value):
+        return "" if value is None else format_decimal(Decimal(value) * flip)
+
+    head = format_html_join("", "<th scope='col'>{}</th>", ((y,) for y in years))
+    rows = format_html_join(
+        "",
+        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td>{}<td>{}</td></tr>",
+        (
+            (
+                p["code"],
+                p["title"],
+                p["saving_type"],
+                format_html_join(
+                    "", "<td style='text-align:right'>{}</td>", ((amount(p["net"].get(y)),) for y in years)
+                ),
+                " / ".join(fte(p["fte"].get(y)) for y in years),
+            )
+            for p in snapshot["proposals"]
+        ),
+    )
+    targets = format_html_join(
+        "", "<td style='text-align:right'>{}</td>", ((amount(cat["targets"].get(y)),) for y in years)
+    )
+    return format_html(
+        "<p>{} · {} · {}</p><table><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th>"
+        "{}<th scope='col'>{}</th></tr></thead><tbody>{}</tbody><tfoot><tr><th scope='row' colspan='3'>{}</th>{}"
+        "<td></td></tr></tfoot></table>",
+        cat["title"],
+        cat.get("price_level", ""),
+        cat.get("unit", ""),
+        _("Nr."),
+        _("Forslag"),
+        _("Type"),
+        head,
+        _("Årsværk"),
+        rows,
+        _("Måltal"),
+        targets,
+    )
+
+
+@admin.register(SignOff)
+class SignOffAdmin(admin.ModelAdmin):
+    list_display = ("process", "decision", "decided_by", "decided_at")
+    list_filter = ("decision", "process__catalogue__department")
+    fields = ("process", "decision", "note", "decided_by", "decided_at", "approved_state")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("process__catalogue", "decided_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("godkendt tilstand"))
+    def approved_state(self, obj):
+        return render_snapshot(obj.snapshot)
+
+
+@admin.register(HearingReminder)
+class HearingReminderAdmin(admin.ModelAdmin):
+    list_display = ("process", "committee", "deadline", "sent_at")
+    list_filter = ("deadline",)
+    readonly_fields = ("process", "committee", "deadline", "sent_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -317,16 +317,20 @@ def check_hearing_configuration(process, *, committees, hearing_deadline, hmu_me
             )
     if process.state == State.HEARING and not committees:
         raise WorkflowError(_("En igangværende høring skal have mindst ét hørt LMU."))
-    if hearing_deadline is None:
-        raise WorkflowError(_("Angiv en høringsfrist."))
-    if hmu_meeting and hmu_meeting < hearing_deadline:
+    # A draft may be set up bit by bit; opening the hearing checks that a deadline is set.
+    if hearing_deadline is None and process.state == State.HEARING:
+        raise WorkflowError(_("En igangværende høring skal have en høringsfrist."))
+    if hmu_meeting and hearing_deadline and hmu_meeting < hearing_deadline:
         raise WorkflowError(_("HMU-mødet kan ikke ligge før høringsfristen."))
-    if signoff_meeting and signoff_meeting < (hmu_meeting or hearing_deadline):
+    earliest = hmu_meeting or hearing_deadline
+    if signoff_meeting and earliest and signoff_meeting < earliest:
         raise WorkflowError(_("Rådmandsmødet kan ikke ligge før HMU-mødet og høringsfristen."))
 
 
 def configure_hearing(process, *, actor, committees, hearing_deadline, hmu_meeting=None, signoff_meeting=None):
-    """Choose the heard LMUs and the dates (administrators; in draft or hearing)."""
+    """Choose the heard LMUs and the dates (administrators; in draft or hearing).
+
+    In draft the deadline may still be None; ``open_hearing`` requires it."""
     _require_actor(actor)
     if not permissions.is_admin(actor):
         raise NotPermitted(_("Kun en administrator kan konfigurere høringen."))

@@ -44,7 +44,6 @@ def test_configure_only_by_admin():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"hearing_deadline": None}, "høringsfrist"),
         ({"hmu_meeting": D(2030, 12, 1)}, "HMU-mødet"),
         ({"signoff_meeting": D(2030, 12, 6)}, "Rådmandsmødet"),
         ({"committees": "hmu"}, "ikke et LMU"),
@@ -60,12 +59,21 @@ def test_configure_refuses_bad_input(kwargs, message):
     assert stored(s) == before
 
 
-def test_configure_during_hearing_may_extend_the_deadline_but_keeps_an_lmu():
+def test_draft_may_be_configured_without_a_deadline_yet():
+    s = Setup()
+    configure(s, hearing_deadline=None, hmu_meeting=None)
+    assert stored(s) == (None, None, None, ["LMU Et"])
+
+
+def test_configure_during_hearing_may_extend_the_deadline_but_keeps_an_lmu_and_a_deadline():
     s = Setup().to_hearing()
     configure(s, committees=[s.lmu1, s.lmu2], hearing_deadline=D(2030, 12, 10), hmu_meeting=None)
     assert stored(s)[0] == D(2030, 12, 10)
     with pytest.raises(WorkflowError, match="mindst ét"):
         configure(s, committees=[])
+    with pytest.raises(WorkflowError, match="høringsfrist"):
+        configure(s, hearing_deadline=None)
+    assert stored(s)[0] == D(2030, 12, 10)
 
 
 def test_configure_refused_after_the_hearing():
