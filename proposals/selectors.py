@@ -8,10 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from .models import BreakdownLine, Catalogue, CatalogueYear, Proposal, ProposalYear
+from .models import BreakdownLine, BreakdownLineYear, Catalogue, CatalogueYear, Proposal, ProposalYear
 
 
 @dataclass
@@ -69,28 +69,42 @@ def get_catalogue(slug_or_id):
     return qs.get(slug=text)
 
 
-def _proposal_prefetches(with_lines, with_goals):
-    prefetches = [Prefetch("years", queryset=ProposalYear.objects.order_by("year"))]
-    if with_lines:
-        prefetches.append(
-            Prefetch("lines", queryset=BreakdownLine.objects.order_by("position", "id").prefetch_related("years"))
-        )
+def _proposal_rows(proposals, scope, *, with_lines, with_goals):
+    """ProposalRows for ``proposals`` (a Proposal queryset) in a fixed number of queries.
+
+    ``scope`` filters the yearly rows the same way, as lookups from Proposal (e.g.
+    ``{"catalogue": catalogue}``). Yearly figures are read as plain values and pivoted
+    here: prefetch_related would build a queryset per proposal, which dominated the time
+    of large catalogues."""
+    scoped = {f"proposal__{key}": value for key, value in scope.items()}
+    proposals = proposals.select_related("theme")
     if with_goals:
-        prefetches.append("goals")
-    return prefetches
-
-
-def _proposal_row(proposal, with_lines):
-    """Pivot a proposal's prefetched yearly rows into a ProposalRow (no queries)."""
-    net, fte = {}, {}
-    for py in proposal.years.all():
-        net[py.year] = py.net_amount
-        fte[py.year] = py.fte
-    lines = []
+        proposals = proposals.prefetch_related("goals")
+    proposals = list(proposals)
+    years = defaultdict(list)
+    for proposal_id, year, net_amount, fte in (
+        ProposalYear.objects.filter(**scoped).order_by("year").values_list("proposal_id", "year", "net_amount", "fte")
+    ):
+        years[proposal_id].append((year, net_amount, fte))
+    lines = defaultdict(list)
     if with_lines:
-        for line in proposal.lines.all():
-            lines.append(LineRow(line=line, amounts={ly.year: ly.amount for ly in line.years.all()}))
-    return ProposalRow(proposal=proposal, net=net, fte=fte, lines=lines)
+        amounts = defaultdict(dict)
+        for line_id, year, amount in (
+            BreakdownLineYear.objects.filter(**{f"line__{key}": value for key, value in scoped.items()})
+            .order_by("year")
+            .values_list("line_id", "year", "amount")
+        ):
+            amounts[line_id][year] = amount
+        for line in BreakdownLine.objects.filter(**scoped).order_by("position", "id"):
+            lines[line.proposal_id].append(LineRow(line=line, amounts=amounts[line.pk]))
+    rows = []
+    for proposal in proposals:
+        net, fte = {}, {}
+        for year, net_amount, fte_value in years[proposal.pk]:
+            net[year] = net_amount
+            fte[year] = fte_value
+        rows.append(ProposalRow(proposal=proposal, net=net, fte=fte, lines=lines[proposal.pk]))
+    return rows
 
 
 def _overview(catalogue, rows, year_rows):
@@ -111,13 +125,12 @@ def catalogue_overview(catalogue, *, with_lines=True):
     catalogue = (
         Catalogue.objects.select_related("department", "agreement").prefetch_related("year_rows").get(pk=catalogue.pk)
     )
-    proposals = (
-        Proposal.objects.filter(catalogue=catalogue)
-        .select_related("theme")
-        .prefetch_related(*_proposal_prefetches(with_lines, with_goals=with_lines))
-        .order_by("position", "id")
+    rows = _proposal_rows(
+        Proposal.objects.filter(catalogue=catalogue).order_by("position", "id"),
+        {"catalogue": catalogue},
+        with_lines=with_lines,
+        with_goals=with_lines,
     )
-    rows = [_proposal_row(proposal, with_lines) for proposal in proposals]
     return _overview(catalogue, rows, catalogue.year_rows.all())
 
 
@@ -130,15 +143,14 @@ def catalogue_overviews(catalogues, *, with_lines=True):
     ids = [c.pk for c in catalogues]
     if not ids:
         return {}
-    proposals = (
-        Proposal.objects.filter(catalogue_id__in=ids)
-        .select_related("theme")
-        .prefetch_related(*_proposal_prefetches(with_lines, with_goals=False))
-        .order_by("catalogue_id", "position", "id")
-    )
     rows_by_catalogue = defaultdict(list)
-    for proposal in proposals:
-        rows_by_catalogue[proposal.catalogue_id].append(_proposal_row(proposal, with_lines))
+    for row in _proposal_rows(
+        Proposal.objects.filter(catalogue_id__in=ids).order_by("catalogue_id", "position", "id"),
+        {"catalogue_id__in": ids},
+        with_lines=with_lines,
+        with_goals=False,
+    ):
+        rows_by_catalogue[row.proposal.catalogue_id].append(row)
     year_rows = defaultdict(list)
     for yr in CatalogueYear.objects.filter(catalogue_id__in=ids):
         year_rows[yr.catalogue_id].append(yr)
@@ -174,12 +186,12 @@ def catalogue_list_with_totals():
 def get_proposal_row(catalogue_slug, pk):
     """One proposal of a catalogue with its years, lines and goals, as a ProposalRow, in a
     fixed number of queries. Raises Proposal.DoesNotExist."""
-    proposal = (
-        Proposal.objects.select_related("catalogue__department", "catalogue__agreement", "theme")
-        .prefetch_related(*_proposal_prefetches(with_lines=True, with_goals=True))
-        .get(catalogue__slug=catalogue_slug, pk=pk)
-    )
-    return _proposal_row(proposal, with_lines=True)
+    scope = {"catalogue__slug": catalogue_slug, "pk": pk}
+    proposals = Proposal.objects.select_related("catalogue__department", "catalogue__agreement").filter(**scope)
+    rows = _proposal_rows(proposals, scope, with_lines=True, with_goals=True)
+    if not rows:
+        raise Proposal.DoesNotExist(f"No proposal {pk} in catalogue {catalogue_slug!r}")
+    return rows[0]
 
 
 def proposals_by_theme(overview):
