@@ -194,3 +194,22 @@ def test_amount_round_trip(value):
 @pytest.mark.parametrize("value", ["2.8", "-10.5", "-15", "1234.25", "0"])
 def test_decimal_round_trip(value):
     assert parse_decimal(format_decimal(Decimal(value))) == Decimal(value)
+
+
+@pytest.mark.django_db
+def test_budget_template_filters_use_the_catalogues_convention():
+    from django.template import Context, Template
+
+    from tests.factories import make_catalogue
+
+    positive = make_catalogue(proposals=0, sign_convention="savings_positive")
+    negative = make_catalogue(proposals=0)
+    template = Template(
+        "{% load budget %}{{ v|amount:c }}|{{ v|signed_amount:c }}|{{ f|fte:c }}|{{ f|signed_fte:c }}|"
+        "{{ v|amount }}|{{ none|amount:c }}|{{ none|fte:c }}"
+    )
+    # Internal: a saving of 1.100 is -1100, a staffing reduction of 2,8 is -2.8.
+    context = {"v": -1100, "f": Decimal("-2.80"), "none": None}
+    assert template.render(Context({**context, "c": positive})) == "1.100|+1.100|2,8|+2,8|-1.100||"
+    assert template.render(Context({**context, "c": negative})) == "-1.100|-1.100|-2,8|-2,8|-1.100||"
+    assert Template("{% load budget %}{{ v|amount:c }}").render(Context({"v": 1960, "c": positive})) == "-1.960"
