@@ -151,6 +151,29 @@ class OverviewTable(tables.Table):
         """Theme group rows are shown in the document's order only."""
         return self.has_themes and not self.order_by
 
+    def body_rows(self):
+        """The body rows in the table's current order, cells already rendered.
+
+        Same cells as django-tables2's own rendering, without its per-cell
+        introspection, which made a 5.000-proposal page take seconds."""
+        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
+        grouped = self.grouped
+        for record in self.data:
+            cells = []
+            for name, attrs in columns:
+                if name == "title":
+                    text = format_html('<a href="{}">{}</a>', record["url"], record["title"])
+                elif self._year_of(name):
+                    text = format_amount(record[name])
+                else:
+                    text = record[name]
+                cells.append((name, attrs, text))
+            yield {
+                "group_title": record["group_title"] if grouped else None,
+                "is_phase_in": record["is_phase_in"],
+                "cells": cells,
+            }
+
     def _year_of(self, name):
         return int(name[1:]) if name.startswith("y") and name[1:].isdigit() else None
 

@@ -161,3 +161,14 @@ def test_anonymous_user_is_sent_to_login(client):
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={url}"
     assert client.get(url + "?_export=xlsx").status_code == 302
+
+
+def test_empty_catalogue(user_client):
+    from tests.factories import make_catalogue
+
+    catalogue = make_catalogue(proposals=0, target=None)
+    html = overview(user_client, catalogue).content.decode()
+    assert "Kataloget har ingen forslag endnu." in html
+    foot = {r[0]: r[1:5] for r in table_rows(html, "app-overview", "tfoot")}
+    assert foot["Nettoændringer i driftsudgifter i alt"] == ["0"] * 4
+    assert "Måltal" not in foot
