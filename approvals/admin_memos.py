@@ -1,1 +1,172 @@
-"""Admin for memos (notater) and their deliveries."""
+"""Admin for memos (notater) and their deliveries.
+
+Memos are read-only (an issued memo never changes). Extra admin views, registered through
+MemoAdmin.get_urls: an overview of signed-off catalogues with changes not yet told, and per
+catalogue a page that previews the next memo, stores an explanatory paragraph for it, or
+issues it now."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import memo_selectors, memos
+from .models import CatalogueProcess, Memo, MemoDelivery
+
+
+class MemoDeliveryInline(admin.TabularInline):
+    model = MemoDelivery
+    extra = 0
+    can_delete = False
+    fields = ("email", "name", "status", "attempts", "sent_at", "last_error")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MemoIssueForm(forms.Form):
+    explanation = forms.CharField(
+        label=gettext_lazy("Forklarende afsnit"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text=gettext_lazy("Valgfrit. Indgår i notatets afsnit om baggrunden."),
+    )
+
+
+@admin.register(Memo)
+class MemoAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "department", "number", "issued_at", "delivery_state", "links")
+    list_filter = ("process__catalogue__department", "deliveries__status")
+    search_fields = ("process__catalogue__title", "deliveries__email")
+    date_hierarchy = "issued_at"
+    fields = ("process", "number", "issued_at", "issued_by", "explanation", "change_count", "links")
+    readonly_fields = fields
+    inlines = [MemoDeliveryInline]
+    actions = ["resend_pending"]
+    change_list_template = "approvals/memos/admin_change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("process__catalogue__department")
+            .defer("pdf", "snapshot", "previous_snapshot")
+            .annotate(
+                delivery_count=Count("deliveries", distinct=True),
+                sent_count=Count("deliveries", filter=Q(deliveries__status=MemoDelivery.Status.SENT), distinct=True),
+            )
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("magistratsafdeling"), ordering="process__catalogue__department__code")
+    def department(self, obj):
+        return obj.process.catalogue.department.code
+
+    @admin.display(description=gettext_lazy("forsendelser"))
+    def delivery_state(self, obj):
+        return _("%(sent)s af %(total)s sendt") % {"sent": obj.sent_count, "total": obj.delivery_count}
+
+    @admin.display(description=gettext_lazy("ændringer"))
+    def change_count(self, obj):
+        return len(obj.changes)
+
+    @admin.display(description=gettext_lazy("notat"))
+    def links(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}?download=1">{}</a>',
+            reverse("memos:detail", args=[obj.pk]),
+            _("HTML"),
+            reverse("memos:pdf", args=[obj.pk]),
+            _("PDF"),
+        )
+
+    @admin.action(description=gettext_lazy("Send afventende og fejlede forsendelser igen"))
+    def resend_pending(self, request, queryset):
+        count = memos.resend(MemoDelivery.objects.filter(memo__in=queryset))
+        self.message_user(request, _("%(count)s forsendelser er sat i kø igen.") % {"count": count}, messages.SUCCESS)
+
+    # --- "Udsend notat nu" -----------------------------------------------------------
+
+    def get_urls(self):
+        extra = [
+            path("udsend/", self.admin_site.admin_view(self.issue_overview), name="approvals_memo_issue_overview"),
+            path(
+                "udsend/<int:process_id>/",
+                self.admin_site.admin_view(self.issue_view),
+                name="approvals_memo_issue",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def _may_issue(self, request):
+        return request.user.has_perm("approvals.change_catalogueprocess")
+
+    def issue_overview(self, request):
+        if not self._may_issue(request):
+            return redirect("admin:index")
+        rows = []
+        for process in memo_selectors.signed_off_processes():
+            rows.append((process, len(memos.pending_changes(process)), memos.due_at(process)))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Udsend notat nu"),
+            "opts": self.model._meta,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "approvals/memos/admin_issue_overview.html", context)
+
+    def issue_view(self, request, process_id):
+        if not self._may_issue(request):
+            return redirect("admin:index")
+        process = get_object_or_404(CatalogueProcess.objects.select_related("catalogue__department"), pk=process_id)
+        if request.method == "POST":
+            form = MemoIssueForm(request.POST)
+            if form.is_valid():
+                explanation = form.cleaned_data["explanation"]
+                if "save_explanation" in request.POST:
+                    memos.save_explanation(process, explanation)
+                    self.message_user(request, _("Forklaringen indgår i det næste notat."), messages.SUCCESS)
+                    return redirect("admin:approvals_memo_issue", process.pk)
+                memo = memos.issue_memo(process, actor=request.user, explanation=explanation)
+                if memo is None:
+                    self.message_user(
+                        request, _("Der er ingen ændringer at meddele; der er ikke udsendt et notat."), messages.WARNING
+                    )
+                    return redirect("admin:approvals_memo_issue", process.pk)
+                self.message_user(
+                    request,
+                    _("Notat nr. %(number)s er udsendt til %(count)s modtagere.")
+                    % {"number": memo.number, "count": memo.deliveries.count()},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:approvals_memo_change", memo.pk)
+        else:
+            form = MemoIssueForm(initial={"explanation": process.memo_explanation})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Udsend notat om ændringer i %(title)s") % {"title": process.catalogue.title},
+            "opts": self.model._meta,
+            "process": process,
+            "form": form,
+            "doc": memo_selectors.pending_preview(process),
+            "recipients": memos.recipients(process),
+            "due_at": memos.due_at(process),
+        }
+        return TemplateResponse(request, "approvals/memos/admin_issue.html", context)
