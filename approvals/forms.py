@@ -1,0 +1,180 @@
+"""Forms of the workflow pages. They validate input only; the rules live in services.py.
+
+The hearing response and HMU review forms have one stance field and one comment field per
+proposal, named ``stance_<proposal id>`` and ``comment_<proposal id>``, so a page can lay
+them out in a fieldset per proposal."""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Stance
+
+STANCE_CHOICES = [("", _("Vælg holdning"))] + list(Stance.choices)
+
+
+def _textarea(rows=3):
+    return forms.Textarea(attrs={"class": "form-input", "rows": rows})
+
+
+class AccessibleForm(forms.Form):
+    """Points each invalid field at its error message (templates/approvals/_field.html ids)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            ids = [f"{self[name].auto_id}-error"]
+            if field.help_text:
+                ids.append(f"{self[name].auto_id}_helptext")
+            field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class PerProposalForm(AccessibleForm):
+    """Base of the forms with a stance and a comment per proposal.
+
+    ``proposals`` is a list of Proposal objects (in catalogue order); ``initial_stances``
+    maps proposal id -> (stance, comment)."""
+
+    stance_label = _("Holdning")
+    comment_label = _("Kommentar")
+
+    def __init__(self, *args, proposals, initial_stances=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposals = list(proposals)
+        initial_stances = initial_stances or {}
+        for proposal in self.proposals:
+            stance, comment = initial_stances.get(proposal.pk, ("", ""))
+            self.fields[self.stance_name(proposal)] = forms.ChoiceField(
+                label=self.stance_label,
+                choices=STANCE_CHOICES,
+                required=False,
+                initial=stance,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[self.comment_name(proposal)] = forms.CharField(
+                label=self.comment_label, required=False, initial=comment, widget=_textarea(2)
+            )
+
+    @staticmethod
+    def stance_name(proposal):
+        return f"stance_{proposal.pk}"
+
+    @staticmethod
+    def comment_name(proposal):
+        return f"comment_{proposal.pk}"
+
+    def proposal_fields(self):
+        """[(proposal, stance bound field, comment bound field)] in catalogue order."""
+        return [(p, self[self.stance_name(p)], self[self.comment_name(p)]) for p in self.proposals]
+
+    def require_all_stances(self):
+        # Mirrors services.save_hearing_response (which stays the authority) so the error
+        # can stand next to its field: the phase-in pool row needs no stance.
+        for proposal in self.proposals:
+            if proposal.is_phase_in:
+                continue
+            if not self.cleaned_data.get(self.stance_name(proposal)):
+                self.add_error(
+                    self.stance_name(proposal),
+                    gettext("Vælg en holdning til forslag %(code)s %(title)s.")
+                    % {"code": proposal.code, "title": proposal.title},
+                )
+
+    def require_stance_for_comment(self):
+        # ProposalStance needs a stance; a comment alone would be lost, so say so.
+        for proposal in self.proposals:
+            if self.cleaned_data.get(self.comment_name(proposal)) and not self.cleaned_data.get(
+                self.stance_name(proposal)
+            ):
+                self.add_error(
+                    self.stance_name(proposal),
+                    gettext("Vælg en holdning til forslag %(code)s, når du skriver en kommentar til det.")
+                    % {"code": proposal.code},
+                )
+
+    def stances(self):
+        """{proposal id: (stance, comment)} for every proposal (service input; "" clears a stance)."""
+        return {
+            p.pk: (
+                self.cleaned_data.get(self.stance_name(p)) or "",
+                (self.cleaned_data.get(self.comment_name(p)) or "").strip(),
+            )
+            for p in self.proposals
+        }
+
+
+class HearingResponseForm(PerProposalForm):
+    """An LMU's hearing response. A draft may be incomplete; a submission needs every stance."""
+
+    SAVE = "save"
+    SUBMIT = "submit"
+
+    general_comment = forms.CharField(label=_("Generel kommentar"), required=False, widget=_textarea(5))
+    # Sent by the pressed button (name="action"); no button (e.g. Enter) means a draft.
+    action = forms.ChoiceField(choices=[(SAVE, _("Gem kladde")), (SUBMIT, _("Indsend"))], required=False)
+
+    field_order = ["general_comment"]
+
+    @property
+    def submitting(self):
+        return self.is_bound and self.data.get("action") == self.SUBMIT
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["action"] = cleaned.get("action") or self.SAVE
+        self.require_stance_for_comment()
+        if cleaned["action"] == self.SUBMIT:
+            self.require_all_stances()
+        return cleaned
+
+
+class HmuReviewForm(PerProposalForm):
+    """HMU's overall statement and its position per proposal."""
+
+    stance_label = _("HMU's holdning")
+    comment_label = _("HMU's kommentar")
+
+    statement = forms.CharField(label=_("Samlet udtalelse fra HMU"), required=False, widget=_textarea(6))
+
+    field_order = ["statement"]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.require_stance_for_comment()
+        return cleaned
+
+
+class NoteForm(AccessibleForm):
+    """A transition with an optional note (open hearing, forward, approve)."""
+
+    note = forms.CharField(label=_("Bemærkning (valgfri)"), required=False, widget=_textarea(2))
+
+
+class ReasonForm(AccessibleForm):
+    """A transition that needs a stated reason (send back, reopen)."""
+
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=_textarea(3),
+        error_messages={"required": _("Skriv en begrundelse.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Skriv en begrundelse."))
+        return reason
+
+
+class StartHmuReviewForm(AccessibleForm):
+    """Start of HMU review. Whether a reason is needed (early start) is the service's rule."""
+
+    reason = forms.CharField(
+        label=_("Begrundelse for tidlig start"),
+        required=False,
+        widget=_textarea(2),
+        help_text=_("Kræves, hvis høringsfristen ikke er udløbet, og ikke alle hørte LMU'er har svaret."),
+    )

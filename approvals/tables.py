@@ -1,0 +1,211 @@
+"""django-tables2 tables of the workflow pages (DKFDS markup via templates/approvals/tables/table.html)."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import permissions
+from .models import HearingResponse, Stance
+
+TEMPLATE = "approvals/tables/table.html"
+EMPTY = _("Ingen kataloger.")
+
+
+def _date(value):
+    return date_format(value, "j. F Y") if value else "—"
+
+
+class BaseTable(tables.Table):
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": "table table--zebra"}
+        per_page = 20
+
+
+class ProcessColumnsMixin(tables.Table):
+    catalogue = tables.Column(verbose_name=_("Katalog"), accessor="catalogue__title", order_by=("catalogue__title",))
+    department = tables.Column(
+        verbose_name=_("Afdeling"), accessor="catalogue__department__code", order_by=("catalogue__department__code",)
+    )
+    state = tables.Column(verbose_name=_("Status"), accessor="state")
+
+    def render_catalogue(self, value, record):
+        return format_html('<a href="{}">{}</a>', reverse("approvals:catalogue", args=[record.catalogue.slug]), value)
+
+    def render_state(self, record):
+        return record.get_state_display()
+
+
+class HearingTable(ProcessColumnsMixin, BaseTable):
+    """Catalogues the user's LMUs are heard on, with deadline and the state of their response."""
+
+    hearing_deadline = tables.Column(verbose_name=_("Høringsfrist"))
+    days_left = tables.Column(
+        verbose_name=_("Dage tilbage"), accessor="hearing_deadline", order_by=("hearing_deadline",)
+    )
+    my_response = tables.Column(verbose_name=_("Jeres svar"), accessor="my_response_status", empty_values=())
+
+    class Meta(BaseTable.Meta):
+        empty_text = _("Ingen af dine LMU'er er i høring.")
+        sequence = ("catalogue", "department", "state", "hearing_deadline", "days_left", "my_response")
+
+    def render_hearing_deadline(self, value):
+        return _date(value)
+
+    def render_days_left(self, value):
+        days = (value - permissions.local_today()).days
+        if days < 0:
+            return _("Overskredet")
+        if days == 0:
+            return _("Sidste dag i dag")
+        return ngettext("%(n)d dag", "%(n)d dage", days) % {"n": days}
+
+    def render_my_response(self, value, record):
+        label = {
+            HearingResponse.Status.SUBMITTED: _("Indsendt"),
+            HearingResponse.Status.DRAFT: _("Kladde"),
+        }.get(value, _("Mangler"))
+        if record.my_committee_id is None:
+            return label
+        url = reverse("approvals:response", args=[record.catalogue.slug, record.my_committee_id])
+        return format_html('<a href="{}">{}</a>', url, label)
+
+
+class HmuQueueTable(ProcessColumnsMixin, BaseTable):
+    hearing_deadline = tables.Column(verbose_name=_("Høringsfrist"))
+    hmu_meeting = tables.Column(verbose_name=_("HMU-møde"))
+    answers = tables.Column(verbose_name=_("Indsendte svar"), accessor="submitted_count")
+
+    class Meta(BaseTable.Meta):
+        empty_text = _("Ingen kataloger afventer HMU-behandling.")
+
+    def render_hearing_deadline(self, value):
+        return _date(value)
+
+    def render_hmu_meeting(self, value):
+        return _date(value)
+
+    def render_answers(self, value, record):
+        url = reverse("approvals:hmu_review", args=[record.catalogue.slug])
+        return format_html('<a href="{}">{}</a>', url, _("%(n)s af %(m)s") % {"n": value, "m": record.heard_count})
+
+
+class SignoffQueueTable(ProcessColumnsMixin, BaseTable):
+    hmu_meeting = tables.Column(verbose_name=_("HMU-møde"))
+    signoff_meeting = tables.Column(verbose_name=_("Rådmandsmøde"))
+    open = tables.Column(verbose_name=_("Handling"), accessor="pk", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        empty_text = _("Ingen kataloger afventer godkendelse.")
+
+    def render_hmu_meeting(self, value):
+        return _date(value)
+
+    def render_signoff_meeting(self, value):
+        return _date(value)
+
+    def render_open(self, record):
+        url = reverse("approvals:signoff", args=[record.catalogue.slug])
+        return format_html('<a href="{}">{}</a>', url, _("Til godkendelse"))
+
+
+class AllProcessesTable(ProcessColumnsMixin, BaseTable):
+    hearing_deadline = tables.Column(verbose_name=_("Høringsfrist"))
+    hmu_meeting = tables.Column(verbose_name=_("HMU-møde"))
+    signoff_meeting = tables.Column(verbose_name=_("Rådmandsmøde"))
+    answers = tables.Column(verbose_name=_("Indsendte svar"), accessor="submitted_count")
+
+    class Meta(BaseTable.Meta):
+        empty_text = EMPTY
+
+    def render_hearing_deadline(self, value):
+        return _date(value)
+
+    def render_hmu_meeting(self, value):
+        return _date(value)
+
+    def render_signoff_meeting(self, value):
+        return _date(value)
+
+    def render_answers(self, value, record):
+        return _("%(n)s af %(m)s") % {"n": value, "m": record.heard_count}
+
+
+class ResponseTable(BaseTable):
+    committee = tables.Column(verbose_name=_("LMU"), accessor="committee__name", order_by=("committee__name",))
+    status = tables.Column(verbose_name=_("Status"))
+    submitted_at = tables.Column(verbose_name=_("Indsendt"))
+    submitted_by = tables.Column(
+        verbose_name=_("Indsendt af"), accessor="submitted_by", order_by=("submitted_by__username",)
+    )
+    updated_at = tables.Column(verbose_name=_("Senest ændret"))
+
+    class Meta(BaseTable.Meta):
+        empty_text = _("Ingen høringssvar at vise.")
+        sequence = ("committee", "status", "submitted_at", "submitted_by", "updated_at")
+
+    def __init__(self, data, *, catalogue, **kwargs):
+        self.catalogue = catalogue  # one catalogue per table: no per-row lookup for the links
+        super().__init__(data, **kwargs)
+
+    def render_committee(self, value, record):
+        url = reverse("approvals:response", args=[self.catalogue.slug, record.committee_id])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_status(self, record):
+        return record.get_status_display()
+
+    def render_submitted_at(self, value):
+        return date_format(value, "j. F Y H:i") if value else "—"
+
+    def render_submitted_by(self, value):
+        return value.get_full_name() or value.username
+
+    def render_updated_at(self, value):
+        return date_format(value, "j. F Y H:i")
+
+
+class StanceCountTable(BaseTable):
+    """Stances per proposal: counts of each stance and how many heard LMUs gave none."""
+
+    proposal = tables.Column(verbose_name=_("Forslag"), accessor="label", order_by=("position",))
+
+    class Meta(BaseTable.Meta):
+        per_page = 200
+        empty_text = _("Kataloget har ingen forslag.")
+
+    def __init__(self, data, **kwargs):
+        extra = [
+            (value, tables.Column(verbose_name=label, attrs={"td": {"class": "num"}, "th": {"class": "num"}}))
+            for value, label in Stance.choices
+        ]
+        extra.append(
+            (
+                "none",
+                tables.Column(verbose_name=_("Ingen holdning"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}),
+            )
+        )
+        super().__init__(data, extra_columns=extra, **kwargs)
+
+    def render_proposal(self, value, record):
+        return format_html('<a href="#forslag-{}">{}</a>', record["pk"], value)
+
+
+def stance_count_rows(overview):
+    """Rows for StanceCountTable from selectors.hearing_overview (plain dicts, sortable in Python)."""
+    heard = len(overview.committees)
+    rows = []
+    for row in overview.rows:
+        data = {
+            "pk": row.proposal.pk,
+            "position": (row.proposal.position, row.proposal.pk),
+            "label": f"{row.proposal.code} {row.proposal.title}",
+        }
+        for value, _label, n in row.counts:
+            data[value] = n
+        data["none"] = heard - row.answered
+        rows.append(data)
+    return rows
