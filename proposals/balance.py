@@ -31,13 +31,10 @@ class Difference:
 
     def message(self, catalogue):
         """A Danish sentence in the catalogue's own sign convention."""
-        if self.kind == self.FTE:
-            fmt = format_decimal
-            exp, act, diff = self.expected, self.actual, self.difference
-        else:
-            fmt = format_amount
-            exp, act = catalogue.to_display(self.expected), catalogue.to_display(self.actual)
-            diff = act - exp
+        fmt = format_decimal if self.kind == self.FTE else format_amount
+        # FTE follow the same sign convention as amounts (a reduction is negative inside).
+        exp, act = catalogue.to_display(self.expected), catalogue.to_display(self.actual)
+        diff = act - exp
         if self.kind == self.TARGET:
             return _(
                 "%(year)s: forslagene summerer til %(actual)s, men måltallet er %(expected)s (forskel %(diff)s)."

@@ -59,3 +59,11 @@ def test_stated_fte_total_stands_alone_when_proposals_state_no_fte():
     catalogue = make_catalogue(proposals=2, fte=None)
     CatalogueYear.objects.filter(catalogue=catalogue).update(stated_fte_total=Decimal("-2.8"))
     assert check_balance(catalogue_overview(catalogue)).balanced
+
+
+def test_fte_message_uses_catalogue_sign_convention():
+    catalogue = make_catalogue(proposals=1, fte="-2.8", sign_convention="savings_positive")
+    CatalogueYear.objects.filter(catalogue=catalogue, year=2024).update(stated_fte_total=Decimal("-3"))
+    (message,) = check_balance(catalogue_overview(catalogue)).messages()
+    # A reduction of 2,8 årsværk reads "2,8" in an MSO-style catalogue.
+    assert "2,8" in message and "-2,8" not in message and "3" in message
