@@ -403,6 +403,16 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
 
     themes = {t.title: t for t in catalogue.themes.all()}
     may_create_themes = create_themes or not themes
+    # A column left out of the file keeps what an existing proposal has: re-importing a
+    # partial sheet must not blank descriptions or staffing figures.
+    present = set(headers)
+    existing = {p.code: p for p in catalogue.proposals.select_related("theme")}
+    existing_fte = {
+        (code, year): fte
+        for code, year, fte in ProposalYear.objects.filter(proposal__catalogue=catalogue).values_list(
+            "proposal__code", "year", "fte"
+        )
+    }
     code_rows = {}
     for index, raw in enumerate(dataset, start=2):
         row = dict(zip(headers, raw, strict=True))
@@ -482,6 +492,10 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
         fte = {}
         for year in years:
             column = fte_column(year)
+            if column not in present:
+                if existing_fte.get((code, year)) is not None and year in net:
+                    fte[year] = existing_fte[(code, year)]
+                continue
             try:
                 value = parse_decimal(row.get(column))
             except NumberFormatError as exc:
@@ -501,7 +515,11 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
                 continue
             fte[year] = catalogue.from_display(value)
 
-        theme_title = _text(row.get(COL_THEME))
+        old = existing.get(code)
+        if COL_THEME in present:
+            theme_title = _text(row.get(COL_THEME))
+        else:
+            theme_title = old.theme.title if old and old.theme else ""
         if theme_title and theme_title not in themes and theme_title not in parsed.new_themes:
             if len(theme_title) > _max_length(Theme, "title"):
                 error(COL_THEME, _("Temaets titel er for lang."))
@@ -526,16 +544,26 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
                 % {"value": type_text, "types": ", ".join(Proposal.SavingType.values)},
             )
         values["saving_type"] = saving_type or ""
+        if COL_TYPE not in present:
+            values["saving_type"] = old.saving_type if old else ""
         try:
             values["is_phase_in"] = _parse_yes_no(row.get(COL_PHASE_IN), default=False)
         except ValueError as exc:
             error(COL_PHASE_IN, str(exc))
+        if COL_PHASE_IN not in present:
+            values["is_phase_in"] = old.is_phase_in if old else False
         for column, attr in FLAG_COLUMNS:
+            if column not in present:
+                values[attr] = getattr(old, attr) if old else None
+                continue
             try:
                 values[attr] = _parse_yes_no(row.get(column), default=None)
             except ValueError as exc:
                 error(column, str(exc))
         for column, attr in (*TEXT_COLUMNS, *TAIL_COLUMNS):
+            if column not in present:
+                values[attr] = getattr(old, attr) if old else ""
+                continue
             text = _text(row.get(column))
             limit = _max_length(Proposal, attr)
             if limit and len(text) > limit:
