@@ -38,7 +38,7 @@ def test_approve_with_a_note_shows_the_approval_record(client):
     approval = SignOff.objects.get(decision=SignOff.Decision.APPROVED)
     assert approval.decided_by == s.signoff_user and approval.note == "Godkendt uden ændringer"
     assert approval.snapshot  # the immutable record of what was approved
-    assert "Kataloget er godkendt" in html and "Godkendt uden ændringer" in html
+    assert "Registreret godkendelse" in html and "Godkendt uden ændringer" in html
     assert f"Godkendt af {s.signoff_user.username}" in html
     assert 'name="approve-note"' not in html  # no second approval
 

@@ -1,0 +1,177 @@
+"""Real Chromium walks the workflow through the web pages as four different users.
+
+LMU member writes and submits the response → an administrator starts HMU review early with a
+reason → an HMU member records positions and forwards → a sign-off member approves. A
+screenshot of each page goes to test-artifacts/screenshots/."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from approvals.models import CatalogueProcess, HearingResponse, SignOff
+from proposals.models import Catalogue
+from tests.approval_factories import Setup
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+PASSWORD = "test-pass-123"  # tests.factories.make_user's default
+State = CatalogueProcess.State
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+# body are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def expect(target):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium')"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(browser, live_server, user):
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Brugernavn").fill(user.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+def test_lmu_response_hmu_review_and_signoff(browser, live_server, fast_passwords):
+    s = Setup(
+        title="Besparelser på administration",
+        sign_convention=Catalogue.SignConvention.SAVINGS_POSITIVE,
+        amount=-1100,
+    ).to_hearing()
+    first, second, third = s.proposals
+
+    # 1. The LMU member finds the hearing on the dashboard and writes the response.
+    page = sign_in(browser, live_server, s.lmu1_user)
+    expect(page.get_by_role("heading", name="Høringer for dine LMU'er")).to_be_visible()
+    expect(page.get_by_role("link", name="Besparelser på administration")).to_be_visible()
+    # DKFDS is served by the application itself (no CDN).
+    assert page.evaluate("getComputedStyle(document.querySelector('.button-primary, .button')).borderRadius") != ""
+    assert page.evaluate("[...document.styleSheets].some(s => s.href && s.href.includes('dkfds.min.css'))")
+    shot(page, "01-lmu-dashboard")
+    page.get_by_role("link", name="Mangler").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Høringssvar fra LMU Et")
+    expect(page.locator("legend", has_text=f"{first.code} {first.title}")).to_be_visible()
+    expect(page.locator("td.num", has_text="1.100").first).to_be_visible()  # savings shown positive
+    shot(page, "02-lmu-response-form")
+
+    # Submitting with a stance missing shows the error summary and the field error.
+    page.get_by_label("Generel kommentar").fill("LMU Et støtter overordnet kataloget.")
+    page.select_option(f"#id_stance_{first.pk}", "support")
+    page.get_by_role("button", name="Indsend").click()
+    expect(page.get_by_role("heading", name="Der er problemer")).to_be_visible()
+    error_link = page.get_by_role("link", name=f"Vælg en holdning til forslag {second.code} {second.title}.")
+    expect(error_link).to_be_visible()
+    shot(page, "03-lmu-response-errors")
+    error_link.click()
+    expect(page).to_have_url(re.compile(f"#id_stance_{second.pk}$"))
+
+    page.select_option(f"#id_stance_{second.pk}", "concerns")
+    page.fill(f"#id_comment_{second.pk}", "Bekymring for arbejdsmiljøet.")
+    page.select_option(f"#id_stance_{third.pk}", "oppose")
+    # Keyboard: the submit button is reachable and pressed with Enter.
+    page.get_by_role("button", name="Indsend").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("Høringssvaret er indsendt.").first).to_be_visible()
+    expect(page.get_by_text("Bekymring for arbejdsmiljøet.")).to_be_visible()
+    expect(page.locator("select")).to_have_count(1)  # only the language switch is left: read-only
+    shot(page, "04-lmu-response-submitted")
+    assert HearingResponse.objects.get(committee=s.lmu1).status == HearingResponse.Status.SUBMITTED
+    page.context.close()
+
+    # 2. The administrator starts HMU review before the deadline, with a reason.
+    page = sign_in(browser, live_server, s.admin)
+    page.get_by_role("link", name="Besparelser på administration").first.click()
+    expect(page.get_by_text("1 af 2 hørte LMU'er har indsendt svar.")).to_be_visible()
+    shot(page, "05-admin-workflow-page")
+    page.get_by_label("Begrundelse for tidlig start").fill("HMU-mødet er rykket frem; LMU To har meldt afbud.")
+    page.get_by_role("button", name="Start HMU-behandlingen").click()
+    expect(page.get_by_text("HMU-behandlingen er startet.")).to_be_visible()
+    expect(page.get_by_role("cell", name="HMU-mødet er rykket frem; LMU To har meldt afbud.")).to_be_visible()
+    shot(page, "06-admin-hmu-started")
+    assert s.reload().state == State.HMU_REVIEW
+    page.context.close()
+
+    # 3. The HMU member sees the responses side by side, records positions and forwards.
+    page = sign_in(browser, live_server, s.hmu_user)
+    expect(page.get_by_role("heading", name="Afventer HMU-behandling")).to_be_visible()
+    page.get_by_role("link", name="1 af 2").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("HMU-behandling:")
+    expect(page.locator("li", has_text="LMU To").first).to_be_visible()  # did not answer
+    expect(page.get_by_text("Bekymring for arbejdsmiljøet.")).to_be_visible()
+    shot(page, "07-hmu-review")
+    for proposal, stance in ((first, "support"), (second, "concerns"), (third, "no_remarks")):
+        page.select_option(f"#id_stance_{proposal.pk}", stance)
+    page.fill(f"#id_comment_{second.pk}", "HMU beder om en opfølgning på arbejdsmiljøet.")
+    page.get_by_label("Samlet udtalelse fra HMU").fill("HMU kan anbefale kataloget med bemærkningen til forslag 2.")
+    page.get_by_role("button", name="Gem HMU's behandling").click()
+    expect(page.get_by_text("HMU's behandling er gemt.")).to_be_visible()
+    page.get_by_role("button", name="Send til godkendelse").click()
+    expect(page.get_by_text("Kataloget er sendt til godkendelse.")).to_be_visible()
+    shot(page, "08-hmu-forwarded")
+    assert s.reload().state == State.AWAITING_SIGNOFF
+    page.context.close()
+
+    # 4. The sign-off member reads it all and approves with a note.
+    page = sign_in(browser, live_server, s.signoff_user)
+    page.get_by_role("link", name="Til godkendelse").click()
+    expect(page.get_by_text("HMU kan anbefale kataloget med bemærkningen til forslag 2.")).to_be_visible()
+    expect(page.get_by_role("cell", name="3.300").first).to_be_visible()  # 3 × 1.100 saved each year
+    shot(page, "09-signoff")
+    page.get_by_label("Bemærkning (valgfri)").fill("Godkendt på rådmandsmødet.")
+    page.get_by_role("button", name="Godkend").click()
+    expect(page.get_by_text("Kataloget er godkendt.").first).to_be_visible()
+    expect(page.get_by_text(f"Godkendt af {s.signoff_user.username}")).to_be_visible()
+    shot(page, "10-signed-off")
+    page.context.close()
+
+    assert s.reload().state == State.SIGNED_OFF
+    approval = SignOff.objects.get(decision=SignOff.Decision.APPROVED)
+    assert approval.decided_by == s.signoff_user and approval.note == "Godkendt på rådmandsmødet."
