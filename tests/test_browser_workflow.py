@@ -170,6 +170,12 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server, fast_password
     expect(page.get_by_text("Kataloget er godkendt.").first).to_be_visible()
     expect(page.get_by_text(f"Godkendt af {s.signoff_user.username}")).to_be_visible()
     shot(page, "10-signed-off")
+    # The catalogue's own page carries the workflow panel.
+    page.get_by_role("link", name="Økonomisk overblik").click()
+    panel = page.locator(".app-workflow-panel")
+    expect(panel).to_contain_text("Godkendt")
+    expect(panel.get_by_role("link", name="Gå til forløbet")).to_be_visible()
+    shot(page, "11-catalogue-page-panel")
     page.context.close()
 
     assert s.reload().state == State.SIGNED_OFF
