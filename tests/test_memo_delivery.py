@@ -1,0 +1,127 @@
+"""Sending a memo: the e-mail, at most once per recipient, failures, retries and the sweep."""
+
+import socket
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from approvals import memos
+from approvals.memo_tasks import deliver_memo, sweep_memos
+from approvals.models import Memo, MemoDelivery
+from proposals.models import Proposal, ProposalYear
+from tests.e2e.memo_factory import make_signed_off_catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def memo():
+    process = make_signed_off_catalogue()
+    proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
+    ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1500)
+    return memos.issue_memo(process)  # on_commit does not run here: rows stay pending
+
+
+def closed_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_deliver_sends_html_text_and_pdf_and_marks_sent(memo):
+    delivery = memo.deliveries.get(email="anna@parti-a.example")
+    assert memos.deliver(delivery.pk) == MemoDelivery.Status.SENT
+    [message] = mail.outbox
+    assert message.to == ["anna@parti-a.example"]
+    assert message.subject == "Notat nr. 1: Ændringer i Omprioriteringer til Velfærdspuljen efter godkendelse"
+    assert message.reply_to == ["krmi@aarhus.example"]
+    # MSO writes savings positive: the 1.500 saving is shown as 1.500, the change as +500.
+    assert "Nettoændring, efter: 2024: 1.500, 2025: 1.000" in message.body
+    assert "Ændring: 2024: +500" in message.body
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html" and "1.500" in html
+    [(filename, content, pdf_type)] = message.attachments
+    assert filename == f"notat-{memo.snapshot['catalogue']['slug']}-1.pdf"
+    assert pdf_type == "application/pdf" and content == bytes(memo.pdf)
+    delivery.refresh_from_db()
+    assert delivery.status == MemoDelivery.Status.SENT and delivery.sent_at and delivery.attempts == 1
+
+
+def test_a_delivery_is_never_sent_twice(memo):
+    delivery = memo.deliveries.first()
+    memos.deliver(delivery.pk)
+    assert memos.deliver(delivery.pk) == MemoDelivery.Status.SENT
+    deliver_memo.delay(delivery.pk)  # a duplicate task (retry, sweep) finds it sent
+    assert len(mail.outbox) == 1
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+
+
+def test_smtp_failure_is_recorded_and_retried_then_marked_failed(memo, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+    settings.MEMO_DELIVERY_MAX_ATTEMPTS = 3
+    delivery = memo.deliveries.first()
+    with pytest.raises(memos.MemoDeliveryFailed):
+        memos.deliver(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == MemoDelivery.Status.PENDING
+    assert delivery.attempts == 1 and "ConnectionRefusedError" in delivery.last_error
+    # Each retry of the task is another attempt; after the last one the row is marked failed.
+    with pytest.raises(memos.MemoDeliveryFailed):
+        memos.deliver(delivery.pk)
+    assert memos.deliver(delivery.pk) == MemoDelivery.Status.FAILED
+    delivery.refresh_from_db()
+    assert delivery.status == MemoDelivery.Status.FAILED and delivery.attempts == 3
+    # A failed delivery can be sent again by an administrator once the server is back.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert memos.resend(MemoDelivery.objects.filter(pk=delivery.pk)) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == MemoDelivery.Status.PENDING
+
+
+def test_delivery_task_retries_failures_with_exponential_back_off():
+    assert memos.MemoDeliveryFailed in deliver_memo.autoretry_for
+    assert deliver_memo.retry_backoff == 5 and deliver_memo.retry_backoff_max == 600
+
+
+def test_resend_enqueues_after_commit_and_skips_sent(memo, django_capture_on_commit_callbacks):
+    sent = memo.deliveries.first()
+    memos.deliver(sent.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        count = memos.resend(memo.deliveries.all())
+    assert count == 3
+    assert len(mail.outbox) == 4
+    assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT}
+
+
+def test_sweep_requeues_pending_deliveries_older_than_a_minute(memo):
+    # The broker was down when the memo committed: the rows are pending and nobody sends them.
+    assert memos.sweep()["requeued"] == 0  # too fresh: the on_commit enqueue may still be on its way
+    Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=2))
+    sweep_memos.delay()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(memo.deliveries.values_list("email", flat=True))
+    assert memos.sweep()["requeued"] == 0  # all sent now
+    assert len(mail.outbox) == 4
+
+
+def test_enqueue_survives_a_broker_that_is_down(memo, settings):
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    broker = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+    app.conf.broker_connection_retry = False
+    app.conf.broker_transport_options = {"max_retries": 0}
+    app.conf.task_publish_retry = False
+    app._pool = None
+    try:
+        memos.enqueue_deliveries(list(memo.deliveries.values_list("pk", flat=True)))  # logs, does not raise
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = eager, broker
+        app._pool = None
+    assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.PENDING}
+    assert len(mail.outbox) == 0

@@ -1,0 +1,116 @@
+"""Issuing a memo: numbering, what it stores, recipients, the explanation, immutability."""
+
+import pytest
+from django.core import mail
+
+from approvals import memos
+from approvals.models import CatalogueProcess, Memo, MemoDelivery
+from proposals.models import Proposal, ProposalYear
+from tests.e2e.memo_factory import make_signed_off_catalogue
+
+pytestmark = pytest.mark.django_db
+
+
+def change_first(process, amount):
+    proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
+    ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=amount)
+
+
+def test_nothing_to_tell_issues_nothing():
+    process = make_signed_off_catalogue()
+    assert memos.issue_memo(process) is None
+    assert not Memo.objects.exists()
+
+
+def test_draft_catalogue_gets_no_memo():
+    process = make_signed_off_catalogue()
+    CatalogueProcess.objects.filter(pk=process.pk).update(state=CatalogueProcess.State.HMU_REVIEW)
+    change_first(process, -5)
+    assert memos.issue_memo(process) is None
+
+
+def test_memo_stores_states_changes_pdf_and_numbers_per_catalogue():
+    process = make_signed_off_catalogue()
+    other = make_signed_off_catalogue()
+    signed = process.signoffs.get().snapshot
+    change_first(process, -1500)
+    change_first(other, -1500)
+    first = memos.issue_memo(process)
+    other_first = memos.issue_memo(other)
+    change_first(process, -1600)
+    second = memos.issue_memo(process)
+    assert (first.number, second.number, other_first.number) == (1, 2, 1)
+    assert first.previous_snapshot == signed
+    assert second.previous_snapshot == first.snapshot
+    assert first.changes == [
+        {"kind": "net", "code": "1", "title": "Forslag 1", "year": "2024", "before": -1000, "after": -1500}
+    ]
+    assert bytes(first.pdf).startswith(b"%PDF")
+
+
+def test_an_issued_memo_never_changes():
+    process = make_signed_off_catalogue()
+    change_first(process, -1500)
+    memo = memos.issue_memo(process)
+    pdf, snapshot = bytes(memo.pdf), memo.snapshot
+    change_first(process, -9999)
+    memos.issue_memo(process)
+    memo.refresh_from_db()
+    assert bytes(memo.pdf) == pdf and memo.snapshot == snapshot
+
+
+def test_explanation_is_used_once_and_cleared():
+    process = make_signed_off_catalogue()
+    memos.save_explanation(process, "  Forslag 1 er justeret efter aftale.  ")
+    change_first(process, -1500)
+    memo = memos.issue_memo(process)
+    assert memo.explanation == "Forslag 1 er justeret efter aftale."
+    assert CatalogueProcess.objects.get(pk=process.pk).memo_explanation == ""
+    change_first(process, -1600)
+    assert memos.issue_memo(process).explanation == ""
+
+
+def test_explicit_explanation_and_actor():
+    from tests.factories import make_user
+
+    admin = make_user(is_staff=True)
+    process = make_signed_off_catalogue()
+    change_first(process, -1500)
+    memo = memos.issue_memo(process, actor=admin, explanation="Forklaring")
+    assert (memo.explanation, memo.issued_by) == ("Forklaring", admin)
+
+
+def test_recipients_parties_managers_extra_deduplicated_case_insensitively():
+    process = make_signed_off_catalogue()
+    process.memo_extra_recipients = "BO@parti-v.example\nsekretariat@aarhus.example\n\n"
+    process.save()
+    assert memos.recipients(process) == [
+        ("anna@parti-a.example", "Anna A"),
+        ("bo@parti-v.example", "Bo B"),
+        ("direktor@aarhus.example", ""),
+        ("KRMI@aarhus.example", ""),
+        ("sekretariat@aarhus.example", ""),
+    ]
+
+
+def test_issue_writes_one_delivery_per_recipient_and_sends_after_commit(django_capture_on_commit_callbacks):
+    process = make_signed_off_catalogue()
+    change_first(process, -1500)
+    with django_capture_on_commit_callbacks(execute=True):
+        memo = memos.issue_memo(process)
+        # Nothing leaves before the transaction commits.
+        assert len(mail.outbox) == 0
+        assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.PENDING}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(memo.deliveries.values_list("email", flat=True))
+    assert len(mail.outbox) == 4
+    assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT}
+
+
+def test_memo_with_no_recipients_is_still_archived():
+    from proposals.models import Department
+
+    process = make_signed_off_catalogue(agreement=None)
+    Department.objects.filter(pk=process.catalogue.department_id).update(manager_emails="")
+    change_first(process, -1500)
+    memo = memos.issue_memo(process)
+    assert memo is not None and memo.deliveries.count() == 0
