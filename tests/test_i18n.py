@@ -168,8 +168,10 @@ def test_translations_keep_the_placeholders():
     wrong = []
     for entry in parse_po(PO_PATH):
         if "msgid_plural" in entry:
-            pairs = [(entry["msgid"], entry["msgstr_plural"].get(0, "")),
-                     (entry["msgid_plural"], entry["msgstr_plural"].get(1, ""))]
+            pairs = [
+                (entry["msgid"], entry["msgstr_plural"].get(0, "")),
+                (entry["msgid_plural"], entry["msgstr_plural"].get(1, "")),
+            ]
         else:
             pairs = [(entry["msgid"], entry.get("msgstr", ""))]
         for source, translation in pairs:
@@ -202,8 +204,11 @@ def test_every_source_string_has_an_entry(tmp_path, settings, monkeypatch):
         pytest.skip("GNU gettext (xgettext) is not installed")
 
     def ignore(directory, names):
-        return [n for n in names if n in NOT_SOURCE or n.startswith(".")
-                or (not n.endswith((".py", ".html", ".txt")) and "." in n)]
+        return [
+            n
+            for n in names
+            if n in NOT_SOURCE or n.startswith(".") or (not n.endswith((".py", ".html", ".txt")) and "." in n)
+        ]
 
     source = tmp_path / "src"
     shutil.copytree(settings.BASE_DIR, source, ignore=ignore)
