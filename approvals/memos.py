@@ -92,7 +92,7 @@ def check_catalogue(catalogue_id, *, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         process = (
-            CatalogueProcess.objects.select_for_update()
+            CatalogueProcess.objects.select_for_update(of=("self",))
             .select_related("catalogue")
             .filter(catalogue_id=catalogue_id, state=CatalogueProcess.State.SIGNED_OFF)
             .first()
@@ -155,7 +155,7 @@ def issue_memo(process, *, actor=None, explanation=None):
     commit. Returns the Memo, or None when there are no changes."""
     with transaction.atomic():
         process = (
-            CatalogueProcess.objects.select_for_update()
+            CatalogueProcess.objects.select_for_update(of=("self",))
             .select_related("catalogue__department", "catalogue__agreement")
             .get(pk=process.pk)
         )
@@ -196,7 +196,7 @@ def issue_memo(process, *, actor=None, explanation=None):
 def save_explanation(process, explanation):
     """Store the paragraph the next memo will carry."""
     with transaction.atomic():
-        CatalogueProcess.objects.select_for_update().filter(pk=process.pk).update(
+        CatalogueProcess.objects.filter(pk=process.pk).update(
             memo_explanation=explanation.strip(), updated_at=timezone.now()
         )
 

@@ -1,0 +1,278 @@
+"""Real services for end-to-end tests: an SMTP server on loopback, a Celery worker process,
+a private Redis server, and pointing this process's Celery app at a real broker.
+
+Everything started here is stopped by the caller's fixture finalizer; waits are bounded."""
+
+import email
+import email.policy
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+CELERY = Path(sys.executable).with_name("celery")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout, interval=0.2, message="condition"):
+    """Poll until predicate() is truthy; return its value or raise AssertionError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+
+
+# --- SMTP ------------------------------------------------------------------------------
+
+
+class ReceivedMessage:
+    def __init__(self, rcpt_tos, content):
+        self.rcpt_tos = list(rcpt_tos)
+        self.message = email.message_from_bytes(content, policy=email.policy.default)
+
+    @property
+    def subject(self):
+        # Unfolded and without the whitespace folding of long encoded headers leaves behind.
+        return " ".join(str(self.message["Subject"]).split())
+
+    def pdf_attachments(self):
+        return [part for part in self.message.iter_attachments() if part.get_content_type() == "application/pdf"]
+
+    def pdf_text(self):
+        from pypdf import PdfReader
+
+        [part] = self.pdf_attachments()
+        reader = PdfReader(io.BytesIO(part.get_content()))
+        return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+    def text_body(self):
+        return self.message.get_body(preferencelist=("plain",)).get_content()
+
+
+class SmtpSink:
+    """Handler for aiosmtpd: collects messages; ``refuse = True`` answers 451 (try later)."""
+
+    def __init__(self):
+        self.messages = []
+        self.refused = 0
+        self.refuse = False
+        self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            with self._lock:
+                self.refused += 1
+            return "451 4.3.2 Midlertidigt ude af drift"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.messages.append(ReceivedMessage(envelope.rcpt_tos, envelope.content))
+        return "250 Message accepted for delivery"
+
+    def received(self):
+        with self._lock:
+            return list(self.messages)
+
+
+@contextmanager
+def smtp_server():
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield sink, controller.port
+    finally:
+        controller.stop()
+
+
+# --- Redis -----------------------------------------------------------------------------
+
+
+def flush_redis(host, port, db):
+    """FLUSHDB on one Redis database (speaks RESP directly; no client needed)."""
+    with socket.create_connection((host, port), timeout=5) as s:
+        s.sendall(f"*2\r\n$6\r\nSELECT\r\n${len(str(db))}\r\n{db}\r\n*1\r\n$7\r\nFLUSHDB\r\n".encode())
+        reply = b""
+        while reply.count(b"\r\n") < 2:
+            chunk = s.recv(1024)
+            if not chunk:
+                break
+            reply += chunk
+    assert reply.startswith(b"+OK"), reply
+
+
+class PrivateRedis:
+    """A throw-away redis-server on its own port, so a test can stop and restart "the broker"."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    @staticmethod
+    def available():
+        return shutil.which("redis-server") is not None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: _port_open(self.port), 10, message=f"redis-server on port {self.port}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+def _port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+# --- Celery ----------------------------------------------------------------------------
+
+
+def database_url(settings_dict):
+    """A DATABASE_URL for the database this test process uses (pytest-django's test database)."""
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+
+
+class Worker:
+    """A real ``celery -A config worker`` subprocess with its own environment."""
+
+    def __init__(self, *, broker_url, database_url, smtp_port, log_path, concurrency=2):
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "CELERY_TASK_ALWAYS_EAGER": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_port),
+            "MEMO_QUIET_PERIOD_SECONDS": "0",
+            "LOG_LEVEL": "INFO",
+        }
+        self.concurrency = concurrency
+        self.log_path = Path(log_path)
+        self.process = None
+
+    def start(self, wait_ready=True):
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [
+                str(CELERY),
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "INFO",
+                "-c",
+                str(self.concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"e2e-{os.getpid()}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends the pool children too
+        )
+        if wait_ready:
+            wait_for(lambda: "ready." in self.log() or self.process.poll() is not None, 60, message="worker ready")
+            assert self.process.poll() is None, f"worker exited:\n{self.log()[-3000:]}"
+
+    def log(self):
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+            except ProcessLookupError:
+                pass
+        self.process = None
+        self._log.close()
+
+
+@contextmanager
+def celery_on_broker(broker_url):
+    """Point this process's Celery app at a real broker (tests otherwise run tasks in process)."""
+    from config.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "broker_connection_timeout")}
+    app.conf.update(broker_url=broker_url, task_always_eager=False, broker_connection_timeout=2)
+    _reset_connections(app)
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        _reset_connections(app)
+
+
+def _reset_connections(app):
+    from kombu import pools
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()  # kombu keeps producer pools per broker URL; closed ones must not be reused
