@@ -12,14 +12,17 @@ def service_available(host, port):
         return False
 
 
-def require_service(name, host, port):
-    """Skip (or, with REQUIRE_SERVICES=1 as in CI, fail) when a real service is absent."""
-    if service_available(host, port):
+def require(present, message):
+    """Skip (or, with REQUIRE_SERVICES=1 as in CI, fail) when a real part is absent."""
+    if present:
         return
-    message = f"{name} is not running on {host}:{port}"
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
     pytest.skip(message)
+
+
+def require_service(name, host, port):
+    require(service_available(host, port), f"{name} is not running on {host}:{port}")
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ import pytest
 from approvals.models import CatalogueProcess, HearingResponse, SignOff
 from proposals.models import Catalogue
 from tests.approval_factories import Setup
+from tests.conftest import require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,11 +35,7 @@ def expect(target):
 
 @pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium')"
-        if os.environ.get("REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
-        pytest.skip(message)
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium')")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -14,7 +14,7 @@ from approvals import memos
 from approvals.models import Memo, MemoDelivery
 from proposals.models import Catalogue, Department, Proposal, ProposalYear
 from tests.approval_factories import Setup
-from tests.conftest import require_service
+from tests.conftest import require, require_service
 from tests.e2e.memo_factory import make_agreement, make_signed_off_catalogue
 from tests.e2e.services import PrivateRedis, Worker, celery_on_broker, database_url, flush_redis, smtp_server, wait_for
 
@@ -175,8 +175,7 @@ def test_mail_server_refusing_then_back_delivers_exactly_once(redis_broker, smtp
 
 
 def test_broker_down_when_memo_is_issued_then_back_delivers_exactly_once(postgres, smtp, make_worker):
-    if not PrivateRedis.available():
-        pytest.skip("needs the redis-server program to stop and restart a private broker")
+    require(PrivateRedis.available(), "needs the redis-server program to stop and restart a private broker")
     sink, port = smtp
     broker = PrivateRedis()
     broker.start()

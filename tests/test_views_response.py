@@ -37,7 +37,7 @@ def test_form_shows_each_proposal_with_its_figures_in_the_catalogue_convention(c
     client.force_login(s.lmu1_user)
     html = client.get(url(s)).content.decode()
     for p in s.proposals:
-        assert f"<legend class=\"h3\">{p.code} {p.title}</legend>" in html
+        assert f'<legend class="h3">{p.code} {p.title}</legend>' in html
         assert f'name="stance_{p.pk}"' in html
         assert f'<label class="form-label" for="id_stance_{p.pk}">' in html
     # MSO writes savings positive: the internal -1100 shows as 1.100.
