@@ -222,3 +222,13 @@ def test_every_source_string_has_an_entry(tmp_path, settings, monkeypatch):
     assert len(extracted) > 500
     missing = sorted(extracted - committed, key=str)
     assert missing == [], "New strings lack an English translation; rerun makemessages -l en and translate them"
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_danish_until_the_user_chooses(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="da">' in html
+    assert 'for="id_username">Brugernavn</label>' in html
+    # The switch names each language in that language.
+    assert '<option value="da" lang="da" selected>Dansk</option>' in html
+    assert '<option value="en" lang="en">English</option>' in html
