@@ -23,7 +23,7 @@ class MemoDeliveryInline(admin.TabularInline):
     model = MemoDelivery
     extra = 0
     can_delete = False
-    fields = ("email", "name", "status", "attempts", "sent_at", "last_error")
+    fields = ("email", "name", "status", "attempts", "sent_at", "next_attempt_at", "last_error")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -57,6 +57,15 @@ MANAGER_EMAILS = {
     "MSO": ["direktoer.mso@example.dk", "oekonomichef.mso@example.dk"],
     "MSB": ["direktoer.msb@example.dk", "oekonomichef.msb@example.dk"],
 }
+# A memo's sender block for a department whose documents state none (MSB's do not).
+DEMO_SENDER = {
+    "office": "Økonomi (demo)",
+    "address": "Demovej 1\n8000 Aarhus C",
+    "phone": "89 40 00 00",
+    "email": "oekonomi.msb@example.dk",
+    "case_officer": "Demo Sagsbehandler",
+    "case_officer_title": "Økonomikonsulent",
+}
 
 
 @dataclass
@@ -99,10 +108,13 @@ def create_demo_data(today=None):
         if department is None:
             result.missing_departments.append(code)
             continue
-        emails = "\n".join(MANAGER_EMAILS[code])
         if not department.manager_emails.strip():
-            department.manager_emails = emails
+            department.manager_emails = "\n".join(MANAGER_EMAILS[code])
             department.save(update_fields=["manager_emails"])
+        if not department.case_officer:
+            for name, value in DEMO_SENDER.items():
+                setattr(department, name, value)
+            department.save(update_fields=list(DEMO_SENDER))
         for kind, name, members in specs:
             committee, _created = Committee.objects.update_or_create(
                 department=department, name=name, defaults={"kind": kind}

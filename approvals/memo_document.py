@@ -5,6 +5,7 @@ the catalogue's own sign convention with the ``sign_convention`` stored in the m
 snapshot, so an old memo reads the same forever, and formatted the Danish way."""
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -53,7 +54,7 @@ class TextChange:
     label: str
     before: str
     after: str
-    words: list = None  # [(op, text)] with op in "same", "del", "ins" for long texts
+    words: list = None  # for long texts: paragraphs of [(op, text)], op in "same", "del", "ins"
 
 
 @dataclass
@@ -93,18 +94,38 @@ def _choice(model, name, value):
     return str(choices.get(value, _plain(value)))
 
 
+def _words_and_breaks(text):
+    return re.findall(r"\S+|\n", (text or "").replace("\r\n", "\n"))
+
+
 def word_diff(before, after):
-    """Word-level diff of two texts: [(op, text)], op in "same", "del", "ins"."""
-    a, b = (before or "").split(), (after or "").split()
-    out = []
+    """Word-level diff of two texts, kept in their paragraphs (bullet lists stay lists).
+
+    [[(op, text), ...] per paragraph], op in "same", "del", "ins"."""
+    a, b = _words_and_breaks(before), _words_and_breaks(after)
+    paragraphs = [[]]
+
+    def emit(op, tokens):
+        run = []
+        for token in tokens:
+            if token == "\n":
+                if run:
+                    paragraphs[-1].append((op, " ".join(run)))
+                    run = []
+                paragraphs.append([])
+            else:
+                run.append(token)
+        if run:
+            paragraphs[-1].append((op, " ".join(run)))
+
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(("same", " ".join(a[i1:i2])))
+            emit("same", a[i1:i2])
         if op in ("delete", "replace"):
-            out.append(("del", " ".join(a[i1:i2])))
+            emit("del", a[i1:i2])
         if op in ("insert", "replace"):
-            out.append(("ins", " ".join(b[j1:j2])))
-    return out
+            emit("ins", b[j1:j2])
+    return [paragraph for paragraph in paragraphs if paragraph]
 
 
 def _text_change(model, name, before, after):

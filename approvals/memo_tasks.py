@@ -12,18 +12,16 @@ def check_memo(catalogue_id):
     return memo.pk if memo else None
 
 
-@shared_task(
-    name="approvals.memo_tasks.deliver_memo",
-    ignore_result=True,
-    autoretry_for=(memos.MemoDeliveryFailed,),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=None,  # deliver() itself marks the row failed after MEMO_DELIVERY_MAX_ATTEMPTS
-)
-def deliver_memo(delivery_id):
-    """Send one memo e-mail (idempotent per delivery row), retried with exponential back-off."""
-    return memos.deliver(delivery_id)
+# max_retries=None: deliver() itself marks the row failed after MEMO_DELIVERY_MAX_ATTEMPTS.
+@shared_task(bind=True, name="approvals.memo_tasks.deliver_memo", ignore_result=True, max_retries=None)
+def deliver_memo(self, delivery_id):
+    """Send one memo e-mail (idempotent per delivery row), retried with exponential back-off.
+
+    The back-off is the row's: the retry runs when deliver() set its next attempt."""
+    try:
+        return memos.deliver(delivery_id)
+    except memos.MemoDeliveryFailed as exc:
+        raise self.retry(exc=exc, countdown=exc.retry_in) from exc
 
 
 @shared_task(name="approvals.memo_tasks.sweep_memos", ignore_result=True)

@@ -11,18 +11,21 @@ is issued once the state has been quiet for ``settings.MEMO_QUIET_PERIOD_SECONDS
 
 Delivery is an outbox: the memo, its PDF and one MemoDelivery row per recipient are written
 in one transaction; Celery tasks enqueued on commit send each row; the sweep re-enqueues
-rows still pending (broker down at commit time). Sending claims the row with a conditional
-UPDATE inside a transaction, so two workers or a retry never send the same row twice."""
+rows still pending (broker down at commit time, a retry lost with a worker). Sending claims
+the row with a conditional UPDATE inside a transaction, so two workers or a retry never send
+the same row twice. A failed attempt sets the row's ``next_attempt_at`` (exponential
+back-off); neither a duplicate task nor the sweep tries it before then."""
 
 import hashlib
 import json
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -39,7 +42,11 @@ PENDING_GRACE = timedelta(minutes=1)  # the on_commit enqueue had its chance
 
 
 class MemoDeliveryFailed(Exception):
-    """Sending one delivery failed; the row records the error and the task retries."""
+    """Sending one delivery failed; the row records the error and when to try again."""
+
+    def __init__(self, error, retry_in):
+        super().__init__(error)
+        self.retry_in = retry_in  # seconds
 
 
 def quiet_period():
@@ -47,7 +54,18 @@ def quiet_period():
 
 
 def max_attempts():
-    return getattr(settings, "MEMO_DELIVERY_MAX_ATTEMPTS", 8)
+    return settings.MEMO_DELIVERY_MAX_ATTEMPTS
+
+
+def retry_delay(attempts):
+    """Back-off after the n-th failed attempt: 5 s, 10 s, 20 s, … at most an hour.
+
+    With the default 16 attempts a mail server may be away for about six hours."""
+    return timedelta(seconds=min(5 * 2 ** (attempts - 1), 3600))
+
+
+def due_for_attempt(now):
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
 
 
 # --- Change detection ----------------------------------------------------------------
@@ -169,15 +187,17 @@ def issue_memo(process, *, actor=None, explanation=None):
         if not changes:
             return None
         number = (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1
+        issued_at = timezone.now()
         memo = Memo(
             process=process,
             number=number,
-            issued_at=timezone.now(),
+            issued_at=issued_at,
             issued_by=actor,
             explanation=(explanation if explanation is not None else process.memo_explanation).strip(),
             previous_snapshot=told,
             snapshot=current,
             changes=changes,
+            letterhead=letterhead(process, issued_at),
         )
         memo.pdf = render_memo_pdf(memo)
         memo.save()
@@ -203,15 +223,40 @@ def save_explanation(process, explanation):
 
 # --- Rendering -------------------------------------------------------------------------
 
+SENDER_FIELDS = (
+    "name",
+    "office",
+    "municipality",
+    "unit",
+    "address",
+    "phone",
+    "email",
+    "case_officer",
+    "case_officer_title",
+)
+
+
+def letterhead(process, issued_at):
+    """What the memo says about its sender, addressee and sign-off, frozen at issue."""
+    catalogue = process.catalogue
+    department = catalogue.department
+    signoff = (
+        process.signoffs.filter(decision=SignOff.Decision.APPROVED, decided_at__lte=issued_at)
+        .order_by("-decided_at")
+        .first()
+    )
+    return {
+        "department": {field: getattr(department, field) for field in SENDER_FIELDS},
+        "agreement_name": catalogue.agreement.name if catalogue.agreement else "",
+        "signoff_date": timezone.localdate(signoff.decided_at).isoformat() if signoff else "",
+    }
+
 
 def memo_context(memo):
     process = memo.process
     catalogue = process.catalogue
-    signoff = (
-        process.signoffs.filter(decision=SignOff.Decision.APPROVED, decided_at__lte=memo.issued_at)
-        .order_by("-decided_at")
-        .first()
-    )
+    head = memo.letterhead or letterhead(process, memo.issued_at)
+    signoff_date = date.fromisoformat(head["signoff_date"]) if head["signoff_date"] else None
     previous = None
     if memo.number > 1:
         previous = process.memos.filter(number=memo.number - 1).first()
@@ -221,10 +266,10 @@ def memo_context(memo):
         "doc": MemoDocument(previous_snapshot=memo.previous_snapshot, snapshot=memo.snapshot, changes=memo.changes),
         "catalogue": catalogue,
         "catalogue_title": snapshot_cat.get("title", catalogue.title),
-        "agreement_name": snapshot_cat.get("agreement") or (catalogue.agreement.name if catalogue.agreement else ""),
-        "department": catalogue.department,
+        "agreement_name": snapshot_cat.get("agreement") or head["agreement_name"],
+        "department": head["department"],
         "date_text": danish_date(timezone.localdate(memo.issued_at)),
-        "signoff_date_text": danish_date(timezone.localdate(signoff.decided_at)) if signoff else "",
+        "signoff_date_text": danish_date(signoff_date) if signoff_date else "",
         "previous_memo": previous,
         "previous_date_text": danish_date(timezone.localdate(previous.issued_at)) if previous else "",
         "subject": memo_subject(memo),
@@ -272,6 +317,8 @@ def enqueue_deliveries(delivery_ids):
     for delivery_id in delivery_ids:
         try:
             deliver_memo.delay(delivery_id)
+        except Retry:  # in process (no broker): the failure is recorded, the sweep retries
+            pass
         except Exception:  # broker down: the rows stay pending for the sweep
             logger.warning("Could not enqueue memo delivery %s; the sweep will retry", delivery_id, exc_info=True)
 
@@ -283,13 +330,13 @@ def build_message(delivery):
         subject = " ".join(render_to_string("approvals/memos/email_subject.txt", context).split())
         text = render_to_string("approvals/memos/email.txt", context)
         html = render_to_string("approvals/memos/email.html", context)
-    department = memo.process.catalogue.department
+    sender_email = context["department"]["email"]
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.email],
-        reply_to=[department.email] if department.email else None,
+        reply_to=[sender_email] if sender_email else None,
     )
     message.attach_alternative(html, "text/html")
     message.attach(pdf_filename(memo), bytes(memo.pdf), "application/pdf")
@@ -303,12 +350,14 @@ def deliver(delivery_id):
     transaction that stays open while sending: a second worker's claim waits for it and
     then finds the row no longer pending. On failure the error is recorded and
     MemoDeliveryFailed is raised for the task to retry; after ``max_attempts`` the row is
-    marked failed (an administrator can send it again)."""
+    marked failed (an administrator can send it again). A row in its back-off period is
+    left alone: a duplicate task must not use up an attempt early."""
     error = None
+    now = timezone.now()
     with transaction.atomic():
-        claimed = MemoDelivery.objects.filter(pk=delivery_id, status=MemoDelivery.Status.PENDING).update(
-            attempts=F("attempts") + 1
-        )
+        claimed = MemoDelivery.objects.filter(
+            due_for_attempt(now), pk=delivery_id, status=MemoDelivery.Status.PENDING
+        ).update(attempts=F("attempts") + 1)
         if not claimed:
             return MemoDelivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
         delivery = MemoDelivery.objects.select_related(
@@ -321,25 +370,37 @@ def deliver(delivery_id):
             delivery.last_error = error[:2000]
             if delivery.attempts >= max_attempts():
                 delivery.status = MemoDelivery.Status.FAILED
-            delivery.save(update_fields=["last_error", "status"])
+                delivery.next_attempt_at = None
+            else:
+                delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+            delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
         else:
             delivery.status = MemoDelivery.Status.SENT
             delivery.sent_at = timezone.now()
             delivery.last_error = ""
-            delivery.save(update_fields=["status", "sent_at", "last_error"])
+            delivery.next_attempt_at = None
+            delivery.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
     if error:
         logger.warning("Memo delivery %s failed (attempt %s): %s", delivery_id, delivery.attempts, error)
         if delivery.status == MemoDelivery.Status.PENDING:
-            raise MemoDeliveryFailed(error)
+            raise MemoDeliveryFailed(error, retry_in=retry_delay(delivery.attempts).total_seconds())
     return delivery.status
 
 
 def resend(deliveries):
-    """Put failed or pending deliveries back in the queue; sent ones stay sent. Returns the count."""
-    ids = list(deliveries.exclude(status=MemoDelivery.Status.SENT).values_list("pk", flat=True))
-    MemoDelivery.objects.filter(pk__in=ids).update(status=MemoDelivery.Status.PENDING, attempts=0)
-    transaction.on_commit(lambda: enqueue_deliveries(ids))
-    return len(ids)
+    """Put failed or pending deliveries back in the queue, due now; sent ones stay sent.
+
+    The status condition is in the UPDATE itself: a row a worker marks sent meanwhile is not
+    turned back to pending (and sent again). Returns the number of rows queued."""
+    with transaction.atomic():
+        ids = list(deliveries.exclude(status=MemoDelivery.Status.SENT).values_list("pk", flat=True))
+        count = (
+            MemoDelivery.objects.filter(pk__in=ids)
+            .exclude(status=MemoDelivery.Status.SENT)
+            .update(status=MemoDelivery.Status.PENDING, attempts=0, next_attempt_at=None)
+        )
+        transaction.on_commit(lambda: enqueue_deliveries(ids))
+    return count
 
 
 # --- The periodic sweep ----------------------------------------------------------------
@@ -361,9 +422,12 @@ def sweep(*, now=None):
             continue
         if memo is not None:
             issued.append(memo)
+    # Pending rows whose enqueue (or scheduled retry) should have run a while ago; rows in
+    # their back-off period already have a retry on its way.
+    overdue = now - PENDING_GRACE
     stale = list(
         MemoDelivery.objects.filter(
-            status=MemoDelivery.Status.PENDING, memo__issued_at__lte=now - PENDING_GRACE
+            due_for_attempt(overdue), status=MemoDelivery.Status.PENDING, memo__issued_at__lte=overdue
         ).values_list("pk", flat=True)
     )
     if stale:

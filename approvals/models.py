@@ -260,6 +260,8 @@ class Memo(models.Model):
     previous_snapshot = models.JSONField(editable=False)
     snapshot = models.JSONField(editable=False)
     changes = models.JSONField(editable=False)
+    # Sender block, addressee and sign-off date as they were at issue: the memo never changes.
+    letterhead = models.JSONField(editable=False, default=dict)
     pdf = models.BinaryField(editable=False)
 
     class Meta:
@@ -287,6 +289,8 @@ class MemoDelivery(models.Model):
     attempts = models.PositiveIntegerField(_("forsøg"), default=0)
     last_error = models.TextField(_("seneste fejl"), blank=True)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    # Back-off after a failure: no attempt before this time (None: due now).
+    next_attempt_at = models.DateTimeField(_("næste forsøg"), null=True, blank=True)
 
     class Meta:
         ordering = ["memo", "email"]

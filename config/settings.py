@@ -125,6 +125,8 @@ CELERY_BEAT_SCHEDULE = {
 # Workflow and memo settings.
 HEARING_REMINDER_DAYS = int(os.environ.get("HEARING_REMINDER_DAYS", "2"))
 MEMO_QUIET_PERIOD_SECONDS = int(os.environ.get("MEMO_QUIET_PERIOD_SECONDS", "600"))
+# Attempts per memo e-mail before it is marked failed (back-off 5 s doubling to 1 hour: ~6 hours).
+MEMO_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("MEMO_DELIVERY_MAX_ATTEMPTS", "16"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 IMPORT_EXPORT_USE_TRANSACTIONS = True

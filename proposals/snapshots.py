@@ -181,7 +181,7 @@ def snapshot_diff(old, new):
     A proposal is identified by its code; positions (ordering) are not changes."""
     old_cat, new_cat = old.get("catalogue", {}), new.get("catalogue", {})
     changes = []
-    for field in CATALOGUE_TEXT_FIELDS + ("agreement", "first_year", "last_year"):
+    for field in CATALOGUE_TEXT_FIELDS + ("department", "agreement", "first_year", "last_year"):
         if field in old_cat or field in new_cat:
             if old_cat.get(field) != new_cat.get(field):
                 changes.append(

@@ -51,6 +51,10 @@ def test_demo_data_on_the_seed_catalogues_is_idempotent():
         "Rådmandsmødet Sundhed og Omsorg",
     }
     assert mso.manager_email_list()
+    # The documents state MSO's sender block; MSB's gets a fictitious one for its memos.
+    assert mso.case_officer == "Kristian Mikkelsen"
+    msb = Department.objects.get(code="MSB")
+    assert msb.case_officer == "Demo Sagsbehandler" and msb.email.endswith("@example.dk")
     assert all(p.contact_email.endswith("@example.dk") for p in BudgetParty.objects.all())
 
     process = CatalogueProcess.objects.get(catalogue__title="Omprioriteringer til Velfærdspuljen")

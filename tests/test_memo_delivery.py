@@ -4,6 +4,7 @@ import socket
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 
@@ -59,32 +60,77 @@ def test_a_delivery_is_never_sent_twice(memo):
     assert delivery.attempts == 1
 
 
-def test_smtp_failure_is_recorded_and_retried_then_marked_failed(memo, settings):
+def refusing_mail_server(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port(), 2
+
+
+def make_due(delivery):
+    MemoDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_smtp_failure_is_recorded_and_retried_then_marked_failed(memo, settings):
+    refusing_mail_server(settings)
     settings.MEMO_DELIVERY_MAX_ATTEMPTS = 3
     delivery = memo.deliveries.first()
-    with pytest.raises(memos.MemoDeliveryFailed):
+    before = timezone.now()
+    with pytest.raises(memos.MemoDeliveryFailed) as failed:
         memos.deliver(delivery.pk)
+    assert failed.value.retry_in == 5
     delivery.refresh_from_db()
     assert delivery.status == MemoDelivery.Status.PENDING
     assert delivery.attempts == 1 and "ConnectionRefusedError" in delivery.last_error
-    # Each retry of the task is another attempt; after the last one the row is marked failed.
-    with pytest.raises(memos.MemoDeliveryFailed):
+    assert before + timedelta(seconds=5) <= delivery.next_attempt_at <= timezone.now() + timedelta(seconds=5)
+    # Each retry of the task is another attempt, once the back-off has passed; after the last
+    # one the row is marked failed.
+    make_due(delivery)
+    with pytest.raises(memos.MemoDeliveryFailed) as failed:
         memos.deliver(delivery.pk)
+    assert failed.value.retry_in == 10
+    make_due(delivery)
     assert memos.deliver(delivery.pk) == MemoDelivery.Status.FAILED
     delivery.refresh_from_db()
     assert delivery.status == MemoDelivery.Status.FAILED and delivery.attempts == 3
+    assert delivery.next_attempt_at is None
     # A failed delivery can be sent again by an administrator once the server is back.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert memos.resend(MemoDelivery.objects.filter(pk=delivery.pk)) == 1
     delivery.refresh_from_db()
-    assert delivery.status == MemoDelivery.Status.PENDING
+    assert delivery.status == MemoDelivery.Status.PENDING and delivery.attempts == 0
 
 
-def test_delivery_task_retries_failures_with_exponential_back_off():
-    assert memos.MemoDeliveryFailed in deliver_memo.autoretry_for
-    assert deliver_memo.retry_backoff == 5 and deliver_memo.retry_backoff_max == 600
+def test_back_off_doubles_from_five_seconds_to_at_most_an_hour():
+    assert [memos.retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 10, 11, 16)] == [
+        5,
+        10,
+        20,
+        40,
+        2560,
+        3600,
+        3600,
+    ]
+
+
+def test_a_task_during_the_back_off_does_not_use_up_an_attempt(memo, settings):
+    refusing_mail_server(settings)
+    delivery = memo.deliveries.first()
+    with pytest.raises(Retry) as retry:  # the task fails and asks to run again after the back-off
+        deliver_memo.delay(delivery.pk)
+    assert retry.value.when == 5
+    assert deliver_memo.delay(delivery.pk).get() == MemoDelivery.Status.PENDING  # a stray duplicate
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.next_attempt_at > timezone.now()
+
+
+def test_sweep_leaves_rows_in_their_back_off_alone_and_requeues_overdue_ones(memo):
+    Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=30))
+    waiting, overdue = memo.deliveries.all()[:2]
+    memo.deliveries.exclude(pk=overdue.pk).update(attempts=3, next_attempt_at=timezone.now() + timedelta(seconds=40))
+    MemoDelivery.objects.filter(pk=overdue.pk).update(attempts=3, next_attempt_at=timezone.now() - timedelta(minutes=2))
+    assert memos.sweep()["requeued"] == 1
+    assert [m.to for m in mail.outbox] == [[overdue.email]]
+    waiting.refresh_from_db()
+    assert waiting.status == MemoDelivery.Status.PENDING and waiting.attempts == 3
 
 
 def test_resend_enqueues_after_commit_and_skips_sent(memo, django_capture_on_commit_callbacks):

@@ -34,10 +34,18 @@ def test_danish_date():
 
 def test_word_diff_marks_deleted_and_inserted_words():
     assert word_diff("spare på ledelse i hele afdelingen", "spare på koordinering i hele afdelingen") == [
-        ("same", "spare på"),
-        ("del", "ledelse"),
-        ("ins", "koordinering"),
-        ("same", "i hele afdelingen"),
+        [("same", "spare på"), ("del", "ledelse"), ("ins", "koordinering"), ("same", "i hele afdelingen")]
+    ]
+
+
+def test_word_diff_keeps_paragraphs_and_bullet_lines():
+    before = "Forslaget indebærer:\r\n\r\n- færre biler\r\n- færre busser"
+    after = "Forslaget indebærer:\n\n- færre biler\n- ingen busser\n- samkørsel"
+    assert word_diff(before, after) == [
+        [("same", "Forslaget indebærer:")],
+        [("same", "- færre biler")],
+        [("same", "-"), ("del", "færre"), ("ins", "ingen"), ("same", "busser")],
+        [("ins", "- samkørsel")],
     ]
 
 

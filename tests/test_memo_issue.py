@@ -5,7 +5,7 @@ from django.core import mail
 
 from approvals import memos
 from approvals.models import CatalogueProcess, Memo, MemoDelivery
-from proposals.models import Proposal, ProposalYear
+from proposals.models import BudgetAgreement, Department, Proposal, ProposalYear
 from tests.e2e.memo_factory import make_signed_off_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,20 @@ def test_an_issued_memo_never_changes():
     memos.issue_memo(process)
     memo.refresh_from_db()
     assert bytes(memo.pdf) == pdf and memo.snapshot == snapshot
+
+
+def test_the_sender_block_and_addressee_are_frozen_at_issue():
+    process = make_signed_off_catalogue()
+    change_first(process, -1500)
+    memo = memos.issue_memo(process)
+    html = memos.render_memo_html(memo)
+    department = process.catalogue.department
+    assert department.case_officer and department.case_officer in html
+    Department.objects.filter(pk=department.pk).update(case_officer="Ny Sagsbehandler", email="ny@aarhus.example")
+    BudgetAgreement.objects.filter(pk=process.catalogue.agreement_id).update(name="Et andet forlig")
+    memo = Memo.objects.get(pk=memo.pk)
+    assert memos.render_memo_html(memo) == html  # the HTML page and e-mail say what the PDF says
+    assert memos.build_message(memo.deliveries.first()).reply_to == [department.email]
 
 
 def test_explanation_is_used_once_and_cleared():

@@ -191,6 +191,11 @@ def test_catalogue_level_changes_come_first():
     assert (changes[3]["before"], changes[3]["after"]) == ("3", "2.5")
 
 
+def test_moving_the_catalogue_to_another_department_is_a_change():
+    changes = snapshot_diff(snap(proposal("1")), snap(proposal("1"), department="MSB"))
+    assert changes == [{"kind": "catalogue_field", "field": "department", "before": "MSO", "after": "MSB"}]
+
+
 def test_code_change_is_a_withdrawal_and_an_addition():
     changes = snapshot_diff(snap(proposal("1")), snap(proposal("1a")))
     assert kinds(changes) == ["proposal_added", "proposal_removed"]
