@@ -80,7 +80,8 @@ class PerProposalForm(AccessibleForm):
                 self.add_error(
                     self.stance_name(proposal),
                     gettext("Vælg en holdning til forslag %(code)s %(title)s.")
-                    % {"code": proposal.code, "title": proposal.title},
+                    # One full stop even after a title that ends in one ("… mv.").
+                    % {"code": proposal.code, "title": proposal.title.rstrip(".")},
                 )
 
     def require_stance_for_comment(self):

@@ -106,15 +106,45 @@ class CatalogueFileError(Exception):
     """The file as a whole cannot be read (empty, wrong type, wrong encoding, bad headers)."""
 
 
+def old_excel_message():
+    return _("Filen er i det gamle Excel-format (.xls). Gem den som .xlsx eller CSV UTF-8.")
+
+
 # --------------------------------------------------------------------------- reading
+
+
+# Files that are not text at all, by their first bytes.
+BINARY_SIGNATURES = (
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+)
+
+
+def _looks_like_utf16(head):
+    # Latin text in UTF-16 has a NUL in (nearly) every other byte, and none in between.
+    def mostly_nul(part):
+        return part.count(0) >= len(part) * 0.6
+
+    def hardly_nul(part):
+        return part.count(0) <= len(part) * 0.1
+
+    odd, even = head[1::2], head[0::2]
+    return len(head) >= 4 and (mostly_nul(odd) and hardly_nul(even) or mostly_nul(even) and hardly_nul(odd))
 
 
 def _decode_csv(data):
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:200]:
+    head = data[:1024]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and _looks_like_utf16(head)):
         raise CatalogueFileError(
             _("CSV-filen er ikke UTF-8 (den ligner UTF-16/«Unicode-tekst»). Gem den som «CSV UTF-8» og prøv igen.")
+        )
+    if any(byte < 9 or 13 < byte < 32 and byte != 27 for byte in head):
+        raise CatalogueFileError(
+            _("Filen er ikke en CSV-fil (den indeholder binære data). Vælg en CSV- eller XLSX-fil.")
         )
     try:
         return data.decode("utf-8"), None
@@ -135,13 +165,23 @@ def _csv_rows(data):
     if data.startswith(b"PK\x03\x04"):
         raise CatalogueFileError(_("Filen er en Excel-fil (XLSX), ikke CSV. Vælg formatet XLSX."))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise CatalogueFileError(_("Filen er i det gamle Excel-format (.xls). Gem den som .xlsx eller CSV UTF-8."))
+        raise CatalogueFileError(old_excel_message())
+    for signature, kind in BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise CatalogueFileError(
+                _("Filen er en %(kind)s-fil, ikke en CSV-fil. Vælg en CSV- eller XLSX-fil.") % {"kind": kind}
+            )
     text, warning = _decode_csv(data)
-    first_line = text.split("\n", 1)[0]
-    # Danish Excel separates with semicolons (the comma is the decimal mark).
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
-    if "\t" in first_line and delimiter not in first_line:
-        delimiter = "\t"
+    first_line, _newline, rest = text.partition("\n")
+    # Excel's "sep=;" hint line names the delimiter; Excel itself does not show it as a row.
+    hint = re.fullmatch(r"sep=(.)\r?", first_line.lstrip("\ufeff"))
+    if hint:
+        delimiter, text = hint.group(1), rest
+    else:
+        # Danish Excel separates with semicolons (the comma is the decimal mark).
+        delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
+        if "\t" in first_line and delimiter not in first_line:
+            delimiter = "\t"
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
@@ -445,16 +485,19 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
             error(COL_TITLE, _("Teksten er for lang (højst %(n)s tegn).") % {"n": _max_length(Proposal, "title")})
 
         net = {}
+        unreadable_net = set()  # reported once; no follow-on "net is empty" errors
         for year in years:
             column = net_column(year)
             try:
                 amount = parse_amount(row.get(column))
             except NumberFormatError as exc:
                 error(column, str(exc))
+                unreadable_net.add(year)
                 continue
             if amount is not None:
                 if abs(amount) >= 10**9:
                     error(column, _("«%(value)s» er urimeligt stort.") % {"value": _text(row.get(column))})
+                    unreadable_net.add(year)
                     continue
                 net[year] = catalogue.from_display(amount)
 
@@ -505,6 +548,8 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
                 continue
             if value.as_tuple().exponent < -2 or abs(value) >= 10**6:
                 error(column, _("«%(value)s» skal have højst to decimaler.") % {"value": _text(row.get(column))})
+                continue
+            if year in unreadable_net:
                 continue
             if year not in net:
                 error(

@@ -21,6 +21,7 @@ from .resources import (
     RowError,
     export_dataset,
     load_dataset,
+    old_excel_message,
 )
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
@@ -34,6 +35,8 @@ class SeedLoadError(Exception):
 def format_from_filename(name):
     """ "katalog.xlsx" -> "xlsx"; raises CatalogueFileError for other extensions."""
     suffix = Path(str(name)).suffix.lower().lstrip(".")
+    if suffix == "xls":
+        raise CatalogueFileError(old_excel_message())
     if suffix not in FORMATS:
         raise CatalogueFileError(
             _("Filtypen «.%(ext)s» kendes ikke. Brug en .csv- eller .xlsx-fil.") % {"ext": suffix}

@@ -49,6 +49,10 @@ def test_format_from_extension_and_override(tmp_path):
     with pytest.raises(CommandError, match="Filtypen «.txt» kendes ikke"):
         call("import_catalogue", catalogue.slug, str(path))
     assert "Uændrede forslag: 1" in call("import_catalogue", catalogue.slug, str(path), "--format", "csv")
+    old_excel = tmp_path / "katalog.xls"
+    old_excel.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(CommandError, match=r"gamle Excel-format \(\.xls\)\. Gem den som \.xlsx"):
+        call("import_catalogue", catalogue.slug, str(old_excel))
 
 
 def test_unknown_catalogue_and_missing_file(tmp_path):

@@ -68,6 +68,11 @@ def test_text_in_number_cells_names_row_and_column(catalogue):
     ]
 
 
+def test_unreadable_net_amount_is_reported_once_not_again_as_empty(catalogue):
+    messages = run(catalogue, csv_bytes([good(net=["-1.000", "tusind", "-1.000", "-1.000"], fte=["", "2"])]))
+    assert messages == ["Række 2, kolonne «Netto 2025»: «tusind» er ikke et tal"]
+
+
 def test_text_in_number_cells_of_xlsx(catalogue):
     (message,) = run(catalogue, xlsx_bytes([good(net=[-1000, "abc", -1000, -1000])]), "xlsx")
     assert message == "Række 2, kolonne «Netto 2025»: «abc» er ikke et tal"
@@ -92,6 +97,29 @@ def test_wrong_file_type(catalogue):
     assert "ikke en XLSX-fil" in message
     (message,) = run(catalogue, b"data", "pdf")
     assert "Ukendt filformat «pdf»" in message
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "Filen er en PDF-fil, ikke en CSV-fil."),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Filen er en PNG-fil, ikke en CSV-fil."),
+        (
+            b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x03\x00>\x00",
+            "Filen er ikke en CSV-fil (den indeholder binære data).",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Filen er i det gamle Excel-format (.xls)."),
+    ],
+)
+def test_a_file_that_is_not_text_under_a_csv_name(catalogue, data, expected):
+    (message,) = run(catalogue, data, "csv")
+    assert message.startswith(expected)
+
+
+def test_excels_sep_hint_line_names_the_delimiter(catalogue):
+    data = b"sep=;\r\n" + csv_bytes([good("1"), good("2")])
+    outcome = import_catalogue_rows(catalogue, data, "csv", dry_run=True)
+    assert outcome.ok, outcome.error_messages()
 
 
 def test_wrong_encoding(catalogue):
