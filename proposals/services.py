@@ -4,6 +4,7 @@ Admin, management commands and the seed loader call these functions; none of the
 writes catalogue figures by another way."""
 
 import datetime
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -70,8 +71,33 @@ def export_catalogue_rows(catalogue, file_format):
         text = export_dataset(catalogue).export("csv", delimiter=";")
         return text.encode("utf-8-sig")
     if file_format == "xlsx":
-        return export_dataset(catalogue, numeric=True).export("xlsx")
+        return _xlsx_bytes(export_dataset(catalogue, numeric=True), title=catalogue.slug[:31])
     raise CatalogueFileError(_("Ukendt filformat «%(format)s». Brug CSV eller XLSX.") % {"format": file_format})
+
+
+def _xlsx_bytes(dataset, *, title):
+    """One sheet, header row bold and frozen. Every text cell is a text cell: a description
+    that starts with "=" stays that text instead of becoming a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title or "Katalog"
+    sheet.append(list(dataset.headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in dataset:
+        sheet.append(list(values))
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    for column, header in zip(sheet.columns, dataset.headers, strict=False):
+        sheet.column_dimensions[column[0].column_letter].width = max(10, min(60, len(str(header)) + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- seeds

@@ -48,6 +48,7 @@ def test_factory_catalogue_round_trip(fmt, convention):
     p = source.proposals.get(code="2")
     p.reduces_service, p.from_innovation_proposal, p.is_phase_in = True, False, True
     p.footnote, p.affected_units, p.risk_assessment = "Fodnote; med semikolon", "Enhed A\nEnhed B", 'Lav "risiko"'
+    p.description = "=1+1 er tekst, ikke en formel"
     p.save()
     p.years.filter(year=2027).delete()  # a proposal may lack a year
     second = Theme.objects.create(catalogue=source, title="Tema 2", position=2)
@@ -77,3 +78,16 @@ def test_csv_export_is_danish_and_in_the_catalogues_convention():
     assert "heraf;BFF-3A;;Internt MSB-råderum;;;-385;-285;-1.335;-1.635" in text
     assert ";-1.300;-1.300;-1.700;-1.700" not in text  # FTE are decimals, not thousands
     assert ";-1,3;-1,3;-1,7;-1,7;" in text
+
+
+def test_xlsx_text_that_looks_like_a_formula_is_a_text_cell():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    catalogue = make_catalogue(proposals=1)
+    catalogue.proposals.update(title="=HYPERLINK(\"http://example.com\")")
+    sheet = load_workbook(BytesIO(export_catalogue_rows(catalogue, "xlsx"))).active
+    title = sheet.cell(row=2, column=4)
+    assert sheet.cell(row=1, column=4).value == "Titel"
+    assert title.value == '=HYPERLINK("http://example.com")' and title.data_type == "s"
