@@ -86,7 +86,7 @@ def test_xlsx_text_that_looks_like_a_formula_is_a_text_cell():
     from openpyxl import load_workbook
 
     catalogue = make_catalogue(proposals=1)
-    catalogue.proposals.update(title="=HYPERLINK(\"http://example.com\")")
+    catalogue.proposals.update(title='=HYPERLINK("http://example.com")')
     sheet = load_workbook(BytesIO(export_catalogue_rows(catalogue, "xlsx"))).active
     title = sheet.cell(row=2, column=4)
     assert sheet.cell(row=1, column=4).value == "Titel"
