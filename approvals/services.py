@@ -116,8 +116,13 @@ def missing_committees(process):
     return process.heard_committees.exclude(pk__in=submitted.values("committee_id"))
 
 
+def hearing_finished(process):
+    """HMU review may open: the deadline has passed or every heard LMU has submitted."""
+    return permissions.deadline_passed(process) or not missing_committees(process).exists()
+
+
 def _hearing_finished_or_early_start(process, actor, note):
-    if permissions.deadline_passed(process) or not missing_committees(process).exists():
+    if hearing_finished(process):
         return None
     if not permissions.is_admin(actor):
         return _(

@@ -225,7 +225,11 @@ def _transition_view(request, slug, *, may, form_class, prefix, form_name, call,
         _error(request, exc)
     else:
         messages.success(request, done)
-    return redirect("approvals:catalogue", slug)
+    # A button on another page of the process (e.g. the HMU page) brings the user back there.
+    return redirect(RETURN_PAGES.get(request.POST.get("return_to"), "approvals:catalogue"), slug)
+
+
+RETURN_PAGES = {"hmu_review": "approvals:hmu_review"}
 
 
 @require_POST
@@ -439,6 +443,9 @@ def _hmu_page(request, catalogue, process, *, form=None, back_form=None, forward
         counts_table=counts,
         forward_form=(forward_form or NoteForm(prefix="forward")) if State.AWAITING_SIGNOFF in allowed else None,
         back_form=(back_form or ReasonForm(prefix="back")) if State.HEARING in allowed else None,
+        may_start_review=process.state == State.HEARING
+        and permissions.can_start_hmu_review(user, process)
+        and services.hearing_finished(process),
     )
     return render(request, "approvals/hmu_review.html", context)
 

@@ -149,3 +149,27 @@ def test_query_count_does_not_grow_with_proposals_or_lmus(client, django_assert_
         response = client.get(url(large))
     assert response.status_code == 200
     assert response.content.decode().count('class="app-stance-concerns"') == 12 * 6
+
+
+def test_hmu_member_starts_the_review_from_the_hmu_page_once_every_lmu_has_answered(client):
+    s = Setup().to_hearing()
+    client.force_login(s.hmu_user)
+    assert "Start HMU-behandlingen" not in client.get(url(s)).content.decode()  # LMUs still missing
+    for committee in (s.lmu1, s.lmu2):
+        services.save_hearing_response(
+            s.process,
+            committee,
+            actor=committee.members.first(),
+            general_comment="",
+            stances=s.all_stances(),
+            submit=True,
+        )
+    html = client.get(url(s)).content.decode()
+    assert "Høringen er afsluttet." in html and 'name="return_to" value="hmu_review"' in html
+    start = reverse("approvals:start_hmu_review", args=[s.catalogue.slug])
+    response = client.post(start, {"return_to": "hmu_review"}, follow=True)
+    assert response.redirect_chain == [(url(s), 302)]
+    assert "HMU-behandlingen er startet." in response.content.decode()
+    assert 'name="statement"' in response.content.decode()
+    s.process.refresh_from_db()
+    assert s.process.state == State.HMU_REVIEW
