@@ -1,9 +1,9 @@
 """Django admin for catalogues and proposals.
 
-Inlines edit figures in the INTERNAL sign convention (a saving is negative), which the
-inline headings say; lists, the balance report and import/export show each catalogue in
-its own convention. Spreadsheet import runs through proposals.services via the
-django-import-export admin (dry run and confirm), export through the same service."""
+Every figure is shown and typed in the catalogue's OWN sign convention, as its document
+writes it: lists, the balance report, import/export and the year inlines (admin_forms).
+Spreadsheet import runs through proposals.services via the django-import-export admin (dry
+run and confirm), export through the same service."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,6 +19,7 @@ from import_export.admin import ImportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from .admin_forms import CatalogueConventionFormSet, convention_form
 from .balance import check_balance
 from .models import (
     BreakdownLine,
@@ -38,7 +39,7 @@ from .resources import CatalogueFileError, CatalogueResource, load_dataset
 from .selectors import catalogue_overview
 from .services import export_catalogue_rows
 
-INTERNAL_NOTE = _("intern fortegnskonvention: besparelse negativ, udgift positiv")
+IN_CATALOGUE_CONVENTION = _("i katalogets egen fortegnskonvention, som i dokumentet")
 
 
 # --------------------------------------------------------------------------- import formats and forms
@@ -118,8 +119,10 @@ class BudgetAgreementAdmin(admin.ModelAdmin):
 
 class CatalogueYearInline(admin.TabularInline):
     model = CatalogueYear
+    form = convention_form(CatalogueYear, "target", "stated_fte_total")
+    formset = CatalogueConventionFormSet
     extra = 0
-    verbose_name_plural = format_lazy("{} ({})", _("Måltal og personaleændringer pr. år"), INTERNAL_NOTE)
+    verbose_name_plural = format_lazy("{} ({})", _("Måltal og personaleændringer pr. år"), IN_CATALOGUE_CONVENTION)
 
 
 class ThemeInline(admin.TabularInline):
@@ -284,8 +287,12 @@ class ThemeAdmin(admin.ModelAdmin):
 
 class ProposalYearInline(admin.TabularInline):
     model = ProposalYear
+    form = convention_form(ProposalYear, "net_amount", "fte")
+    formset = CatalogueConventionFormSet
     extra = 0
-    verbose_name_plural = format_lazy("{} ({})", _("Nettoændringer og personaleændringer pr. år"), INTERNAL_NOTE)
+    verbose_name_plural = format_lazy(
+        "{} ({})", _("Nettoændringer og personaleændringer pr. år"), IN_CATALOGUE_CONVENTION
+    )
 
 
 class BreakdownLineInline(admin.TabularInline):
@@ -445,7 +452,9 @@ class BreakdownLineAdmin(admin.ModelAdmin):
 
     class YearInline(admin.TabularInline):
         model = BreakdownLineYear
+        form = convention_form(BreakdownLineYear, "amount")
+        formset = CatalogueConventionFormSet
         extra = 0
-        verbose_name_plural = format_lazy("{} ({})", _("Linjeår"), INTERNAL_NOTE)
+        verbose_name_plural = format_lazy("{} ({})", _("Linjeår"), IN_CATALOGUE_CONVENTION)
 
     inlines = [YearInline]

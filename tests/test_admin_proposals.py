@@ -1,10 +1,13 @@
 """The Django admin for proposals: every page renders, the balance report shows, import and export work."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from proposals.models import (
     BreakdownLine,
@@ -70,7 +73,9 @@ def test_catalogue_page_shows_the_balance_report_in_its_own_convention(admin_cli
     # MSO shows savings positive: 17.600 against 17.700, difference -100.
     assert "2025: forslagene summerer til 17.600, men måltallet er 17.700 (forskel -100)." in html
     assert "<td>17.700</td>" in html
-    assert "intern fortegnskonvention: besparelse negativ" in html
+    assert "i katalogets egen fortegnskonvention, som i dokumentet" in html
+    # The targets in the year inline are as the document writes them: savings positive.
+    assert 'name="year_rows-0-target" value="17700"' in html
 
 
 def test_balanced_catalogue_says_so(admin_client, seeded):
@@ -104,8 +109,16 @@ def test_export_links_download_the_catalogue(admin_client, seeded):
     for fmt in ("csv", "xlsx"):
         response = admin_client.get(reverse("admin:proposals_catalogue_export", args=[seeded.pk, fmt]))
         assert response.status_code == 200
-        assert response.content == export_catalogue_rows(seeded, fmt)
+        assert rows_of(response.content, fmt) == rows_of(export_catalogue_rows(seeded, fmt), fmt)
         assert f'filename="{seeded.slug}.{fmt}"' in response["Content-Disposition"]
+
+
+def rows_of(data, fmt):
+    # An XLSX file carries its save time; compare what it holds.
+    if fmt == "csv":
+        return data
+    sheet = load_workbook(io.BytesIO(data)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def test_admin_import_previews_then_confirms(admin_client):
@@ -152,3 +165,59 @@ def test_admin_import_rejects_unreadable_file_with_a_clear_message(admin_client)
         {"catalogue": catalogue.pk, "format": 1, "import_file": SimpleUploadedFile("k.xlsx", b"Kode;Titel\n1;x\n")},
     )
     assert "Filen er en CSV-fil, ikke XLSX" in response.content.decode()
+
+
+def change_form_data(response):
+    """What the browser would post back for an admin change page as it was shown."""
+    data = {}
+
+    def add(form):
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            data[field.html_name] = "on" if value is True else value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def test_proposal_years_are_edited_in_the_catalogues_own_convention(admin_client, seeded):
+    proposal = seeded.proposals.get(code="1")  # MSO writes savings positive: 11.100
+    url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
+    data = change_form_data(admin_client.get(url))
+    index = next(i for i in range(4) if data[f"years-{i}-year"] == 2024)
+    assert data[f"years-{index}-net_amount"] == 11100
+    data[f"years-{index}-net_amount"] = "11500"  # a bigger saving, as the document would write it
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    years = dict(proposal.years.values_list("year", "net_amount"))
+    assert years == {2024: -11500, 2025: -11100, 2026: -11100, 2027: -11100}  # stored savings negative
+
+
+def test_changing_the_convention_does_not_flip_the_figures(admin_client, seeded):
+    url = reverse("admin:proposals_catalogue_change", args=[seeded.pk])
+    data = change_form_data(admin_client.get(url))
+    data["sign_convention"] = Catalogue.SignConvention.SAVINGS_NEGATIVE
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    seeded.refresh_from_db()
+    assert seeded.sign_convention == Catalogue.SignConvention.SAVINGS_NEGATIVE
+    assert set(seeded.year_rows.values_list("target", flat=True)) == {-17700}  # the same savings
+
+
+def test_breakdown_line_years_in_the_catalogues_own_convention(admin_client, seeded):
+    line = BreakdownLine.objects.filter(proposal__catalogue__slug="msb-omprioriteringskatalog-2024-2027").first()
+    url = reverse("admin:proposals_breakdownline_change", args=[line.pk])
+    data = change_form_data(admin_client.get(url))
+    before = dict(line.years.values_list("year", "amount"))
+    shown = {data[f"years-{i}-year"]: data[f"years-{i}-amount"] for i in range(len(before))}
+    assert shown == before  # MSB writes savings negative, as stored
+    assert admin_client.post(url, data).status_code == 302
+    assert dict(line.years.values_list("year", "amount")) == before
