@@ -98,12 +98,28 @@ def _same_fte(a, b):
     return _dec(a) == _dec(b)
 
 
+def _as_typed(value):
+    """Text as a reader sees it: a browser's CRLF line breaks and trailing spaces are no change."""
+    if isinstance(value, str):
+        lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return "\n".join(line.rstrip() for line in lines).strip()
+    if isinstance(value, list):
+        return [_as_typed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_typed(v) for k, v in value.items()}
+    return value
+
+
+def _same(a, b):
+    return _as_typed(a) == _as_typed(b)
+
+
 def _pair_lines(old_lines, new_lines):
     """Match breakdown lines by text, then the leftovers by order: [(old|None, new|None)]."""
     free = list(range(len(new_lines)))
     pairs, leftover = [], []
     for old in old_lines:
-        match = next((i for i in free if new_lines[i]["text"] == old["text"]), None)
+        match = next((i for i in free if _same(new_lines[i]["text"], old["text"])), None)
         if match is None:
             leftover.append(old)
         else:
@@ -120,9 +136,9 @@ def _proposal_changes(old, new):
     head = {"code": new["code"], "title": new["title"]}
     changes = []
     for field in PROPOSAL_TEXT_FIELDS + PROPOSAL_FLAG_FIELDS:
-        if old.get(field) != new.get(field):
+        if not _same(old.get(field), new.get(field)):
             changes.append({"kind": "field", **head, "field": field, "before": old.get(field), "after": new.get(field)})
-    if old.get("theme", "") != new.get("theme", ""):
+    if not _same(old.get("theme", ""), new.get("theme", "")):
         changes.append({"kind": "theme", **head, "before": old.get("theme", ""), "after": new.get("theme", "")})
     for year, before, after in _yearly(old.get("net", {}), new.get("net", {}), missing=0):
         changes.append({"kind": "net", **head, "year": year, "before": before, "after": after})
@@ -136,7 +152,7 @@ def _proposal_changes(old, new):
             changes.append({"kind": "line_removed", **head, "line": old_line})
             continue
         for field in ("text", "counts_toward_net"):
-            if old_line.get(field) != new_line.get(field):
+            if not _same(old_line.get(field), new_line.get(field)):
                 changes.append(
                     {
                         "kind": "line_field",
@@ -158,7 +174,7 @@ def _proposal_changes(old, new):
                     "after": after,
                 }
             )
-    if old.get("goals", []) != new.get("goals", []):
+    if not _same(old.get("goals", []), new.get("goals", [])):
         changes.append({"kind": "goals", **head, "before": old.get("goals", []), "after": new.get("goals", [])})
     return changes
 
@@ -183,7 +199,7 @@ def snapshot_diff(old, new):
     changes = []
     for field in CATALOGUE_TEXT_FIELDS + ("department", "agreement", "first_year", "last_year"):
         if field in old_cat or field in new_cat:
-            if old_cat.get(field) != new_cat.get(field):
+            if not _same(old_cat.get(field), new_cat.get(field)):
                 changes.append(
                     {
                         "kind": "catalogue_field",

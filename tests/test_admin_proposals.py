@@ -23,6 +23,7 @@ from proposals.services import export_catalogue_rows
 from proposals.snapshots import catalogue_snapshot
 from tests.factories import make_catalogue
 from tests.importing import csv_bytes, row
+from tests.view_support import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -165,27 +166,6 @@ def test_admin_import_rejects_unreadable_file_with_a_clear_message(admin_client)
         {"catalogue": catalogue.pk, "format": 1, "import_file": SimpleUploadedFile("k.xlsx", b"Kode;Titel\n1;x\n")},
     )
     assert "Filen er en CSV-fil, ikke XLSX" in response.content.decode()
-
-
-def change_form_data(response):
-    """What the browser would post back for an admin change page as it was shown."""
-    data = {}
-
-    def add(form):
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for key, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{key}"] = value
-        for form in formset.forms:
-            add(form)
-    return data
 
 
 def test_proposal_years_are_edited_in_the_catalogues_own_convention(admin_client, seeded):

@@ -3,13 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from approvals import memos
 from approvals.models import CatalogueProcess, Memo
-from proposals.models import CatalogueYear, Proposal, ProposalYear
-from tests.e2e.memo_factory import make_signed_off_catalogue
+from proposals.models import Catalogue, CatalogueYear, Proposal, ProposalYear
+from tests.e2e.memo_factory import make_agreement, make_mso_department, make_signed_off_catalogue, sign_off_directly
 from tests.factories import make_catalogue
+from tests.view_support import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +180,28 @@ def test_signals_ignore_catalogues_that_are_not_signed_off(django_capture_on_com
         p.title = "x"
         p.save()
     assert not Memo.objects.exists()
+
+
+def test_an_admin_save_with_a_browsers_line_breaks_reports_only_the_real_change(admin_client):
+    catalogue = make_catalogue(
+        sign_convention=Catalogue.SignConvention.SAVINGS_POSITIVE,
+        department=make_mso_department(),
+        agreement=make_agreement(),
+    )
+    proposal = catalogue.proposals.order_by("position").first()
+    proposal.description = "Første afsnit.\n\nAndet afsnit med en linje  \nmere."
+    proposal.save()
+    process = sign_off_directly(catalogue)
+
+    url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
+    data = change_form_data(admin_client.get(url))
+    # A browser sends a textarea's line breaks as CRLF.
+    data = {k: v.replace("\n", "\r\n") if isinstance(v, str) else v for k, v in data.items()}
+    index = next(i for i in range(4) if data[f"years-{i}-year"] == 2024)
+    data[f"years-{index}-net_amount"] = "1200"
+    assert admin_client.post(url, data).status_code == 302
+
+    changes = memos.pending_changes(reload(process))
+    assert [(c["kind"], c.get("year"), c.get("before"), c.get("after")) for c in changes] == [
+        ("net", "2024", -1000, -1200)
+    ]

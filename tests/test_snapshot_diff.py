@@ -133,6 +133,14 @@ def test_text_and_flag_fields(field, before, after):
     }
 
 
+def test_line_break_style_and_trailing_spaces_are_no_change():
+    old = snap(proposal("1", description="Et afsnit.\n\nEt andet  \n"), title="Katalog")
+    new = snap(proposal("1", description="Et afsnit.\r\n\r\nEt andet"), title="Katalog ")
+    assert snapshot_diff(old, new) == []
+    edited = snap(proposal("1", description="Et afsnit.\r\n\r\nEt tredje"))
+    assert kinds(snapshot_diff(old, edited)) == ["field"]
+
+
 def test_theme_change():
     changes = snapshot_diff(snap(proposal("1")), snap(proposal("1", theme="Tema 2")))
     assert changes == [{"kind": "theme", "code": "1", "title": "Forslag 1", "before": "Tema 1", "after": "Tema 2"}]
