@@ -103,11 +103,13 @@ def _xlsx_bytes(dataset, *, title):
 # --------------------------------------------------------------------------- seeds
 
 
-def _upsert(model, lookup, values):
-    """Create or update; save only when something differs, so a second run writes nothing."""
+def _upsert(model, lookup, values, *, update=True):
+    """Create, or (``update``) update; save only when something differs. Returns (obj, changed)."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         return model.objects.create(**lookup, **values), True
+    if not update:
+        return obj, False
     changed = [k for k, v in values.items() if getattr(obj, k) != v]
     if changed:
         for k in changed:
@@ -122,27 +124,32 @@ def read_seed_manifest(path=SEED_MANIFEST):
 
 
 @transaction.atomic
-def load_seed_catalogues(manifest_path=SEED_MANIFEST):
-    """Create or update the seed departments, budget agreement and catalogues, and import
-    each catalogue's CSV through the same importer users use. Idempotent.
+def load_seed_catalogues(manifest_path=SEED_MANIFEST, *, reset=False):
+    """Create the seed departments, budget agreement and catalogues that do not exist yet,
+    importing each catalogue's CSV through the same importer users use.
 
-    Returns ``[(catalogue, outcome)]``. Raises SeedLoadError (and rolls back) when a file
-    does not import or a catalogue does not balance."""
+    What exists is left alone, so running it again (``bin/run`` does at every start) never
+    undoes a user's changes; ``reset`` restores everything to the documents' figures.
+    Returns ``[(catalogue, outcome)]`` with outcome None for a catalogue left alone. Raises
+    SeedLoadError (and rolls back) when a file does not import or a catalogue does not balance."""
     manifest = read_seed_manifest(manifest_path)
     base = Path(manifest_path).parent
     departments = {}
     for dep in manifest["departments"]:
         values = {k: v for k, v in dep.items() if k != "code"}
-        departments[dep["code"]], _changed = _upsert(Department, {"code": dep["code"]}, values)
+        departments[dep["code"]], _changed = _upsert(Department, {"code": dep["code"]}, values, update=reset)
     agreements = {}
     for agr in manifest["agreements"]:
         values = {
             "agreed_on": datetime.date.fromisoformat(agr["agreed_on"]) if agr.get("agreed_on") else None,
             "description": agr.get("description", ""),
         }
-        agreements[agr["name"]], _changed = _upsert(BudgetAgreement, {"name": agr["name"]}, values)
+        agreements[agr["name"]], _changed = _upsert(BudgetAgreement, {"name": agr["name"]}, values, update=reset)
     results = []
     for spec in manifest["catalogues"]:
+        if not reset and Catalogue.objects.filter(slug=spec["slug"]).exists():
+            results.append((Catalogue.objects.get(slug=spec["slug"]), None))
+            continue
         catalogue = _load_seed_catalogue(spec, departments, agreements, base)
         outcome = import_catalogue_rows(
             catalogue,

@@ -1,12 +1,13 @@
 """The seed catalogues, loaded by the command, match the source documents figure by figure."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from proposals.balance import check_balance
-from proposals.models import BudgetAgreement, Catalogue, Department
+from proposals.models import BudgetAgreement, Catalogue, Department, ProposalYear
 from proposals.selectors import catalogue_overview
 from proposals.snapshots import catalogue_snapshot
 
@@ -316,10 +317,27 @@ def test_loading_twice_changes_nothing(seeds):
     stamps = {c.slug: c.updated_at for c in Catalogue.objects.all()}
     from proposals.services import load_seed_catalogues
 
-    results = load_seed_catalogues()
+    results = load_seed_catalogues(reset=True)
     assert all(not outcome.changed for _c, outcome in results)
     assert all(len(outcome.unchanged) == c.proposals.count() for c, outcome in results)
     after = {c.slug: catalogue_snapshot(c) for c in Catalogue.objects.all()}
     assert after == before
     assert {c.slug: c.updated_at for c in Catalogue.objects.all()} == stamps
     assert Department.objects.count() == 2 and BudgetAgreement.objects.count() == 1
+
+
+def test_loading_again_leaves_a_users_changes_alone_and_reset_restores_the_documents(seeds):
+    from proposals.services import load_seed_catalogues
+
+    mso = seeds["mso-omprioriteringer-velfaerdspuljen-2024"]
+    ProposalYear.objects.filter(proposal__catalogue=mso, proposal__code="1", year=2024).update(net_amount=-11500)
+    Department.objects.filter(code="MSO").update(case_officer="En Anden")
+    out = StringIO()
+    call_command("load_seed_catalogues", stdout=out)
+    assert f"{mso.slug}: findes allerede; ikke ændret" in out.getvalue()
+    assert shown(mso)["1"][0] == [11500, 11100, 11100, 11100]
+    assert Department.objects.get(code="MSO").case_officer == "En Anden"
+
+    results = dict(load_seed_catalogues(reset=True))
+    assert results[mso].updated and shown(mso)["1"][0] == [11100, 11100, 11100, 11100]
+    assert Department.objects.get(code="MSO").case_officer == "Kristian Mikkelsen"

@@ -6,14 +6,29 @@ from proposals.services import SeedLoadError, load_seed_catalogues
 
 
 class Command(BaseCommand):
-    help = "Opretter eller opdaterer seed-katalogerne (MSO og MSB, Budgetforlig 2024). Kan køres igen."
+    help = (
+        "Opretter de seed-kataloger (MSO og MSB, Budgetforlig 2024), der ikke findes endnu. "
+        "Eksisterende kataloger røres ikke, medmindre --reset er angivet."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Sæt seed-katalogerne (og deres afdelinger) tilbage til dokumenternes tal og tekster.",
+        )
+
+    def handle(self, *args, reset=False, **options):
         try:
-            results = load_seed_catalogues()
+            results = load_seed_catalogues(reset=reset)
         except SeedLoadError as exc:
             raise CommandError(str(exc)) from exc
         for catalogue, outcome in results:
+            if outcome is None:
+                self.stdout.write(
+                    f"{catalogue.slug}: findes allerede; ikke ændret (--reset gendanner dokumentets tal)."
+                )
+                continue
             state = "ændret" if outcome.changed else "uændret"
             balance = "balancerer" if outcome.balance.balanced else "balancerer IKKE"
             self.stdout.write(
