@@ -341,3 +341,19 @@ def test_loading_again_leaves_a_users_changes_alone_and_reset_restores_the_docum
     results = dict(load_seed_catalogues(reset=True))
     assert results[mso].updated and shown(mso)["1"][0] == [11100, 11100, 11100, 11100]
     assert Department.objects.get(code="MSO").case_officer == "Kristian Mikkelsen"
+
+
+def test_service_level_as_the_documents_state_it(seeds):
+    # 001 VJH-5: "en mindre reduktion i det samlede serviceniveau"; 000 #1, #5 and #6 say the
+    # service level is not affected; the other proposals do not say.
+    msb, mso = seeds[MSB], seeds[MSO_WELFARE]
+    assert msb.proposals.get(code="VJH-5").reduces_service is True
+    assert dict(mso.proposals.values_list("code", "reduces_service")) == {
+        "1": False,
+        "2": None,
+        "3": None,
+        "4": None,
+        "5": False,
+        "6": False,
+        "7": None,
+    }
