@@ -468,6 +468,32 @@ def reopen_hearing_response(response, *, actor, reason):
     return response
 
 
+def allow_late_response(process, committee, *, actor, reason):
+    """An administrator lets a heard LMU that never wrote anything answer after the deadline:
+    an empty draft that stays editable, with the reason. (One with a response: reopen it.)"""
+    _require_actor(actor)
+    if not permissions.can_reopen_response(actor):
+        raise NotPermitted(_("Kun en administrator kan genåbne et høringssvar."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("Angiv en begrundelse for at genåbne høringssvaret."))
+    with transaction.atomic():
+        process = _lock(process)
+        if process.state != State.HEARING:
+            raise TransitionNotAllowed(
+                _("Høringssvar kan kun genåbnes, mens kataloget er i høring (status: %(state)s).")
+                % {"state": process.get_state_display()}
+            )
+        if not permissions.deadline_passed(process):
+            raise WorkflowError(_("Høringsfristen er ikke overskredet; udvalget kan stadig skrive sit svar."))
+        response, created = HearingResponse.objects.get_or_create(
+            process=process, committee=committee, defaults={"reopened_reason": reason}
+        )
+    if not created:
+        return reopen_hearing_response(response, actor=actor, reason=reason)
+    return response
+
+
 # --- HMU review ------------------------------------------------------------------------------
 
 

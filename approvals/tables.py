@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -159,13 +160,13 @@ class ResponseTable(BaseTable):
         return record.get_status_display()
 
     def render_submitted_at(self, value):
-        return date_format(value, "j. F Y H:i") if value else "—"
+        return date_format(timezone.localtime(value), "j. F Y H:i") if value else "—"
 
     def render_submitted_by(self, value):
         return value.get_full_name() or value.username
 
     def render_updated_at(self, value):
-        return date_format(value, "j. F Y H:i")
+        return date_format(timezone.localtime(value), "j. F Y H:i")
 
 
 class StanceCountTable(BaseTable):

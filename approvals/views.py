@@ -284,7 +284,14 @@ def _heard_committee_or_404(process, committee_id):
     return committee
 
 
-def _response_page(request, catalogue, process, committee, *, form=None, reopen_form=None):
+def _unsaved_text(post, proposals):
+    """[(label, text)] a refused POST carried, so the writer can copy it instead of losing it."""
+    texts = [(_("Generel kommentar"), post.get("general_comment", ""))]
+    texts += [(f"{p.code} {p.title}", post.get(HearingResponseForm.comment_name(p), "")) for p in proposals]
+    return [(label, text.strip()) for label, text in texts if text.strip()]
+
+
+def _response_page(request, catalogue, process, committee, *, form=None, reopen_form=None, unsaved=None):
     user = request.user
     response = selectors.response_for(process, committee)
     refusal = permissions.response_edit_refusal(user, response, process, committee)
@@ -307,6 +314,7 @@ def _response_page(request, catalogue, process, committee, *, form=None, reopen_
         response=response,
         authors=list(response.authors.all()) if response else [],
         refusal=refusal[1] if refusal else None,
+        unsaved=unsaved or [],
         unit=catalogue.unit,
         convention=catalogue.get_sign_convention_display(),
     )
@@ -327,7 +335,8 @@ def _response_page(request, catalogue, process, committee, *, form=None, reopen_
     else:
         stance_map = getattr(response, "stance_map", {}) if response else {}
         context["read_rows"] = [{"proposal": r.proposal, "stance": stance_map.get(r.proposal.pk)} for r in rows]
-        if response is not None and permissions.can_reopen_response(user) and process.state == State.HEARING:
+        late = response is None and permissions.deadline_passed(process)
+        if (response is not None or late) and permissions.can_reopen_response(user) and process.state == State.HEARING:
             context["reopen_form"] = reopen_form or ReasonForm(prefix="reopen")
     return render(request, "approvals/response.html", context)
 
@@ -343,8 +352,10 @@ def response(request, slug, committee_id):
         kind, message = refusal
         if kind == "permission":
             raise PermissionDenied(message)
-        messages.error(request, message)
-        return redirect("approvals:response", slug, committee.pk)
+        # E.g. the deadline passed, or a co-member submitted, while this member was writing.
+        proposals = list(catalogue.proposals.order_by("position", "id"))
+        unsaved = _unsaved_text(request.POST, proposals)
+        return _response_page(request, catalogue, process, committee, unsaved=unsaved)
     proposals = list(catalogue.proposals.order_by("position", "id"))
     form = HearingResponseForm(request.POST, proposals=proposals)
     if form.is_valid():
@@ -375,13 +386,15 @@ def reopen_response(request, slug, committee_id):
     if not permissions.can_reopen_response(request.user):
         raise PermissionDenied
     response = HearingResponse.objects.filter(process=process, committee=committee).first()
-    if response is None:
-        raise Http404(_("Udvalget har intet høringssvar."))
     form = ReasonForm(request.POST, prefix="reopen")
     if not form.is_valid():
         return _response_page(request, catalogue, process, committee, reopen_form=form)
+    reason = form.cleaned_data["reason"]
     try:
-        services.reopen_hearing_response(response, actor=request.user, reason=form.cleaned_data["reason"])
+        if response is None:  # past the deadline without a word: let the LMU answer late
+            services.allow_late_response(process, committee, actor=request.user, reason=reason)
+        else:
+            services.reopen_hearing_response(response, actor=request.user, reason=reason)
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
     except WorkflowError as exc:

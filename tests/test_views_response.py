@@ -139,6 +139,24 @@ def test_read_only_after_the_deadline(client, s):
     assert "er overskredet" in html
 
 
+def test_text_written_when_the_deadline_passed_meanwhile_is_shown_not_lost(client, s):
+    client.force_login(s.lmu1_user)
+    page = client.get(url(s)).content.decode()
+    assert 'name="stance_' in page  # the member starts writing ...
+    yesterday = permissions.local_today() - datetime.timedelta(days=1)
+    CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=yesterday)  # ... the deadline passes
+    first = s.proposals[0]
+    data = post_data(s, {first.pk: ("concerns", "Vi er bekymrede for\nbemandingen.")}, general="Lang kommentar")
+    response = client.post(url(s), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "er overskredet" in html and "Det, du skrev, er ikke gemt" in html
+    assert ">Lang kommentar</textarea>" in html
+    assert f'<label class="form-label" for="unsaved-2">{first.code} {first.title}</label>' in html
+    assert "Vi er bekymrede for\nbemandingen.</textarea>" in html
+    assert not HearingResponse.objects.exists()
+
+
 def test_staff_reopens_a_submitted_response_with_a_reason(client, s):
     s.submit(s.lmu1, s.lmu1_user)
     client.force_login(s.admin)
@@ -159,6 +177,20 @@ def test_staff_reopens_a_submitted_response_with_a_reason(client, s):
     client.force_login(s.lmu1_user)
     html = client.get(url(s)).content.decode()
     assert 'name="stance_' in html and "Forkert holdning til forslag 2" in html
+
+
+def test_staff_lets_an_lmu_that_never_answered_answer_after_the_deadline(client, s):
+    yesterday = permissions.local_today() - datetime.timedelta(days=1)
+    CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=yesterday)
+    client.force_login(s.admin)
+    assert "Genåbn høringssvaret" in client.get(url(s, s.lmu2)).content.decode()
+    reopen = reverse("approvals:response_reopen", args=[s.catalogue.slug, s.lmu2.pk])
+    response = client.post(reopen, {"reopen-reason": "LMU To var forhindret"}, follow=True)
+    assert "Høringssvaret er genåbnet." in response.content.decode()
+    late = HearingResponse.objects.get(committee=s.lmu2)
+    assert late.status == HearingResponse.Status.DRAFT and late.reopened_reason == "LMU To var forhindret"
+    client.force_login(s.lmu2_user)
+    assert 'name="stance_' in client.get(url(s, s.lmu2)).content.decode()  # LMU To can write now
 
 
 def test_lmu_member_does_not_see_reopen_form(client, s):
