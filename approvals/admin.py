@@ -90,6 +90,15 @@ class ReasonForm(forms.Form):
         self.fields["reason"].help_text = help_text
 
 
+class SendBackToHearingForm(ReasonForm):
+    hearing_deadline = forms.DateField(
+        label=gettext_lazy("Ny høringsfrist"),
+        required=False,
+        help_text=gettext_lazy("Skal angives, hvis den nuværende frist er overskredet."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class ReopenForm(ReasonForm):
     response = forms.ModelChoiceField(label=gettext_lazy("Høringssvar"), queryset=HearingResponse.objects.none())
 
@@ -306,15 +315,15 @@ class CatalogueProcessAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Send tilbage til LMU-høring (med begrundelse)"))
     def send_back_to_hearing_action(self, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        form = SendBackToHearingForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            reason = form.cleaned_data["reason"]
+            reason, deadline = form.cleaned_data["reason"], form.cleaned_data["hearing_deadline"]
             _run(
                 self,
                 request,
                 queryset,
                 lambda p: (
-                    services.send_back(p, actor=request.user, reason=reason)
+                    services.send_back(p, actor=request.user, reason=reason, hearing_deadline=deadline)
                     if p.state == State.HMU_REVIEW
                     else services.transition(p, State.HEARING, actor=request.user, note=reason)
                 ),

@@ -170,6 +170,18 @@ class ReasonForm(AccessibleForm):
         return reason
 
 
+class SendBackToHearingForm(ReasonForm):
+    """HMU returns the catalogue to hearing; a passed deadline needs a new one (the service says so)."""
+
+    hearing_deadline = forms.DateField(
+        label=_("Ny høringsfrist"),
+        required=False,
+        help_text=_("Skal angives, hvis den nuværende frist er overskredet."),
+        # type=date sends ISO dates, which Django accepts next to the Danish formats.
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
+    )
+
+
 class StartHmuReviewForm(AccessibleForm):
     """Start of HMU review. Whether a reason is needed (early start) is the service's rule."""
 

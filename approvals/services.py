@@ -158,6 +158,13 @@ def _record_approval(process, actor, note, at):
     )
 
 
+def _reopen_submitted_responses(process, actor, note, at):
+    # Back in hearing, the LMUs may revise what they sent: their answers become drafts again.
+    return HearingResponse.objects.filter(process=process, status=HearingResponse.Status.SUBMITTED).update(
+        status=HearingResponse.Status.DRAFT, submitted_at=None, submitted_by=None, reopened_reason=note, updated_at=at
+    )
+
+
 def _record_sent_back(process, actor, note, at):
     return SignOff.objects.create(
         process=process, decision=SignOff.Decision.SENT_BACK, note=note, decided_by=actor, decided_at=at
@@ -208,7 +215,8 @@ TRANSITIONS = {
     (State.HMU_REVIEW, State.HEARING): Rule(
         permissions.can_send_back_to_hearing,
         gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget tilbage til høring."),
-        guards=(_reason_required,),
+        guards=(_reason_required, _has_deadline),
+        effect=_reopen_submitted_responses,
         notify="notify_sent_back",
     ),
 }
@@ -289,8 +297,11 @@ def sign_off(process, *, actor, note=""):
     return _transition(process, State.SIGNED_OFF, actor=actor, note=note)[1]
 
 
-def send_back(process, *, actor, reason):
-    """Sign-off body → HMU (records a SignOff "sent back"), or HMU → hearing. Reason required."""
+def send_back(process, *, actor, reason, hearing_deadline=None):
+    """Sign-off body → HMU (records a SignOff "sent back"), or HMU → hearing. Reason required.
+
+    Back to hearing reopens the submitted responses as drafts and needs a deadline ahead:
+    ``hearing_deadline`` sets a new one (in the same transaction as the move)."""
     target = {State.AWAITING_SIGNOFF: State.HMU_REVIEW, State.HMU_REVIEW: State.HEARING}.get(
         CatalogueProcess.objects.values_list("state", flat=True).get(pk=process.pk)
     )
@@ -299,7 +310,11 @@ def send_back(process, *, actor, reason):
             _("Kataloget kan ikke sendes tilbage fra »%(state)s«.") % {"state": process.get_state_display()}
         )
     # transition() re-reads the state under the lock, so a concurrent move is still refused there.
-    return transition(process, target, actor=actor, note=reason)
+    with transaction.atomic():
+        if hearing_deadline is not None and target == State.HEARING:
+            CatalogueProcess.objects.filter(pk=process.pk).update(hearing_deadline=hearing_deadline)
+            process.hearing_deadline = hearing_deadline
+        return transition(process, target, actor=actor, note=reason)
 
 
 # --- configuration -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from proposals.selectors import catalogue_overview
 
 from . import permissions, selectors, services
 from .filters import CatalogueProcessFilter
-from .forms import HearingResponseForm, HmuReviewForm, NoteForm, ReasonForm, StartHmuReviewForm
+from .forms import HearingResponseForm, HmuReviewForm, NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
 from .models import CatalogueProcess, Committee, HearingResponse, Membership
 from .services import NotPermitted, WorkflowError
 from .tables import (
@@ -455,7 +455,7 @@ def _hmu_page(request, catalogue, process, *, form=None, back_form=None, forward
         form=form,
         counts_table=counts,
         forward_form=(forward_form or NoteForm(prefix="forward")) if State.AWAITING_SIGNOFF in allowed else None,
-        back_form=(back_form or ReasonForm(prefix="back")) if State.HEARING in allowed else None,
+        back_form=(back_form or SendBackToHearingForm(prefix="back")) if State.HEARING in allowed else None,
         may_start_review=process.state == State.HEARING
         and permissions.can_start_hmu_review(user, process)
         and services.hearing_finished(process),
@@ -513,14 +513,19 @@ def send_back_to_hearing(request, slug):
     catalogue, process = _process_or_404(request, slug)
     if not permissions.can_send_back_to_hearing(request.user, process):
         raise PermissionDenied
-    form = ReasonForm(request.POST, prefix="back")
+    form = SendBackToHearingForm(request.POST, prefix="back")
     if not form.is_valid():
         return _hmu_page(request, catalogue, process, back_form=form)
     if process.state != State.HMU_REVIEW:
         messages.error(request, _("Kataloget er ikke under HMU-behandling og kan ikke sendes tilbage til høring."))
         return redirect("approvals:hmu_review", slug)
     try:
-        services.send_back(process, actor=request.user, reason=form.cleaned_data["reason"])
+        services.send_back(
+            process,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            hearing_deadline=form.cleaned_data["hearing_deadline"],
+        )
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
     except WorkflowError as exc:

@@ -195,6 +195,23 @@ def test_hmu_sends_back_to_hearing_with_reason():
     assert not SignOff.objects.exists()  # only the sign-off body's decisions are SignOff rows
 
 
+def test_back_in_hearing_the_submitted_responses_are_drafts_again_and_a_passed_deadline_needs_a_new_one():
+    s = Setup().to_hearing()
+    s.submit(s.lmu1, s.lmu1_user)
+    services.start_hmu_review(s.process, actor=s.admin, reason="Tidligt møde")
+    CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=yesterday())
+    s.reload()
+    error = assert_refused(s, lambda: services.send_back(s.process, actor=s.hmu_user, reason="Nyt forslag"))
+    assert "overskredet" in str(error)
+    new_deadline = permissions.local_today() + datetime.timedelta(days=7)
+    services.send_back(s.process, actor=s.hmu_user, reason="Nyt forslag", hearing_deadline=new_deadline)
+    process = s.reload()
+    assert (process.state, process.hearing_deadline) == (State.HEARING, new_deadline)
+    response = process.responses.get(committee=s.lmu1)
+    assert (response.status, response.submitted_at, response.reopened_reason) == ("draft", None, "Nyt forslag")
+    assert permissions.can_edit_response(s.lmu1_user, response, process, s.lmu1)
+
+
 def test_send_back_refused_in_states_without_a_way_back():
     for build in ("to_hearing", "to_signed_off"):
         s = getattr(Setup(), build)()
@@ -207,7 +224,9 @@ def test_the_whole_way_with_a_round_trip_back():
     s = Setup().to_awaiting_signoff()
     services.send_back(s.process, actor=s.signoff_user, reason="Mere om forslag 1")
     services.send_back(s.process, actor=s.hmu_user, reason="Høring om forslag 1")
-    services.start_hmu_review(s.process, actor=s.hmu_user)  # everybody had submitted already
+    s.submit(s.lmu1, s.lmu1_user)  # the reopened responses, submitted again
+    s.submit(s.lmu2, s.lmu2_user)
+    services.start_hmu_review(s.process, actor=s.hmu_user)
     services.forward_to_signoff(s.process, actor=s.hmu_user)
     services.sign_off(s.process, actor=s.signoff_user)
     path = list(Transition.objects.filter(process=s.process).values_list("from_state", "to_state"))
