@@ -86,8 +86,24 @@ def _department_committees(process, *kinds):
     return Committee.objects.filter(department_id=process.catalogue.department_id, kind__in=kinds)
 
 
-def _send(template, subject, process, messages):
-    """Render and send one e-mail per message; returns the number sent."""
+class NotificationFailed(Exception):
+    """Some recipients could not be reached; the others got their e-mail (a retry sends
+    only to ``failed_user_ids``)."""
+
+    def __init__(self, sent, failed_user_ids, error):
+        super().__init__(f"{len(failed_user_ids)} recipient(s) not reached: {error}")
+        self.sent = sent
+        self.failed_user_ids = failed_user_ids
+
+
+def _send(template, subject, process, messages, only_user_ids=None):
+    """Render and send one e-mail per message; returns the number sent.
+
+    One recipient's refused address or a dropped connection does not stop the others:
+    everyone is tried, then NotificationFailed names those who were not reached."""
+    if only_user_ids is not None:
+        wanted = set(only_user_ids)
+        messages = [m for m in messages if m.user.pk in wanted]
     if not messages:
         return 0
     emails = []
@@ -107,14 +123,25 @@ def _send(template, subject, process, messages):
             email = EmailMultiAlternatives(subject=subject, body=text, to=[message.user.email])
             email.attach_alternative(html, "text/html")
             emails.append(email)
-    return get_connection().send_messages(emails) or 0
+    connection = get_connection()
+    sent, failed, error = 0, [], None
+    for message, email in zip(messages, emails, strict=True):
+        try:
+            sent += connection.send_messages([email]) or 0
+        except Exception as exc:  # SMTP refusal, connection error, timeout
+            logger.warning("Notification %s to user %s failed: %s", template, message.user.pk, exc)
+            failed.append(message.user.pk)
+            error = exc
+    if failed:
+        raise NotificationFailed(sent, failed, error)
+    return sent
 
 
 def _subject(text, process):
     return f"{text}: {process.catalogue.title}"
 
 
-def hearing_opened(transition_id):
+def hearing_opened(transition_id, only_user_ids=None):
     """To the members of every heard LMU, with a link to their committee's response form."""
     log = _load_transition(transition_id)
     process = log.process
@@ -124,10 +151,10 @@ def hearing_opened(transition_id):
             Message(user, {"links": [(c, response_url(process, c)) for c in committees], "transition": log})
             for user, committees in _users_of(process.heard_committees.all()).items()
         ]
-    return _send("hearing_opened", subject, process, messages)
+    return _send("hearing_opened", subject, process, messages, only_user_ids)
 
 
-def hmu_review_ready(transition_id):
+def hmu_review_ready(transition_id, only_user_ids=None):
     """To the HMU members of the catalogue's department."""
     log = _load_transition(transition_id)
     process = log.process
@@ -138,7 +165,7 @@ def hmu_review_ready(transition_id):
             Message(user, {"link": hmu_review_url(process), "transition": log, "missing": missing})
             for user in _users_of(_department_committees(process, Committee.Kind.HMU))
         ]
-    return _send("hmu_review_ready", subject, process, messages)
+    return _send("hmu_review_ready", subject, process, messages, only_user_ids)
 
 
 def _missing(process):
@@ -147,7 +174,7 @@ def _missing(process):
     return missing_committees(process).order_by("name")
 
 
-def awaiting_signoff(transition_id):
+def awaiting_signoff(transition_id, only_user_ids=None):
     """To the sign-off body's members of the catalogue's department."""
     log = _load_transition(transition_id)
     process = log.process
@@ -157,10 +184,10 @@ def awaiting_signoff(transition_id):
             Message(user, {"link": signoff_url(process), "transition": log})
             for user in _users_of(_department_committees(process, Committee.Kind.SIGNOFF))
         ]
-    return _send("awaiting_signoff", subject, process, messages)
+    return _send("awaiting_signoff", subject, process, messages, only_user_ids)
 
 
-def signed_off(transition_id):
+def signed_off(transition_id, only_user_ids=None):
     """To everyone involved: heard LMUs, HMU and the sign-off body."""
     log = _load_transition(transition_id)
     process = log.process
@@ -172,10 +199,10 @@ def signed_off(transition_id):
         messages = [
             Message(user, {"link": catalogue_url(process), "transition": log}) for user in _users_of(committees)
         ]
-    return _send("signed_off", subject, process, messages)
+    return _send("signed_off", subject, process, messages, only_user_ids)
 
 
-def sent_back(transition_id):
+def sent_back(transition_id, only_user_ids=None):
     """Sign-off body → HMU: to HMU's members; HMU → hearing: to the heard LMUs' members. With the reason."""
     log = _load_transition(transition_id)
     process = log.process
@@ -190,7 +217,7 @@ def sent_back(transition_id):
                 for u, committees in _users_of(process.heard_committees.all()).items()
             }
         messages = [Message(user, {"link": link, "transition": log}) for user, link in users.items()]
-    return _send("sent_back", subject, process, messages)
+    return _send("sent_back", subject, process, messages, only_user_ids)
 
 
 def send_hearing_reminders(today=None):
@@ -198,7 +225,8 @@ def send_hearing_reminders(today=None):
     when the deadline is at most settings.HEARING_REMINDER_DAYS days away. Returns e-mails sent.
 
     A reminder row is claimed (unique) before sending, so concurrent or repeated runs never
-    send twice; if sending fails the claim is released so the next run tries again."""
+    send twice. If nobody in the committee was reached the claim is released so the next run
+    tries again; a partly reached committee keeps it (the others must not get it twice)."""
     from .services import missing_committees
 
     today = today or permissions.local_today()
@@ -218,9 +246,11 @@ def send_hearing_reminders(today=None):
                 continue  # already reminded for this deadline
             try:
                 sent += _remind(process, committee)
-            except Exception:
-                claim.delete()
-                raise
+            except NotificationFailed as exc:
+                logger.warning("Hearing reminder for %s on %s: %s", committee, process, exc)
+                sent += exc.sent
+                if not exc.sent:
+                    claim.delete()
     return sent
 
 

@@ -1,13 +1,15 @@
 """E-mail notifications: sent after commit, to the right people, HTML + text, with a link."""
 
 import datetime
+from smtplib import SMTPRecipientsRefused
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import transaction
 
 from approvals import notifications, permissions, services, tasks
-from approvals.models import CatalogueProcess, HearingReminder
+from approvals.models import CatalogueProcess, HearingReminder, Membership
 from tests.approval_factories import Setup
 from tests.factories import make_user
 
@@ -191,8 +193,7 @@ def test_failed_reminder_is_released_for_the_next_run(settings):
     s = Setup(deadline_in_days=1).to_hearing()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens on the discard port
-    with pytest.raises(OSError):
-        notifications.send_hearing_reminders()
+    assert notifications.send_hearing_reminders() == 0  # logged, not raised: other catalogues go on
     assert not HearingReminder.objects.filter(process=s.process).exists()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert notifications.send_hearing_reminders() == 2
@@ -202,3 +203,46 @@ def test_links_fall_back_to_the_catalogue_page(site):
     s = Setup()
     url = notifications.absolute_url("approvals:no_such_page", slug=s.catalogue.slug)
     assert url.startswith("https://budget.example.dk/") and s.catalogue.slug in url
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """The test outbox, but a mail server that refuses one address (settings.REFUSED_ADDRESS)."""
+
+    def send_messages(self, messages):
+        from django.conf import settings
+
+        for message in messages:
+            if settings.REFUSED_ADDRESS in message.to:
+                raise SMTPRecipientsRefused({settings.REFUSED_ADDRESS: (550, b"No such user")})
+        return super().send_messages(messages)
+
+
+def test_one_refused_address_does_not_stop_the_others_and_the_retry_reaches_only_it(settings):
+    s = Setup()
+    settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
+    settings.REFUSED_ADDRESS = s.lmu1_user.email
+    log = services.open_hearing(s.process, actor=s.admin)
+    with pytest.raises(notifications.NotificationFailed) as failed:
+        notifications.hearing_opened(log.pk)
+    reached = {m.to[0] for m in mail.outbox}
+    assert s.lmu1_user.email not in reached and s.lmu2_user.email in reached
+    assert failed.value.failed_user_ids == [s.lmu1_user.pk] and failed.value.sent == len(reached)
+
+    # The task retries for that recipient only, once the server takes the address.
+    mail.outbox.clear()
+    settings.REFUSED_ADDRESS = "nobody@example.invalid"
+    assert tasks.notify_hearing_opened.apply(args=[log.pk, failed.value.failed_user_ids]).get() == 1
+    assert [m.to for m in mail.outbox] == [[s.lmu1_user.email]]
+
+
+def test_a_reminder_reaching_part_of_a_committee_is_not_repeated_to_the_others(settings):
+    s = Setup(deadline_in_days=1).to_hearing()
+    extra = make_user()
+    Membership.objects.create(committee=s.lmu1, user=extra, role=Membership.Role.MEMBER)
+    settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
+    settings.REFUSED_ADDRESS = s.lmu1_user.email
+    assert notifications.send_hearing_reminders() == 2  # LMU To's member, and LMU Et's other member
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([extra.email, s.lmu2_user.email])
+    assert HearingReminder.objects.filter(process=s.process).count() == 2  # LMU Et partly reached: kept
+    mail.outbox.clear()
+    assert notifications.send_hearing_reminders() == 0 and mail.outbox == []
