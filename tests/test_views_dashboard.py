@@ -154,3 +154,11 @@ def test_query_count_does_not_grow(client, django_assert_num_queries):
     with django_assert_num_queries(staff_queries):
         response = client.get(URL)
     assert response.content.decode().count('href="/forloeb/') >= 11
+
+
+def test_favicon_for_pages_without_a_link_to_it(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")  # anonymous: no login needed
+    assert response.status_code == 301 and response["Location"].endswith("/favicon.svg")
+    assert finders.find("favicon.svg")
