@@ -43,13 +43,21 @@ class CatalogueProcessFilter(django_filters.FilterSet):
 
 
 class HearingResponseFilter(django_filters.FilterSet):
+    """A catalogue's hearing responses by status and committee name."""
+
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=HearingResponse.Status.choices,
         empty_label=_("Alle"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    committee = django_filters.CharFilter(
+        label=_("LMU"),
+        field_name="committee__name",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+    )
 
     class Meta:
         model = HearingResponse
-        fields = ["status"]
+        fields = ["status", "committee"]

@@ -20,7 +20,7 @@ from proposals.models import Catalogue
 from proposals.selectors import catalogue_overview
 
 from . import permissions, selectors, services
-from .filters import CatalogueProcessFilter
+from .filters import CatalogueProcessFilter, HearingResponseFilter
 from .forms import HearingResponseForm, HmuReviewForm, NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
 from .models import CatalogueProcess, Committee, HearingResponse, Membership
 from .services import NotPermitted, WorkflowError
@@ -406,13 +406,16 @@ def reopen_response(request, slug, committee_id):
 
 def responses(request, slug):
     catalogue, process = _process_or_404(request, slug)
-    table = ResponseTable(selectors.responses_for_process(process, user=request.user), catalogue=catalogue)
+    filterset = HearingResponseFilter(
+        request.GET or None, queryset=selectors.responses_for_process(process, user=request.user)
+    )
+    table = ResponseTable(filterset.qs, catalogue=catalogue)
     RequestConfig(request, paginate={"per_page": 20}).configure(table)
     own = list(permissions.lmu_committees_heard(request.user, process))
     return render(
         request,
         "approvals/responses.html",
-        _context(request, catalogue, process, "responses", table=table, own_committees=own),
+        _context(request, catalogue, process, "responses", table=table, filter=filterset, own_committees=own),
     )
 
 

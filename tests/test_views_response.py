@@ -220,3 +220,15 @@ def test_responses_list_shows_own_draft_and_others_submitted_only(client, s):
     html = client.get(reverse("approvals:responses", args=[s.catalogue.slug])).content.decode()
     assert ">LMU To</a>" in html
     assert ">LMU Et</a>" not in html  # a draft is its own committee's business
+
+
+def test_responses_list_filters_by_status_and_committee(client, s):
+    s.submit(s.lmu2, s.lmu2_user)
+    client.force_login(s.lmu1_user)
+    client.post(url(s), post_data(s, {s.proposals[0].pk: ("support", "")}))  # LMU Et: a draft
+    listing = reverse("approvals:responses", args=[s.catalogue.slug])
+    html = client.get(listing, {"status": "submitted"}).content.decode()
+    assert ">LMU To</a>" in html and ">LMU Et</a>" not in html
+    html = client.get(listing, {"committee": "et"}).content.decode()
+    assert ">LMU Et</a>" in html and ">LMU To</a>" not in html
+    assert 'aria-label="Filtrér høringssvar"' in html
