@@ -209,14 +209,16 @@ def sent_back(transition_id, only_user_ids=None):
     with translation.override(settings.LANGUAGE_CODE):
         if log.to_state == State.HMU_REVIEW:
             subject = _subject(_("Sendt tilbage til HMU"), process)
-            users = {u: hmu_review_url(process) for u in _users_of(_department_committees(process, "hmu"))}
+            messages = [
+                Message(user, {"link": hmu_review_url(process), "transition": log})
+                for user in _users_of(_department_committees(process, "hmu"))
+            ]
         else:
             subject = _subject(_("Sendt tilbage til høring"), process)
-            users = {
-                u: response_url(process, committees[0])
-                for u, committees in _users_of(process.heard_committees.all()).items()
-            }
-        messages = [Message(user, {"link": link, "transition": log}) for user, link in users.items()]
+            messages = [
+                Message(user, {"links": [(c, response_url(process, c)) for c in committees], "transition": log})
+                for user, committees in _users_of(process.heard_committees.all()).items()
+            ]
     return _send("sent_back", subject, process, messages, only_user_ids)
 
 

@@ -139,9 +139,17 @@ def test_sent_back_tells_the_receiving_body_the_reason(django_capture_on_commit_
     assert "Forslag 2 mangler risikovurdering" in message.body
     assert "Forslag 2 mangler risikovurdering" in html_of(message)
     mail.outbox.clear()
+    both = make_user()  # sits on both heard LMUs: one e-mail, a link to each response
+    Membership.objects.create(committee=s.lmu1, user=both)
+    Membership.objects.create(committee=s.lmu2, user=both)
     with django_capture_on_commit_callbacks(execute=True):
         services.send_back(s.process, actor=s.hmu_user, reason="Ny høring")
-    assert {m.to[0] for m in mail.outbox} == {s.lmu1_user.email, s.lmu2_user.email}
+    assert {m.to[0] for m in mail.outbox} == {s.lmu1_user.email, s.lmu2_user.email, both.email}
+    [message] = [m for m in mail.outbox if m.to == [both.email]]
+    for text in (message.body, html_of(message)):
+        assert "genåbnet som kladde" in text
+        assert notifications.response_url(s.process, s.lmu1) in text
+        assert notifications.response_url(s.process, s.lmu2) in text
 
 
 def test_each_recipient_gets_a_separate_message(django_capture_on_commit_callbacks):
