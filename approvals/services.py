@@ -455,21 +455,33 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
     return response
 
 
-def reopen_hearing_response(response, *, actor, reason):
-    """An administrator reopens a response as a draft (also past the deadline), stating why."""
+def _reopen_reason(actor, reason):
+    """The checks before an administrator reopens (or opens late) a response; the reason, stripped."""
     _require_actor(actor)
     if not permissions.can_reopen_response(actor):
         raise NotPermitted(_("Kun en administrator kan genåbne et høringssvar."))
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("Angiv en begrundelse for at genåbne høringssvaret."))
+    return reason
+
+
+def _lock_in_hearing(process):
+    """The process, locked, if it is in hearing (responses can only be reopened then)."""
+    process = _lock(process)
+    if process.state != State.HEARING:
+        raise TransitionNotAllowed(
+            _("Høringssvar kan kun genåbnes, mens kataloget er i høring (status: %(state)s).")
+            % {"state": process.get_state_display()}
+        )
+    return process
+
+
+def reopen_hearing_response(response, *, actor, reason):
+    """An administrator reopens a response as a draft (also past the deadline), stating why."""
+    reason = _reopen_reason(actor, reason)
     with transaction.atomic():
-        process = _lock(response.process)
-        if process.state != State.HEARING:
-            raise TransitionNotAllowed(
-                _("Høringssvar kan kun genåbnes, mens kataloget er i høring (status: %(state)s).")
-                % {"state": process.get_state_display()}
-            )
+        process = _lock_in_hearing(response.process)
         locked = HearingResponse.objects.select_for_update().get(pk=response.pk)
         if locked.status != HearingResponse.Status.SUBMITTED and not permissions.deadline_passed(process):
             raise WorkflowError(_("Høringssvaret er ikke indsendt og kan stadig redigeres."))
@@ -486,19 +498,9 @@ def reopen_hearing_response(response, *, actor, reason):
 def allow_late_response(process, committee, *, actor, reason):
     """An administrator lets a heard LMU that never wrote anything answer after the deadline:
     an empty draft that stays editable, with the reason. (One with a response: reopen it.)"""
-    _require_actor(actor)
-    if not permissions.can_reopen_response(actor):
-        raise NotPermitted(_("Kun en administrator kan genåbne et høringssvar."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError(_("Angiv en begrundelse for at genåbne høringssvaret."))
+    reason = _reopen_reason(actor, reason)
     with transaction.atomic():
-        process = _lock(process)
-        if process.state != State.HEARING:
-            raise TransitionNotAllowed(
-                _("Høringssvar kan kun genåbnes, mens kataloget er i høring (status: %(state)s).")
-                % {"state": process.get_state_display()}
-            )
+        process = _lock_in_hearing(process)
         if not permissions.deadline_passed(process):
             raise WorkflowError(_("Høringsfristen er ikke overskredet; udvalget kan stadig skrive sit svar."))
         response, created = HearingResponse.objects.get_or_create(

@@ -201,6 +201,10 @@ def catalogue(request, slug):
     return _catalogue_page(request, catalogue, process)
 
 
+# A workflow button on another page of the process (e.g. the HMU page) returns there.
+RETURN_PAGES = {"hmu_review": "approvals:hmu_review"}
+
+
 def _transition_view(request, slug, *, may, form_class, prefix, form_name, call, done, expected_state=None):
     """POST of a workflow button: permission → form → one service call → message → redirect."""
     catalogue, process = _process_or_404(request, slug)
@@ -225,11 +229,7 @@ def _transition_view(request, slug, *, may, form_class, prefix, form_name, call,
         _error(request, exc)
     else:
         messages.success(request, done)
-    # A button on another page of the process (e.g. the HMU page) brings the user back there.
     return redirect(RETURN_PAGES.get(request.POST.get("return_to"), "approvals:catalogue"), slug)
-
-
-RETURN_PAGES = {"hmu_review": "approvals:hmu_review"}
 
 
 @require_POST

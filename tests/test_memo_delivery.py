@@ -11,18 +11,14 @@ from django.utils import timezone
 from approvals import memos
 from approvals.memo_tasks import deliver_memo, sweep_memos
 from approvals.models import Memo, MemoDelivery
-from proposals.models import Proposal, ProposalYear
-from tests.e2e.memo_factory import make_signed_off_catalogue
+from tests.e2e.memo_factory import make_memo_with_one_change
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def memo():
-    process = make_signed_off_catalogue()
-    proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
-    ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1500)
-    return memos.issue_memo(process)  # on_commit does not run here: rows stay pending
+    return make_memo_with_one_change()
 
 
 def closed_port():

@@ -6,7 +6,7 @@ from django.urls import reverse
 from approvals import memos
 from approvals.models import Committee, Membership
 from proposals.models import Proposal, ProposalYear
-from tests.e2e.memo_factory import make_signed_off_catalogue
+from tests.e2e.memo_factory import make_memo_with_one_change
 from tests.factories import make_department, make_user
 
 pytestmark = pytest.mark.django_db
@@ -14,10 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def memo():
-    process = make_signed_off_catalogue()
-    proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
-    ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1500)
-    return memos.issue_memo(process)
+    return make_memo_with_one_change()
 
 
 def manager(memo):

@@ -7,8 +7,9 @@ the catalogue's snapshot."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from approvals import memos
 from approvals.models import CatalogueProcess, SignOff
-from proposals.models import BudgetAgreement, BudgetParty, Catalogue, Department
+from proposals.models import BudgetAgreement, BudgetParty, Catalogue, Department, Proposal, ProposalYear
 from proposals.snapshots import catalogue_snapshot
 from tests.factories import make_catalogue, make_user
 
@@ -69,3 +70,12 @@ def make_signed_off_catalogue(*, sign_convention=Catalogue.SignConvention.SAVING
     kwargs.setdefault("title", "Omprioriteringer til Velfærdspuljen")
     catalogue = make_catalogue(sign_convention=sign_convention, **kwargs)
     return sign_off_directly(catalogue)
+
+
+def make_memo_with_one_change():
+    """A signed-off MSO-like catalogue whose first proposal changed in 2024 (-1.000 -> -1.500), and
+    its issued memo (deliveries pending: on_commit does not run inside a test transaction)."""
+    process = make_signed_off_catalogue()
+    proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
+    ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1500)
+    return memos.issue_memo(process)
