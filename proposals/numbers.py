@@ -78,6 +78,20 @@ def parse_decimal(value):
         raise NumberFormatError(f"«{value}» er ikke et tal") from exc
 
 
+def check_decimal_limits(number, *, max_digits, decimal_places):
+    """Refuse a decimal that a DecimalField(max_digits, decimal_places) cannot hold, saying why."""
+    sign, digits, exponent = number.normalize().as_tuple() if number else (0, (0,), 0)
+    decimals = max(0, -exponent)
+    whole_digits = max(0, len(digits) + exponent)
+    if decimals > decimal_places:
+        raise NumberFormatError(f"«{format_decimal(number)}» har mere end {decimal_places} decimaler")
+    if whole_digits > max_digits - decimal_places:
+        raise NumberFormatError(
+            f"«{format_decimal(number)}» er for stort (højst {max_digits - decimal_places} cifre før kommaet)"
+        )
+    return number
+
+
 def format_amount(value, signed=False):
     """1100 -> "1.100", -1960 -> "-1.960"; None -> "". ``signed`` adds "+" to positives."""
     if value is None:
