@@ -9,6 +9,7 @@ from functools import cached_property
 from django import forms
 from django.forms.models import BaseInlineFormSet
 
+from .form_fields import figure_formfield
 from .models import BreakdownLine, Catalogue, Proposal
 
 
@@ -62,8 +63,11 @@ class CatalogueConventionForm(forms.ModelForm):
 
 
 def convention_form(model_class, *fields):
+    """A form for ``model_class`` whose figure ``fields`` are typed in Danish and in the
+    catalogue's convention; the admin passes its own formfield_callback for the rest."""
+    figures = {name: figure_formfield(model_class._meta.get_field(name)) for name in fields}
     return type(
         f"{model_class.__name__}ConventionForm",
         (CatalogueConventionForm,),
-        {"signed_fields": fields, "Meta": type("Meta", (), {"model": model_class, "fields": "__all__"})},
+        {"signed_fields": fields, **figures, "Meta": type("Meta", (), {"model": model_class, "fields": "__all__"})},
     )

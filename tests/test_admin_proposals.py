@@ -19,6 +19,7 @@ from proposals.models import (
     ProposalYear,
     Theme,
 )
+from proposals.numbers import format_amount
 from proposals.services import export_catalogue_rows
 from proposals.snapshots import catalogue_snapshot
 from tests.factories import make_catalogue
@@ -76,7 +77,7 @@ def test_catalogue_page_shows_the_balance_report_in_its_own_convention(admin_cli
     assert "<td>17.700</td>" in html
     assert "i katalogets egen fortegnskonvention, som i dokumentet" in html
     # The targets in the year inline are as the document writes them: savings positive.
-    assert 'name="year_rows-0-target" value="17700"' in html
+    assert 'name="year_rows-0-target" value="17.700"' in html
 
 
 def test_balanced_catalogue_says_so(admin_client, seeded):
@@ -173,7 +174,7 @@ def test_proposal_years_are_edited_in_the_catalogues_own_convention(admin_client
     url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
     data = change_form_data(admin_client.get(url))
     index = next(i for i in range(4) if data[f"years-{i}-year"] == 2024)
-    assert data[f"years-{index}-net_amount"] == 11100
+    assert data[f"years-{index}-net_amount"] == "11.100"  # as the document writes it
     data[f"years-{index}-net_amount"] = "11500"  # a bigger saving, as the document would write it
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
@@ -198,6 +199,6 @@ def test_breakdown_line_years_in_the_catalogues_own_convention(admin_client, see
     data = change_form_data(admin_client.get(url))
     before = dict(line.years.values_list("year", "amount"))
     shown = {data[f"years-{i}-year"]: data[f"years-{i}-amount"] for i in range(len(before))}
-    assert shown == before  # MSB writes savings negative, as stored
+    assert shown == {year: format_amount(amount) for year, amount in before.items()}  # MSB: savings negative
     assert admin_client.post(url, data).status_code == 302
     assert dict(line.years.values_list("year", "amount")) == before

@@ -1,0 +1,72 @@
+"""The one form field in which a person types a figure.
+
+Amounts (whole 1.000 kr.) and FTE are typed as the documents write them: "1.000", "-2.500",
+"−3.115", "2,8", "1000". The field reads them with proposals.numbers, the parser the importer
+uses, so a typed "2.000" is two thousand everywhere, and refuses what the importer refuses
+("12,000", "1.00", letters) with the parser's own message on the field. Nothing is scaled."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+
+from .numbers import NumberFormatError, check_decimal_limits, format_amount, format_decimal, parse_amount, parse_decimal
+
+
+class DanishNumberField(forms.Field):
+    """An amount (``decimal_places=0``) or a decimal such as FTE, in Danish format, in a text input.
+
+    A text input, not ``<input type=number>``: a number input would refuse "2.000" in the
+    browser or hand the server "2", and it cannot show "17.700" as the document does."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, decimal_places=0, max_digits=None, **kwargs):
+        self.decimal_places = decimal_places
+        self.max_digits = max_digits
+        kwargs.setdefault("localize", False)
+        super().__init__(**kwargs)
+
+    @property
+    def is_amount(self):
+        return self.decimal_places == 0
+
+    def to_python(self, value):
+        try:
+            if self.is_amount:
+                return parse_amount(value)
+            number = parse_decimal(value)
+            if number is not None and self.max_digits is not None:
+                check_decimal_limits(number, max_digits=self.max_digits, decimal_places=self.decimal_places)
+            return number
+        except NumberFormatError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+    def prepare_value(self, value):
+        # Stored values are shown as the document writes them; what the person typed is shown
+        # back unchanged when the form is refused.
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return value
+        return format_amount(value) if self.is_amount else format_decimal(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false", "size": 10})
+        return attrs
+
+
+def figure_formfield(model_field, **kwargs):
+    """The DanishNumberField for a model's IntegerField or DecimalField holding a figure."""
+    from django.db import models
+
+    if isinstance(model_field, models.DecimalField):
+        kwargs.update(decimal_places=model_field.decimal_places, max_digits=model_field.max_digits)
+    elif not isinstance(model_field, models.IntegerField):
+        raise TypeError(f"{model_field.name} is not a figure")
+    return DanishNumberField(
+        required=not model_field.blank,
+        label=capfirst(model_field.verbose_name),
+        help_text=model_field.help_text,
+        **kwargs,
+    )
