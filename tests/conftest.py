@@ -1,5 +1,6 @@
 import os
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +33,27 @@ def _quiet_settings(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEMO_QUIET_PERIOD_SECONDS = 0
     settings.LANGUAGE_CODE = "da"
+
+
+@pytest.fixture
+def browser():
+    from tests.browser import CHROMIUM
+
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium')")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
