@@ -153,14 +153,11 @@ def balance_table(catalogue):
             for year in overview.years
         ),
     )
-    if report.balanced:
-        verdict = format_html("<p><strong>{}</strong></p>", gettext("Kataloget balancerer."))
-    else:
-        verdict = format_html(
-            "<p><strong>{}</strong></p><ul>{}</ul>",
-            gettext("Kataloget balancerer ikke:"),
-            format_html_join("", "<li>{}</li>", ((m,) for m in report.messages())),
-        )
+    verdict = format_html(
+        "<p><strong>{}</strong></p><ul>{}</ul>",
+        report.verdict(),
+        format_html_join("", "<li>{}</li>", ((m,) for m in report.messages())),
+    )
     convention = catalogue.get_sign_convention_display()
     return format_html(
         "<div class='balance-report'>{verdict}"

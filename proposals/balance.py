@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .numbers import format_amount, format_decimal
 
@@ -60,12 +61,42 @@ class Difference:
 
 @dataclass(frozen=True)
 class BalanceReport:
+    """What the balance check found. "Balances" is said only when a target was there to
+    compare with; without one, the lines and FTE checks are still reported."""
+
+    BALANCED = "balanced"
+    UNBALANCED = "unbalanced"
+    NO_TARGET = "no_target"
+
     catalogue: object
     differences: tuple
+    target_set: bool = True
+
+    @property
+    def consistent(self):
+        """Nothing that should add up fails to (the CLI's exit status, the seed loader)."""
+        return not self.differences
 
     @property
     def balanced(self):
-        return not self.differences
+        return self.consistent and self.target_set
+
+    @property
+    def status(self):
+        if self.differences:
+            return self.UNBALANCED
+        return self.BALANCED if self.target_set else self.NO_TARGET
+
+    def verdict(self):
+        """The one sentence every page, report and list says about the balance."""
+        if self.differences:
+            n = len(self.differences)
+            return ngettext(
+                "Kataloget balancerer ikke: %(n)s afvigelse.", "Kataloget balancerer ikke: %(n)s afvigelser.", n
+            ) % {"n": n}
+        if not self.target_set:
+            return _("Der er ikke sat måltal, så balancen mod måltallet kan ikke tjekkes; linjer og årsværk stemmer.")
+        return _("Kataloget balancerer.")
 
     def messages(self):
         return [d.message(self.catalogue) for d in self.differences]
@@ -96,4 +127,5 @@ def check_balance(overview):
         has_figures = any(row.fte.get(year) is not None for row in overview.rows)
         if stated is not None and has_figures and Decimal(stated) != fte_totals[year]:
             diffs.append(Difference(Difference.FTE, year, Decimal(stated), fte_totals[year]))
-    return BalanceReport(catalogue=overview.catalogue, differences=tuple(diffs))
+    target_set = any(overview.targets.get(year) is not None for year in overview.years)
+    return BalanceReport(catalogue=overview.catalogue, differences=tuple(diffs), target_set=target_set)

@@ -689,11 +689,8 @@ class ImportOutcome:
                 % {"codes": codes(self.missing)}
             )
         if self.balance is not None:
-            if self.balance.balanced:
-                lines.append(_("Balancetjek: kataloget balancerer."))
-            else:
-                lines.append(_("Balancetjek: kataloget balancerer ikke:"))
-                lines.extend(f"  - {m}" for m in self.balance.messages())
+            lines.append(_("Balancetjek: %(verdict)s") % {"verdict": self.balance.verdict()})
+            lines.extend(f"  - {m}" for m in self.balance.messages())
         return lines
 
 

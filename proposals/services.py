@@ -4,7 +4,6 @@ Admin, management commands and the seed loader call these functions; none of the
 writes catalogue figures by another way."""
 
 import datetime
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +23,7 @@ from .resources import (
     load_dataset,
     old_excel_message,
 )
+from .spreadsheet_safety import neutralise_dataset, xlsx_bytes
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 SEED_MANIFEST = SEED_DIR / "manifest.json"
@@ -66,38 +66,17 @@ def import_catalogue_rows(
 
 def export_catalogue_rows(catalogue, file_format):
     """The catalogue in the import format as bytes: CSV (UTF-8 with BOM, semicolons, so
-    Danish Excel opens it) or XLSX (numbers as number cells)."""
+    Danish Excel opens it) or XLSX (numbers as number cells).
+
+    Neither can carry a formula (``proposals.spreadsheet_safety``): a CSV text cell that
+    starts with = + - @ tab or CR gets a leading apostrophe, which the importer removes;
+    an XLSX text is always a text cell."""
     if file_format == "csv":
-        text = export_dataset(catalogue).export("csv", delimiter=";")
+        text = neutralise_dataset(export_dataset(catalogue)).export("csv", delimiter=";")
         return text.encode("utf-8-sig")
     if file_format == "xlsx":
-        return _xlsx_bytes(export_dataset(catalogue, numeric=True), title=catalogue.slug[:31])
+        return xlsx_bytes(export_dataset(catalogue, numeric=True), title=catalogue.slug[:31])
     raise CatalogueFileError(_("Ukendt filformat «%(format)s». Brug CSV eller XLSX.") % {"format": file_format})
-
-
-def _xlsx_bytes(dataset, *, title):
-    """One sheet, header row bold and frozen. Every text cell is a text cell: a description
-    that starts with "=" stays that text instead of becoming a formula."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title or "Katalog"
-    sheet.append(list(dataset.headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in dataset:
-        sheet.append(list(values))
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    for column, header in zip(sheet.columns, dataset.headers, strict=False):
-        sheet.column_dimensions[column[0].column_letter].width = max(10, min(60, len(str(header)) + 2))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- seeds
@@ -161,7 +140,7 @@ def load_seed_catalogues(manifest_path=SEED_MANIFEST, *, reset=False):
         )
         if not outcome.ok:
             raise SeedLoadError(f"{spec['file']}: " + "; ".join(outcome.error_messages()))
-        if not outcome.balance.balanced:
+        if not outcome.balance.consistent:
             raise SeedLoadError(f"{spec['slug']}: " + "; ".join(outcome.balance.messages()))
         results.append((catalogue, outcome))
     return results

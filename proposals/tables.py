@@ -105,6 +105,8 @@ class CatalogueTable(tables.Table):
             return ""
         if report.balanced:
             return format_html('<span class="app-diff-ok">{}</span>', gettext("Ja"))
+        if report.status == report.NO_TARGET:
+            return format_html('<span title="{}">{}</span>', report.verdict(), gettext("Intet måltal"))
         return format_html(
             '<span class="app-diff-bad">{}</span> <span class="sr-only">{}</span>',
             gettext("Nej"),

@@ -28,7 +28,7 @@ def test_dry_run_prints_preview_and_saves_nothing(tmp_path):
     assert "Prøvekørsel: intet er gemt." in out
     assert "Nye forslag (1): 3" in out
     assert "bevares: 1, 2" in out
-    assert "Balancetjek: kataloget balancerer ikke" in out
+    assert "Balancetjek: Kataloget balancerer ikke: " in out
     assert catalogue_snapshot(catalogue) == before
     out = call("import_catalogue", str(catalogue.pk), str(path))
     assert "Importen er gemt." in out and catalogue.proposals.filter(code="3").exists()

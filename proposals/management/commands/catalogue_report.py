@@ -67,7 +67,7 @@ class Command(BaseCommand):
         if writer is None:  # call_command() with keyword options skips argparse's choices
             raise CommandError(_("Ukendt format «%(format)s»; brug text, csv eller json.") % options, returncode=2)
         writer(overview, report)
-        if not report.balanced:
+        if not report.consistent:
             n = len(report.differences)
             message = ngettext(
                 "Kataloget balancerer ikke (%(n)s afvigelse).", "Kataloget balancerer ikke (%(n)s afvigelser).", n
@@ -116,12 +116,9 @@ class Command(BaseCommand):
             label = row.label.ljust(code_width + 2 + label_width)
             out.write(f"{label}  " + "  ".join(row.text(y).rjust(width) for y in overview.years))
         out.write("")
-        if report.balanced:
-            out.write(_("Kataloget balancerer."))
-        else:
-            out.write(_("Kataloget balancerer ikke:"))
-            for message in report.messages():
-                out.write(f"- {message}")
+        out.write(report.verdict())
+        for message in report.messages():
+            out.write(f"- {message}")
 
     def write_csv(self, overview, report):
         table = OverviewTable(overview)
@@ -169,5 +166,7 @@ class Command(BaseCommand):
         for row in summary_rows(overview):
             data[JSON_KEYS[row.key]] = {str(y): _json_number(row.values.get(y)) for y in years}
         data["balanced"] = report.balanced
+        data["balance_status"] = report.status  # balanced, unbalanced or no_target
+        data["target_set"] = report.target_set
         data["messages"] = report.messages()
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

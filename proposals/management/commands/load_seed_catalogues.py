@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 )
                 continue
             state = "ændret" if outcome.changed else "uændret"
-            balance = "balancerer" if outcome.balance.balanced else "balancerer IKKE"
+            balance = outcome.balance.verdict()
             self.stdout.write(
                 f"{catalogue.slug}: {len(outcome.created)} nye, {len(outcome.updated)} ændrede, "
                 f"{len(outcome.unchanged)} uændrede forslag ({state}); {balance}."
