@@ -1,4 +1,4 @@
-""""Balances" is said only when there is a target to compare with.
+"""The word "balances" is said only when there is a target to compare with.
 
 A catalogue without targets says so on every page, in the report (text and JSON), in the
 list and in the admin; its lines and FTE are still checked."""
