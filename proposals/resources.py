@@ -38,6 +38,7 @@ from .balance import check_balance
 from .models import BreakdownLine, BreakdownLineYear, Proposal, ProposalYear, Theme
 from .numbers import NumberFormatError, format_amount, format_decimal, parse_amount, parse_decimal
 from .selectors import catalogue_overview
+from .spreadsheet_safety import unneutralise_cell
 
 FORMATS = ("csv", "xlsx")
 
@@ -186,6 +187,8 @@ def _csv_rows(data):
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise CatalogueFileError(_("CSV-filen kan ikke læses: %(error)s") % {"error": exc}) from exc
+    # An export marks a text that starts like a formula with an apostrophe; remove it again.
+    rows = [[unneutralise_cell(v) for v in r] for r in rows]
     return rows, warning
 
 

@@ -13,6 +13,7 @@ from django_tables2.export import TableExport
 from .display import DIFFERENCE, proposal_records, summary_rows
 from .models import Catalogue
 from .numbers import format_amount, format_decimal
+from .spreadsheet_safety import neutralise_dataset, xlsx_bytes
 
 DKFDS_TABLE_TEMPLATE = "proposals/tables/dkfds_table.html"
 
@@ -20,11 +21,17 @@ DKFDS_TABLE_TEMPLATE = "proposals/tables/dkfds_table.html"
 class CatalogueExport(TableExport):
     """TableExport with ";" as the CSV separator (Danish decimals use ",", and Danish
     spreadsheet programs expect ";") and a UTF-8 byte order mark, without which Excel
-    reads "æøå" wrongly."""
+    reads "æøå" wrongly.
+
+    Neither format can carry a formula (``proposals.spreadsheet_safety``): a CSV text that
+    starts with = + - @ tab or CR gets a leading apostrophe, and the XLSX is written by the
+    same writer as the catalogue export, every text a text cell."""
 
     def export(self):
         if self.format == self.CSV:
-            return "\ufeff" + self.dataset.export(self.format, delimiter=";")
+            return "\ufeff" + neutralise_dataset(self.dataset).export(self.format, delimiter=";")
+        if self.format == self.XLSX:
+            return xlsx_bytes(self.dataset, title=self.dataset.title)
         return super().export()
 
 

@@ -1,0 +1,108 @@
+"""Spreadsheet cells that never become formulas (CSV and formula injection).
+
+Every export goes through here:
+
+- CSV (the overview page, the admin, ``export_catalogue``, ``catalogue_report --format csv``):
+  a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+  leading apostrophe, as OWASP recommends against CSV injection (``neutralise_cell``).
+  Numbers stay numbers: a Danish figure such as ``-1.960`` or ``+100`` is never marked.
+  The importer removes the mark again (``unneutralise_cell``), so re-importing an export
+  gives the identical catalogue.
+- XLSX (the overview page, the admin, ``export_catalogue``): every text is written as a text
+  cell, never a formula, and a text that starts like a formula carries Excel's own
+  "quote prefix" flag (the hidden apostrophe Excel sets when one types ``'=...``), so editing
+  the cell in Excel does not turn it into a formula either (``xlsx_bytes``).
+"""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+from .numbers import NumberFormatError, parse_decimal
+
+FORMULA_TRIGGERS = "=+-@\t\r"
+NEUTRALISING_MARK = "'"
+
+# A text that a spreadsheet program could read as a formula. Leading apostrophes are part of
+# the pattern so that a text that itself starts with "'=" keeps its apostrophe through an
+# export and re-import (it is exported as "''=", and one apostrophe is removed on import).
+_STARTS_LIKE_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def _is_number_text(text):
+    try:
+        return parse_decimal(text) is not None
+    except NumberFormatError:
+        return False
+
+
+def neutralise_cell(value):
+    """The CSV cell to write for ``value``: a text that starts like a formula gets a leading
+    apostrophe; numbers, Danish number texts ("-1.960", "+100") and other texts are unchanged."""
+    if isinstance(value, str) and _STARTS_LIKE_FORMULA.match(value) and not _is_number_text(value):
+        return NEUTRALISING_MARK + value
+    return value
+
+
+def unneutralise_cell(value):
+    """The inverse of ``neutralise_cell`` for a CSV cell read by the importer: only a leading
+    apostrophe followed by = + - @ tab or CR (or by more apostrophes and then one of them)
+    is removed, so an honest "'Tis" stays as it is."""
+    if isinstance(value, str) and _NEUTRALISED.match(value):
+        return value[1:]
+    return value
+
+
+def neutralise_dataset(dataset):
+    """A copy of a tablib.Dataset with every cell (headers too) passed through ``neutralise_cell``."""
+    import tablib
+
+    safe = tablib.Dataset(headers=[neutralise_cell(h) for h in dataset.headers] if dataset.headers else None)
+    safe.title = dataset.title
+    for row in dataset:
+        safe.append([neutralise_cell(v) for v in row])
+    return safe
+
+
+def _cell_value(value):
+    if value is None or isinstance(value, (bool, int, float, Decimal, datetime.date, datetime.time)):
+        return value
+    return str(value)  # lazy translations, SafeString and the like
+
+
+def xlsx_bytes(dataset, *, title):
+    """One sheet, header row bold and frozen. Numbers are number cells; every text is a text
+    cell (a title that starts with "=" stays that text instead of becoming a formula), and a
+    text that starts like a formula is quote-prefixed."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title or "Katalog"
+    headers = list(dataset.headers or [])
+    bold = Font(bold=True)
+    rows = [headers, *dataset] if headers else list(dataset)
+    for row_number, values in enumerate(rows, start=1):
+        for column_number, value in enumerate(values, start=1):
+            value = _cell_value(value)
+            if value is None:
+                continue
+            cell = sheet.cell(row=row_number, column=column_number)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # openpyxl makes "=..." a formula otherwise
+                if value[:1] in FORMULA_TRIGGERS:
+                    cell.quotePrefix = True
+            if row_number == 1 and headers:
+                cell.font = bold
+    if headers:
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(headers, start=1):
+            letter = sheet.cell(row=1, column=index).column_letter
+            sheet.column_dimensions[letter].width = max(10, min(60, len(str(header)) + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
