@@ -19,6 +19,7 @@ from proposals.display import header_facts, proposal_records, summary_rows
 from proposals.models import Catalogue
 from proposals.numbers import format_amount
 from proposals.selectors import catalogue_list, catalogue_overview, get_catalogue
+from proposals.spreadsheet_safety import neutralise_cell
 from proposals.tables import OverviewTable
 
 TITLE_WIDTH = 50
@@ -125,7 +126,7 @@ class Command(BaseCommand):
         table.export_format = "csv"
         writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
         for row in table.as_values():
-            writer.writerow(row)
+            writer.writerow([neutralise_cell(value) for value in row])  # no formulas in a spreadsheet
         # Messages go to stderr so that stdout stays a clean table.
         for message in report.messages():
             self.stderr.write(message)
