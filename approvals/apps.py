@@ -22,3 +22,9 @@ class ApprovalsConfig(AppConfig):
         )
         pre_save.connect(signals.refuse_signoff_change, sender=SignOff, dispatch_uid="approvals_signoff_immutable")
         panels.register()  # the workflow panel on the catalogue page
+
+        from proposals.hooks import register_admin_notice
+
+        from .admin_notices import workflow_notices
+
+        register_admin_notice(workflow_notices)

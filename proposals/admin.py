@@ -19,8 +19,9 @@ from import_export.admin import ImportMixin
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from .admin_forms import CatalogueConventionFormSet, convention_form
+from .admin_forms import CatalogueConventionFormSet, catalogue_of, convention_form
 from .balance import check_balance
+from .hooks import catalogue_admin_notices
 from .models import (
     BreakdownLine,
     BreakdownLineYear,
@@ -84,6 +85,40 @@ class CatalogueConfirmImportForm(ConfirmImportForm):
     catalogue = forms.ModelChoiceField(queryset=Catalogue.objects.all(), widget=forms.HiddenInput())
     create_themes = forms.BooleanField(required=False, widget=forms.HiddenInput())
     delete_missing = forms.BooleanField(required=False, widget=forms.HiddenInput())
+
+
+# --------------------------------------------------------------------------- where the catalogue stands
+
+
+class CatalogueStateMixin:
+    """Admin pages of a catalogue and its rows: above the form, where the catalogue stands
+    in its workflow (from approvals, through proposals.hooks); after a save, the balance
+    when it no longer balances."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        catalogue = catalogue_of(obj) if obj is not None else None
+        notices = catalogue_admin_notices(catalogue) if catalogue is not None else []
+        extra_context = {**(extra_context or {}), "catalogue_notices": notices}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self._report_balance(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self._report_balance(request, obj)
+        return response
+
+    def _report_balance(self, request, obj):
+        catalogue = catalogue_of(obj)
+        if catalogue is None:
+            return
+        report = check_balance(catalogue_overview(catalogue))
+        if not report.consistent:
+            self.message_user(request, " ".join([report.verdict(), *report.messages()]), messages.WARNING)
 
 
 # --------------------------------------------------------------------------- departments and agreements
@@ -178,7 +213,7 @@ def balance_table(catalogue):
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(CatalogueStateMixin, admin.ModelAdmin):
     list_display = ("title", "department", "kind", "year_range", "sign_convention", "proposal_count", "agreement")
     list_filter = ("department", "kind", "sign_convention", "agreement")
     search_fields = ("title", "slug", "department__name", "department__code")
@@ -329,7 +364,7 @@ def _year_column(year):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ImportMixin, admin.ModelAdmin):
+class ProposalAdmin(CatalogueStateMixin, ImportMixin, admin.ModelAdmin):
     list_display = ("code", "title", "catalogue", "theme", "saving_type", "is_phase_in")
     list_display_links = ("code", "title")
     list_filter = ("catalogue", "theme", "saving_type", "is_phase_in")
@@ -440,7 +475,7 @@ class ProposalAdmin(ImportMixin, admin.ModelAdmin):
 
 
 @admin.register(BreakdownLine)
-class BreakdownLineAdmin(admin.ModelAdmin):
+class BreakdownLineAdmin(CatalogueStateMixin, admin.ModelAdmin):
     list_display = ("text", "proposal", "counts_toward_net", "position")
     list_filter = ("counts_toward_net", "proposal__catalogue")
     search_fields = ("text", "proposal__code", "proposal__title")

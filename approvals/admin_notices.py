@@ -1,0 +1,64 @@
+"""What an administrator is told on the admin pages of a catalogue that is no longer a draft.
+
+Registered with proposals.hooks in ApprovalsConfig.ready(): proposals' admin shows these
+sentences above the change form of the catalogue, its proposals and lines."""
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from . import memos
+from .models import CatalogueProcess
+
+State = CatalogueProcess.State
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _quiet_period_words():
+    minutes = max(1, round(memos.quiet_period().total_seconds() / 60))
+    return ngettext("%(n)s minut", "%(n)s minutter", minutes) % {"n": minutes}
+
+
+def workflow_notices(catalogue):
+    process = CatalogueProcess.objects.filter(catalogue=catalogue).first()
+    if process is None or process.state == State.DRAFT:
+        return []
+    if process.state == State.HEARING:
+        deadline = date_format(process.hearing_deadline, "DATE_FORMAT") if process.hearing_deadline else "–"
+        return [
+            _(
+                "Kataloget er i LMU-høring (frist %(deadline)s). LMU'erne ser ændringer med det samme, og svar, "
+                "der allerede er givet, gælder den tidligere udgave."
+            )
+            % {"deadline": deadline}
+        ]
+    if process.state == State.HMU_REVIEW:
+        return [_("Kataloget er til HMU-behandling. HMU og LMU'erne ser ændringer med det samme.")]
+    if process.state == State.AWAITING_SIGNOFF:
+        return [
+            _("Kataloget afventer godkendelse på rådmandsmødet. Ændringer ses med det samme af dem, der godkender.")
+        ]
+    return [_signed_off_notice(process)]
+
+
+def _signed_off_notice(process):
+    number = (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1
+    signoff = memos.approved_signoff(process)
+    approved = _("Kataloget er godkendt %(when)s.") % {"when": _when(signoff.decided_at)} if signoff else ""
+    due = memos.due_at(process)
+    if due is not None:
+        then = _(
+            "Der er gemte ændringer, som endnu ikke er meddelt: de sendes til forligspartierne i notat nr. "
+            "%(number)s %(when)s, og en ny ændring udskyder det til %(quiet)s efter den."
+        ) % {"number": number, "when": _when(due), "quiet": _quiet_period_words()}
+    else:
+        then = _(
+            "En ændring, du gemmer nu, sendes til forligspartierne i notat nr. %(number)s, når der har været ro "
+            "i %(quiet)s (tidligst %(when)s)."
+        ) % {"number": number, "quiet": _quiet_period_words(), "when": _when(timezone.now() + memos.quiet_period())}
+    return f"{approved} {then}".strip()
