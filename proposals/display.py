@@ -75,6 +75,16 @@ def proposal_records(overview):
                     "net": {y: catalogue.to_display(row.net.get(y)) for y in overview.years},
                     "sort": {y: catalogue.to_display(row.net_for(y)) for y in overview.years},
                     "fte": {y: catalogue.to_display(row.fte.get(y)) for y in overview.years},
+                    "reduces_service": p.reduces_service,
+                    "from_innovation_proposal": p.from_innovation_proposal,
+                    "lines": [
+                        {
+                            "text": line.line.text,
+                            "counts_toward_net": line.line.counts_toward_net,
+                            "amounts": {y: catalogue.to_display(line.amounts.get(y)) for y in overview.years},
+                        }
+                        for line in row.lines
+                    ],
                 }
             )
     return records

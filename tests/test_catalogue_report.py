@@ -187,3 +187,27 @@ def test_exit_status_from_the_command_line(tmp_path):
     unknown = manage_py("catalogue_report", "nej")
     assert unknown.returncode == 2
     assert "Kataloget «nej» findes ikke." in unknown.stderr
+
+
+def test_json_report_carries_lines_of_which_lines_and_flags():
+    call_command("load_seed_catalogues", stdout=io.StringIO())
+    out, _err = run("msb-omprioriteringskatalog-2024-2027", format="json")
+    data = json.loads(out)
+    proposals = {p["code"]: p for p in data["proposals"]}
+    jus = proposals["JUS-1"]
+    assert [line["text"] for line in jus["lines"]] == [
+        "Ophør af kommunalt tilskud til Natcafeen",
+        "Housing First opgaver i regi af Kirkens Korshær",
+    ]
+    assert jus["lines"][1]["amounts"] == {"2024": 450, "2025": 650, "2026": 450, "2027": 350}
+    assert jus["of_which"] == []
+    bff = proposals["BFF-3A"]
+    assert bff["lines"] == []
+    assert [(line["text"], list(line["amounts"].values())) for line in bff["of_which"]] == [
+        ("Færre eksterne anbringelser", [-3500, -3500, -4000, -4000]),
+        ("Internt MSB-råderum", [-385, -285, -1335, -1635]),
+    ]
+    # Yes/no flags as the document states them; None where it says nothing.
+    assert proposals["VJH-5"]["reduces_service"] is True
+    assert proposals["BFF-1"]["reduces_service"] is None
+    assert set(proposals["BFF-1"]) >= {"reduces_service", "from_innovation_proposal", "phase_in", "type"}

@@ -39,6 +39,14 @@ def _json_number(value):
     return float(value)
 
 
+def _json_lines(lines, years, *, counting):
+    return [
+        {"text": line["text"], "amounts": {str(y): line["amounts"][y] for y in years}}
+        for line in lines
+        if line["counts_toward_net"] == counting
+    ]
+
+
 class Command(BaseCommand):
     help = "Viser et katalogs økonomioversigt og balancetjek. Afslutter med status 1, hvis kataloget ikke balancerer."
 
@@ -159,6 +167,11 @@ class Command(BaseCommand):
                     "phase_in": r["is_phase_in"],
                     "net": {str(y): r["net"][y] for y in years},
                     "fte": {str(y): _json_number(r["fte"][y]) for y in years},
+                    "reduces_service": r["reduces_service"],
+                    "from_innovation_proposal": r["from_innovation_proposal"],
+                    # Lines that add up to the net, and "of which" lines that only explain it.
+                    "lines": _json_lines(r["lines"], years, counting=True),
+                    "of_which": _json_lines(r["lines"], years, counting=False),
                 }
                 for r in proposal_records(overview)
             ],
