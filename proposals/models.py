@@ -205,6 +205,13 @@ class Proposal(models.Model):
         EFFICIENCY_OTHER_WAY = "Eff./AM", _("Eff./AM")
         NONE = "-", _("– (ingen, fx indfasning)")
 
+    class Kind(models.TextChoices):
+        """What the proposal is, where the document says: the saving_type says how it saves."""
+
+        SAVING = "saving", _("Besparelse (effektivisering)")
+        REPRIORITISATION = "reprioritisation", _("Omprioritering")
+        INNOVATION = "innovation", _("Innovationsforslag (investering, der kan koste de første år)")
+
     catalogue = models.ForeignKey(
         Catalogue, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("katalog")
     )
@@ -216,6 +223,7 @@ class Proposal(models.Model):
     title = models.CharField(_("titel"), max_length=300)
     description = models.TextField(_("beskrivelse"), blank=True)
     saving_type = models.CharField(_("type"), max_length=20, choices=SavingType.choices, blank=True)
+    kind = models.CharField(_("art"), max_length=20, choices=Kind.choices, blank=True)
     is_phase_in = models.BooleanField(
         _("indfasningspulje"), default=False, help_text=_("Rækken der dækker indfasningen. Indgår i totalen.")
     )
