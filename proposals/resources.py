@@ -36,7 +36,14 @@ from import_export.results import RowResult
 
 from .balance import check_balance
 from .models import BreakdownLine, BreakdownLineYear, Proposal, ProposalYear, Theme
-from .numbers import NumberFormatError, format_amount, format_decimal, parse_amount, parse_decimal
+from .numbers import (
+    NumberFormatError,
+    check_decimal_limits,
+    format_amount,
+    format_decimal,
+    parse_amount,
+    parse_decimal,
+)
 from .selectors import catalogue_overview
 from .spreadsheet_safety import unneutralise_cell
 
@@ -143,7 +150,9 @@ def _decode_csv(data):
         raise CatalogueFileError(
             _("CSV-filen er ikke UTF-8 (den ligner UTF-16/«Unicode-tekst»). Gem den som «CSV UTF-8» og prøv igen.")
         )
-    if any(byte < 9 or 13 < byte < 32 and byte != 27 for byte in head):
+    # A binary file has many control bytes; a stray NUL in a text file is reported at its cell.
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32 and byte != 27)
+    if controls > 2 or controls * 100 > len(head):
         raise CatalogueFileError(
             _("Filen er ikke en CSV-fil (den indeholder binære data). Vælg en CSV- eller XLSX-fil.")
         )
@@ -183,13 +192,139 @@ def _csv_rows(data):
         delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
         if "\t" in first_line and delimiter not in first_line:
             delimiter = "\t"
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise CatalogueFileError(_("CSV-filen kan ikke læses: %(error)s") % {"error": exc}) from exc
+    rows = _csv_records(text, delimiter)
     # An export marks a text that starts like a formula with an apostrophe; remove it again.
     rows = [[unneutralise_cell(v) for v in r] for r in rows]
     return rows, warning
+
+
+CSV_FIELD_LIMIT = csv.field_size_limit()  # the csv module's limit per cell (131.072 characters)
+
+
+def _csv_records(text, delimiter):
+    """The records of a CSV text, read strictly: a quote that is never closed, or that takes
+    the following rows into one cell, is an error naming the row where the quote opened
+    (a lenient reader would read the rest of the file as one title and lose every figure)."""
+    consumed = []  # the physical lines of the record being read
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            consumed.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
+    rows = []
+    while True:
+        consumed.clear()
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise CatalogueFileError(_csv_record_error(rows, "".join(consumed), delimiter, exc)) from exc
+        if rows:
+            for index, value in enumerate(record):
+                if _swallows_rows(value, delimiter, rows):
+                    raise CatalogueFileError(
+                        str(RowError(len(rows) + 1, _csv_column(rows, index), _quote_spans_rows_message()))
+                    )
+        rows.append(record)
+    return rows
+
+
+def _csv_column(rows, index):
+    header = rows[0][index] if rows and index < len(rows[0]) else ""
+    return " ".join(header.split()) or f"(kolonne {index + 1})"
+
+
+def _swallows_rows(value, delimiter, rows):
+    """A quoted cell whose later lines look like rows of the file: a quote that opened in one
+    row and closed only some rows further down."""
+    if "\n" not in value and "\r" not in value:
+        return False
+    header_width = len(rows[0]) if rows else 0
+    threshold = max(2, (header_width - 1) // 2)
+    return any(line.count(delimiter) >= threshold for line in value.splitlines()[1:])
+
+
+def _quote_spans_rows_message():
+    return _(
+        'Cellen begynder med et citationstegn ("), som først lukkes i en senere række, så rækkerne '
+        "imellem ville blive læst som én celle. Luk citationstegnet i samme række, eller fjern det."
+    )
+
+
+def _scan_csv_record(raw, delimiter):
+    """The cells of one raw CSV record as (text, quoted, problem), problem being None,
+    "unclosed" (a quote never closed) or "after_quote" (text after a closing quote); the
+    scan stops at the first problem. Only used to explain why the csv reader refused it."""
+    cells = []
+    i, n = 0, len(raw)
+    while True:
+        if raw.startswith('"', i):
+            j = i + 1
+            while True:
+                k = raw.find('"', j)
+                if k == -1:
+                    cells.append((raw[i + 1 :], True, "unclosed"))
+                    return cells
+                if raw.startswith('"', k + 1):
+                    j = k + 2  # "" is a quote inside the cell
+                    continue
+                break
+            if raw[k + 1 : k + 2] not in (delimiter, "\r", "\n", ""):
+                cells.append((raw[i + 1 : k], True, "after_quote"))
+                return cells
+            cells.append((raw[i + 1 : k], True, None))
+            i = k + 1
+        else:
+            ends = [e for e in (raw.find(delimiter, i), raw.find("\r", i), raw.find("\n", i)) if e != -1]
+            end = min(ends) if ends else n
+            cells.append((raw[i:end], False, None))
+            i = end
+        if i >= n or raw[i] in "\r\n":
+            return cells
+        i += 1  # past the delimiter
+
+
+def _csv_record_error(rows, raw, delimiter, exc):
+    """The Danish message, with row and column, for a record the csv reader refused."""
+    row = len(rows) + 1  # spreadsheet row: the header is row 1
+    cells = _scan_csv_record(raw, delimiter)
+    if "field larger than field limit" in str(exc):
+        index = next(
+            (i for i, (text, _q, problem) in enumerate(cells) if problem or len(text) > CSV_FIELD_LIMIT),
+            len(cells) - 1,
+        )
+        text, quoted, _problem = cells[index]
+        if quoted and _swallows_rows(text, delimiter, rows):
+            message = _unclosed_quote_message()
+        else:
+            message = _("Cellen er for lang: en celle i en CSV-fil må højst have %(limit)s tegn.") % {
+                "limit": format_amount(CSV_FIELD_LIMIT)
+            }
+        return str(RowError(row, _csv_column(rows, index), message))
+    index = len(cells) - 1
+    text, _quoted, problem = cells[index]
+    if problem == "unclosed":
+        message = _unclosed_quote_message()
+    elif problem == "after_quote" and ("\n" in text or "\r" in text):
+        message = _quote_spans_rows_message()
+    elif problem == "after_quote":
+        message = _(
+            'Der står tekst efter det citationstegn ("), som lukker cellen. Sæt citationstegn om hele '
+            'cellen, og skriv et citationstegn i teksten som to ("").'
+        )
+    else:
+        return str(RowError(row, "", _("CSV-filen kan ikke læses: %(error)s") % {"error": exc}))
+    return str(RowError(row, _csv_column(rows, index), message))
+
+
+def _unclosed_quote_message():
+    return _(
+        'Cellen begynder med et citationstegn ("), som aldrig lukkes, så resten af filen ville blive '
+        "læst som én celle. Luk citationstegnet, eller fjern det."
+    )
 
 
 def _xlsx_rows(data):
@@ -197,16 +332,83 @@ def _xlsx_rows(data):
         if data[:200].lstrip().lower().startswith((b"r\xc3\xa6kke", b"kode", b"\xef\xbb\xbf")) or b";" in data[:200]:
             raise CatalogueFileError(_("Filen er en CSV-fil, ikke XLSX. Vælg formatet CSV."))
         raise CatalogueFileError(_("Filen er ikke en XLSX-fil (Excel 2007 eller nyere) og kan ikke læses."))
-    from openpyxl import load_workbook
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        workbook.close()
+        rows = _xlsx_sheet_rows(data, data_only=False)
+        # A formula cell reads as its formula here; its value is the result the program that
+        # saved the file stored with it. A text cell that starts with "=" reads the same both ways.
+        formulas = [
+            (r, c)
+            for r, values in enumerate(rows)
+            for c, value in enumerate(values)
+            if isinstance(value, str) and value.startswith("=") or isinstance(value, (ArrayFormula, DataTableFormula))
+        ]
+        if formulas:
+            results = _xlsx_sheet_rows(data, data_only=True)
+            for r, c in formulas:
+                result = results[r][c] if r < len(results) and c < len(results[r]) else None
+                # No stored result: the value is unknown, never empty.
+                rows[r][c] = FormulaCell(_formula_text(rows[r][c])) if result is None else result
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise CatalogueFileError(_("XLSX-filen kan ikke læses (%(error)s).") % {"error": type(exc).__name__}) from exc
     return rows, None
+
+
+def _xlsx_sheet_rows(data, *, data_only):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        sheet = workbook.worksheets[0]
+        # Read every row in the sheet, whatever its <dimension> element claims: read-only mode
+        # would otherwise stop at the rows and columns it names.
+        sheet.reset_dimensions()
+        return [list(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _formula_text(value):
+    text = getattr(value, "text", None) or str(value)
+    return text if text.startswith("=") else f"={text}"
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """An XLSX formula cell saved without its result (as some tools write files): its value
+    is unknown, so the cell is refused, naming the formula; it is never read as empty."""
+
+    formula: str
+
+    def __str__(self):
+        return self.formula
+
+
+def formula_message(formula):
+    return _(
+        "Cellen indeholder formlen «%(formula)s» uden et gemt resultat, så dens værdi kendes ikke. "
+        "Åbn og gem filen i Excel eller LibreOffice, eller skriv værdien i stedet for formlen."
+    ) % {"formula": formula}
+
+
+# Control characters a cell may not hold: a NUL cannot be stored in the database, and none of
+# them can be written to an XLSX file (tab, line feed and carriage return are allowed).
+CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def cell_problem(value):
+    """The Danish message for a cell that can never be imported as it is, or None."""
+    if isinstance(value, FormulaCell):
+        return formula_message(value.formula)
+    if isinstance(value, str):
+        match = CONTROL_CHARACTERS_RE.search(value)
+        if match:
+            return _(
+                "Cellen indeholder et ugyldigt kontroltegn (tegnkode %(code)s, fx en NUL-byte), som ikke kan "
+                "gemmes. Fjern tegnet, og prøv igen."
+            ) % {"code": ord(match.group())}
+    return None
 
 
 def _is_blank(value):
@@ -230,6 +432,10 @@ def load_dataset(data, file_format):
         rows.pop()
     if not rows:
         raise CatalogueFileError(_("Filen er tom."))
+    for index, header in enumerate(rows[0]):
+        problem = cell_problem(header)
+        if problem:
+            raise CatalogueFileError(str(RowError(1, f"(kolonne {index + 1})", problem)))
     headers = [" ".join(str(h).split()) if h is not None else "" for h in rows[0]]
     while headers and headers[-1] == "":
         headers.pop()
@@ -369,6 +575,9 @@ def _text(value):
     return str(value).strip()
 
 
+FTE_FIELD = ProposalYear._meta.get_field("fte")  # DecimalField(max_digits=8, decimal_places=2)
+
+
 def _max_length(model, attr):
     return model._meta.get_field(attr).max_length
 
@@ -428,7 +637,7 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
         headers.append(name)
     required = [COL_CODE, COL_TITLE, *[net_column(y) for y in years]]
     missing = [c for c in required if c not in seen]
-    if missing:
+    if missing and any(YEAR_HEADER_RE.match(c) for c in missing):
         errors.append(
             RowError(
                 None,
@@ -440,6 +649,8 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
                 % {"columns": ", ".join(missing), "first": catalogue.first_year, "last": catalogue.last_year},
             )
         )
+    elif missing:
+        errors.append(RowError(None, "", _("Kolonner mangler: %(columns)s.") % {"columns": ", ".join(missing)}))
     parsed = ParsedFile(headers=headers, errors=errors, proposals=OrderedDict(), row_kinds={}, new_themes=[])
     if errors:
         return parsed
@@ -463,8 +674,20 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
             parsed.row_kinds[index] = ""
             continue
 
-        def error(column, message, _row=index):
-            errors.append(RowError(_row, column, message))
+        # A cell that can never be imported (a formula without a result, a NUL byte) is
+        # reported once; its column gets no follow-on errors ("Titlen mangler").
+        bad_columns = set()
+        for column, value in row.items():
+            problem = cell_problem(value)
+            if problem:
+                errors.append(RowError(index, column, problem))
+                bad_columns.add(column)
+        for column in bad_columns:
+            row[column] = None
+
+        def error(column, message, _row=index, _bad=frozenset(bad_columns)):
+            if column not in _bad:
+                errors.append(RowError(_row, column, message))
 
         kind = _text(row.get(COL_KIND)).lower() or KIND_PROPOSAL
         if kind not in ROW_KINDS:
@@ -491,6 +714,9 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
         unreadable_net = set()  # reported once; no follow-on "net is empty" errors
         for year in years:
             column = net_column(year)
+            if column in bad_columns:
+                unreadable_net.add(year)
+                continue
             try:
                 amount = parse_amount(row.get(column))
             except NumberFormatError as exc:
@@ -549,8 +775,10 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
                 continue
             if value is None:
                 continue
-            if value.as_tuple().exponent < -2 or abs(value) >= 10**6:
-                error(column, _("«%(value)s» skal have højst to decimaler.") % {"value": _text(row.get(column))})
+            try:
+                check_decimal_limits(value, max_digits=FTE_FIELD.max_digits, decimal_places=FTE_FIELD.decimal_places)
+            except NumberFormatError as exc:
+                error(column, str(exc))
                 continue
             if year in unreadable_net:
                 continue
