@@ -289,6 +289,8 @@ class MemoDocument:
 
     def _added_notes(self, p):
         notes = []
+        if p.get("kind"):
+            notes.append(_("Art: %(kind)s") % {"kind": _choice(Proposal, "kind", p["kind"])})
         if p.get("saving_type"):
             notes.append(_("Type: %(type)s") % {"type": p["saving_type"]})
         if p.get("theme"):

@@ -365,15 +365,15 @@ def _year_column(year):
 
 @admin.register(Proposal)
 class ProposalAdmin(CatalogueStateMixin, ImportMixin, admin.ModelAdmin):
-    list_display = ("code", "title", "catalogue", "theme", "saving_type", "is_phase_in")
+    list_display = ("code", "title", "catalogue", "theme", "kind", "saving_type", "is_phase_in")
     list_display_links = ("code", "title")
-    list_filter = ("catalogue", "theme", "saving_type", "is_phase_in")
+    list_filter = ("catalogue", "kind", "theme", "saving_type", "is_phase_in")
     search_fields = ("code", "title", "description")
     list_select_related = ("catalogue", "theme")
     readonly_fields = ("figures",)
     inlines = [ProposalYearInline, BreakdownLineInline, FollowUpGoalInline]
     fieldsets = (
-        (None, {"fields": ("catalogue", "theme", "code", "position", "title", "saving_type", "is_phase_in")}),
+        (None, {"fields": ("catalogue", "theme", "code", "position", "title", "kind", "saving_type", "is_phase_in")}),
         (_("Tal i katalogets egen fortegnskonvention"), {"fields": ("figures",)}),
         (
             _("Beskrivelse"),

@@ -70,6 +70,8 @@ def proposal_records(overview):
                     "theme": theme.title if theme else "",
                     "group_title": (theme.title if theme else gettext("Uden tema")) if i == 0 else None,
                     "saving_type": p.saving_type,
+                    "kind": p.get_kind_display() if p.kind else "",
+                    "kind_code": p.kind,
                     "is_phase_in": p.is_phase_in,
                     "url": reverse("proposals:proposal_detail", args=[catalogue.slug, p.pk]),
                     "net": {y: catalogue.to_display(row.net.get(y)) for y in overview.years},

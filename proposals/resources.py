@@ -75,6 +75,12 @@ FLAG_COLUMNS = (
     ("Serviceforringelse", "reduces_service"),
     ("Innovationsforslag", "from_innovation_proposal"),
 )
+COL_PROPOSAL_KIND = "Art"  # saving, reprioritisation or innovation proposal; empty where the document says none
+PROPOSAL_KIND_WORDS = {
+    Proposal.Kind.SAVING: "Besparelse",
+    Proposal.Kind.REPRIORITISATION: "Omprioritering",
+    Proposal.Kind.INNOVATION: "Innovationsforslag",
+}
 TAIL_COLUMNS = (
     ("Berørte enheder", "affected_units"),
     ("Risikovurdering", "risk_assessment"),
@@ -106,6 +112,7 @@ def columns_for(catalogue):
         *[fte_column(y) for y in years],
         *[c for c, _a in TEXT_COLUMNS],
         *[c for c, _a in FLAG_COLUMNS],
+        COL_PROPOSAL_KIND,
         *[c for c, _a in TAIL_COLUMNS],
     ]
 
@@ -563,6 +570,7 @@ PROPOSAL_VALUE_ATTRS = (
     "is_phase_in",
     *[a for _c, a in TEXT_COLUMNS],
     *[a for _c, a in FLAG_COLUMNS],
+    "kind",
     *[a for _c, a in TAIL_COLUMNS],
 )
 
@@ -587,6 +595,12 @@ def _normalise_type(value):
 
 
 SAVING_TYPES = {_normalise_type(v): v for v in Proposal.SavingType.values}
+PROPOSAL_KINDS = {
+    **{word.lower(): kind for kind, word in PROPOSAL_KIND_WORDS.items()},
+    **{kind.value: kind for kind in Proposal.Kind},
+    "effektivisering": Proposal.Kind.SAVING,
+    "innovation": Proposal.Kind.INNOVATION,
+}
 
 
 def _parse_yes_no(value, *, default):
@@ -836,6 +850,17 @@ def parse_rows(dataset, catalogue, *, create_themes=False):
                 values[attr] = _parse_yes_no(row.get(column), default=None)
             except ValueError as exc:
                 error(column, str(exc))
+        kind_text = _text(row.get(COL_PROPOSAL_KIND))
+        if COL_PROPOSAL_KIND not in present:
+            values["kind"] = old.kind if old else ""
+        elif kind_text and kind_text.lower() not in PROPOSAL_KINDS:
+            error(
+                COL_PROPOSAL_KIND,
+                _("Ukendt art «%(value)s». Brug en af: %(kinds)s, eller lad feltet stå tomt.")
+                % {"value": kind_text, "kinds": ", ".join(PROPOSAL_KIND_WORDS.values())},
+            )
+        else:
+            values["kind"] = PROPOSAL_KINDS.get(kind_text.lower(), "")
         for column, attr in (*TEXT_COLUMNS, *TAIL_COLUMNS):
             if column not in present:
                 values[attr] = getattr(old, attr) if old else ""
@@ -1192,7 +1217,7 @@ def export_dataset(catalogue, *, numeric=False):
 
     dataset = tablib.Dataset(headers=columns_for(catalogue))
     dataset.title = catalogue.slug[:31]
-    blank_tail = [""] * (len(TEXT_COLUMNS) + len(FLAG_COLUMNS) + len(TAIL_COLUMNS))
+    blank_tail = [""] * (len(TEXT_COLUMNS) + len(FLAG_COLUMNS) + 1 + len(TAIL_COLUMNS))
     for row in overview.rows:
         p = row.proposal
         dataset.append(
@@ -1207,6 +1232,7 @@ def export_dataset(catalogue, *, numeric=False):
                 *[fte(row.fte.get(y)) for y in years],
                 *[getattr(p, a) for _c, a in TEXT_COLUMNS],
                 *[_yes_no(getattr(p, a)) for _c, a in FLAG_COLUMNS],
+                PROPOSAL_KIND_WORDS.get(p.kind, ""),
                 *[getattr(p, a) for _c, a in TAIL_COLUMNS],
             ]
         )

@@ -7,13 +7,15 @@ from decimal import Decimal
 
 from .selectors import catalogue_overview
 
-SNAPSHOT_VERSION = 1
+# 2: proposals carry "kind". Older snapshots compare as if it were "" (not stated).
+SNAPSHOT_VERSION = 2
 
 CATALOGUE_TEXT_FIELDS = ("title", "kind", "price_level", "unit", "sector", "sign_convention", "background", "footnotes")
 PROPOSAL_TEXT_FIELDS = (
     "title",
     "description",
     "saving_type",
+    "kind",
     "sector",
     "area_budget",
     "saving_percent",
@@ -136,8 +138,10 @@ def _proposal_changes(old, new):
     head = {"code": new["code"], "title": new["title"]}
     changes = []
     for field in PROPOSAL_TEXT_FIELDS + PROPOSAL_FLAG_FIELDS:
-        if not _same(old.get(field), new.get(field)):
-            changes.append({"kind": "field", **head, "field": field, "before": old.get(field), "after": new.get(field)})
+        missing = "" if field in PROPOSAL_TEXT_FIELDS else None  # a field an older snapshot lacks
+        before, after = old.get(field, missing), new.get(field, missing)
+        if not _same(before, after):
+            changes.append({"kind": "field", **head, "field": field, "before": before, "after": after})
     if not _same(old.get("theme", ""), new.get("theme", "")):
         changes.append({"kind": "theme", **head, "before": old.get("theme", ""), "after": new.get("theme", "")})
     for year, before, after in _yearly(old.get("net", {}), new.get("net", {}), missing=0):

@@ -151,8 +151,14 @@ class OverviewTable(tables.Table):
         year_columns = [
             (f"y{year}", AmountColumn(verbose_name=str(year), order_by=(f"s{year}",))) for year in overview.years
         ]
-        kwargs.setdefault("sequence", ("code", "title", "theme", *[name for name, _c in year_columns], "saving_type"))
-        super().__init__(data, *args, extra_columns=year_columns, **kwargs)
+        # The kind column only where the document gives kinds (most state none).
+        kind_columns = [("kind", tables.Column(verbose_name=_("Art")))] if any(r["kind"] for r in data) else []
+        names = [name for name, _c in year_columns + kind_columns]
+        kwargs.setdefault(
+            "sequence",
+            ("code", "title", "theme", *names[: len(year_columns)], "saving_type", *names[len(year_columns) :]),
+        )
+        super().__init__(data, *args, extra_columns=year_columns + kind_columns, **kwargs)
         self.summary = summary_rows(overview)
 
     @property

@@ -164,6 +164,7 @@ class Command(BaseCommand):
                     "title": r["title"],
                     "theme": r["theme"],
                     "type": r["saving_type"],
+                    "kind": r["kind_code"],
                     "phase_in": r["is_phase_in"],
                     "net": {str(y): r["net"][y] for y in years},
                     "fte": {str(y): _json_number(r["fte"][y]) for y in years},
