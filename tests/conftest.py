@@ -33,6 +33,8 @@ def _quiet_settings(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEMO_QUIET_PERIOD_SECONDS = 0
     settings.LANGUAGE_CODE = "da"
+    # Hashing passwords the real way was most of the suite's time; no test is about its cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

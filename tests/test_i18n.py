@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.conftest import require
 from tests.factories import make_catalogue, make_user
 
 PO_PATH = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -200,8 +201,7 @@ def test_every_source_string_has_an_entry(tmp_path, settings, monkeypatch):
 
     Runs makemessages on a copy of the sources so the work tree is left alone.
     """
-    if shutil.which("xgettext") is None:
-        pytest.skip("GNU gettext (xgettext) is not installed")
+    require(shutil.which("xgettext") is not None, "GNU gettext (xgettext) is not installed (Debian package 'gettext')")
 
     def ignore(directory, names):
         return [
