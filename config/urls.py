@@ -3,10 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from approvals import views as approval_views
+
+# The admin is the application's own, in Danish: no "Django administration" in header or title.
+admin.site.site_header = _("Budgetkataloger")
+admin.site.site_title = _("Budgetkataloger")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's).

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django import forms
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
 from .form_fields import figure_formfield
 from .models import BreakdownLine, Catalogue, Proposal
@@ -46,6 +47,14 @@ class CatalogueConventionForm(forms.ModelForm):
     def __init__(self, *args, catalogue=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.catalogue = catalogue
+        year = self.initial.get("year")
+        if year is not None:
+            # A table row's inputs have no <label>: each is named by its column and the row's year.
+            for name in self.signed_fields:
+                self.fields[name].widget.attrs["aria-label"] = _("%(field)s for %(year)s") % {
+                    "field": self.fields[name].label,
+                    "year": year,
+                }
         if catalogue is None:
             return
         for name in self.signed_fields:
