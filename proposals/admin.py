@@ -20,6 +20,7 @@ from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from .admin_forms import CatalogueConventionFormSet, catalogue_of, convention_form
+from .admin_import import log_import, preview_headers, preview_rows, report_import
 from .balance import check_balance
 from .hooks import catalogue_admin_notices
 from .models import (
@@ -65,6 +66,7 @@ class CatalogueXLSX(base_formats.XLSX):
 
 
 class CatalogueImportForm(ImportForm):
+    import_file = forms.FileField(label=_("Regneark"))
     catalogue = forms.ModelChoiceField(
         queryset=Catalogue.objects.select_related("department"), label=_("Katalog"), required=True
     )
@@ -465,13 +467,35 @@ class ProposalAdmin(CatalogueStateMixin, ImportMixin, admin.ModelAdmin):
                 "create_themes": bool(form.cleaned_data.get("create_themes")),
                 "delete_missing": bool(form.cleaned_data.get("delete_missing")),
             }
+        if form is not None and not form.is_bound and str(form.initial.get("catalogue", "")).isdigit():
+            # Opened from a catalogue: list that catalogue's columns (its years).
+            return {"catalogue": Catalogue.objects.filter(pk=form.initial["catalogue"]).first()}
         return {}
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, CatalogueFileError):
             form.add_error("import_file", str(e))
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            form.add_error(
+                "import_file", gettext("Filen kan ikke læses i det valgte format. Vælg det format, filen har.")
+            )
+
+    def import_action(self, request, **kwargs):
+        # The preview: every proposal of the file with its lines under it (admin_import).
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        outcome = getattr(context.get("result"), "outcome", None)
+        if outcome is not None and outcome.ok:
+            context["preview_headers"] = preview_headers(outcome.catalogue)
+            context["preview_rows"] = preview_rows(outcome)
+        return response
+
+    def generate_log_entries(self, result, request):
+        if not self.get_skip_admin_log():
+            log_import(request, result)
+
+    def add_success_message(self, result, request):
+        report_import(request, getattr(result, "outcome", None))
 
 
 @admin.register(BreakdownLine)

@@ -903,6 +903,7 @@ class ImportOutcome:
     deleted: list = field(default_factory=list)
     new_themes: list = field(default_factory=list)
     balance: object = None  # BalanceReport after the import (also in a dry run)
+    proposals: list = field(default_factory=list)  # ParsedProposal in file order, each with its lines
 
     @property
     def ok(self):
@@ -918,6 +919,12 @@ class ImportOutcome:
 
     def error_messages(self):
         return [str(e) for e in self.errors]
+
+    @property
+    def lines_written(self):
+        """Breakdown lines saved (in a dry run: to be saved): those of the new and changed proposals."""
+        written = {*self.created, *self.updated}
+        return sum(len(p.lines) for p in self.proposals if p.code in written)
 
     def summary_lines(self):
         """Danish lines for the CLI and the admin preview."""
@@ -1181,6 +1188,7 @@ class CatalogueResource(resources.ModelResource):
             else:
                 outcome.unchanged.append(code)
         outcome.new_themes = list(self.parsed.new_themes)
+        outcome.proposals = list(self.parsed.proposals.values())
         outcome.balance = check_balance(catalogue_overview(self.catalogue))
 
     # -- export
