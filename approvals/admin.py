@@ -17,9 +17,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from proposals.admin_scope import DepartmentScopedAdmin
 from proposals.numbers import format_amount, format_decimal
 
 from . import (
+    admin_access,  # noqa: F401  (who administers which department)
     admin_memos,  # noqa: F401
     services,
 )
@@ -60,7 +62,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(admin.ModelAdmin):
+class CommitteeAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    scoped_choices = {"department": ""}
     list_display = ("name", "kind", "department", "member_count")
     list_filter = ("kind", "department")
     search_fields = ("name", "members__username", "members__email")
@@ -197,7 +200,8 @@ HEARING_FIELDS = ("heard_committees", "hearing_deadline", "hmu_meeting", "signof
 
 
 @admin.register(CatalogueProcess)
-class CatalogueProcessAdmin(admin.ModelAdmin):
+class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    department_path = "catalogue__department"
     form = CatalogueProcessForm
     list_display = ("catalogue", "department", "state", "hearing_deadline", "hmu_meeting", "signoff_meeting")
     list_filter = ("state", "catalogue__department")
@@ -367,7 +371,8 @@ class ProposalStanceInline(ReadOnlyInline):
 
 
 @admin.register(HearingResponse)
-class HearingResponseAdmin(admin.ModelAdmin):
+class HearingResponseAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    department_path = "process__catalogue__department"
     list_display = ("committee", "catalogue", "status", "submitted_at", "submitted_by", "updated_at")
     list_filter = ("status", "committee__department", "committee")
     search_fields = ("committee__name", "process__catalogue__title", "general_comment")
@@ -426,7 +431,8 @@ class HmuPositionInline(ReadOnlyInline):
 
 
 @admin.register(HmuReview)
-class HmuReviewAdmin(admin.ModelAdmin):
+class HmuReviewAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    department_path = "process__catalogue__department"
     list_display = ("process", "updated_by", "updated_at")
     fields = ("process", "statement", "updated_by", "updated_at")
     readonly_fields = fields
@@ -492,7 +498,8 @@ def render_snapshot(snapshot):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(admin.ModelAdmin):
+class SignOffAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    department_path = "process__catalogue__department"
     list_display = ("process", "decision", "decided_by", "decided_at")
     list_filter = ("decision", "process__catalogue__department")
     fields = ("process", "decision", "note", "decided_by", "decided_at", "approved_state")
@@ -516,7 +523,8 @@ class SignOffAdmin(admin.ModelAdmin):
 
 
 @admin.register(HearingReminder)
-class HearingReminderAdmin(admin.ModelAdmin):
+class HearingReminderAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    department_path = "process__catalogue__department"
     list_display = ("process", "committee", "deadline", "sent_at")
     list_filter = ("deadline",)
     readonly_fields = ("process", "committee", "deadline", "sent_at")

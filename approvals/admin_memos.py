@@ -15,7 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import memo_selectors, memos
+from proposals.admin_scope import DepartmentScopedAdmin
+
+from . import memo_selectors, memos, policy
 from .models import CatalogueProcess, Memo, MemoDelivery
 
 
@@ -43,7 +45,8 @@ class MemoIssueForm(forms.Form):
 
 
 @admin.register(Memo)
-class MemoAdmin(admin.ModelAdmin):
+class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    department_path = "process__catalogue__department"
     list_display = ("__str__", "department", "number", "issued_at", "delivery_state", "links")
     list_filter = ("process__catalogue__department", "deliveries__status")
     search_fields = ("process__catalogue__title", "deliveries__email")
@@ -122,7 +125,7 @@ class MemoAdmin(admin.ModelAdmin):
         if not self._may_issue(request):
             return redirect("admin:index")
         rows = []
-        for process in memo_selectors.signed_off_processes():
+        for process in memo_selectors.signed_off_processes(request.user):
             rows.append((process, len(memos.pending_changes(process)), memos.due_at(process)))
         context = {
             **self.admin_site.each_context(request),
@@ -135,7 +138,8 @@ class MemoAdmin(admin.ModelAdmin):
     def issue_view(self, request, process_id):
         if not self._may_issue(request):
             return redirect("admin:index")
-        process = get_object_or_404(CatalogueProcess.objects.select_related("catalogue__department"), pk=process_id)
+        processes = policy.administered_catalogues(request.user, CatalogueProcess.objects.all(), "catalogue")
+        process = get_object_or_404(processes.select_related("catalogue__department"), pk=process_id)
         if request.method == "POST":
             form = MemoIssueForm(request.POST)
             if form.is_valid():

@@ -13,6 +13,7 @@ class ApprovalsConfig(AppConfig):
         from . import (
             memo_hooks,  # noqa: F401  (memo panel on the catalogue page; "look again" on changes)
             panels,
+            policy,
             signals,
         )
         from .models import SignOff
@@ -22,6 +23,7 @@ class ApprovalsConfig(AppConfig):
         )
         pre_save.connect(signals.refuse_signoff_change, sender=SignOff, dispatch_uid="approvals_signoff_immutable")
         panels.register()  # the workflow panel on the catalogue page
+        policy.register()  # who may see which catalogue and administer which department
 
         from proposals.hooks import register_admin_notice
 

@@ -3,14 +3,12 @@
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import memo_selectors, memos
+from . import memo_selectors, memos, policy
 from .models import CatalogueProcess
 
 
 def catalogue_memo_panel(request, catalogue):
-    departments = memo_selectors.visible_department_ids(request.user)
-    if departments is not None and catalogue.department_id not in departments:
-        return ""
+    # Rendered only for a user who may see the catalogue (proposals.hooks), and a memo is its catalogue's.
     process, pending = memo_selectors.catalogue_memo_status(catalogue)
     if process is None:
         return ""
@@ -19,7 +17,7 @@ def catalogue_memo_panel(request, catalogue):
     if not signed_off and not history:
         return ""
     issue_url = ""
-    if request.user.is_staff and pending:
+    if pending and policy.can_administer_catalogue(request.user, catalogue):
         issue_url = reverse("admin:approvals_memo_issue", args=[process.pk])
     return render_to_string(
         "approvals/memos/panel.html",

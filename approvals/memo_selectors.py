@@ -1,29 +1,10 @@
-"""Reads of memos (notater): who may see which, archive lists, a catalogue's history."""
+"""Reads of memos (notater): archive lists (as the policy lets the user see them), a catalogue's history."""
 
 from django.db.models import Count, Q
 
-from proposals.models import Department
-
 from . import memos as memo_services
-from .models import CatalogueProcess, Membership, Memo, MemoDelivery
-
-
-def visible_department_ids(user):
-    """Departments whose memos the user may read; None means all (staff).
-
-    Managers are matched by e-mail against the department's manager list; committee
-    members through their memberships."""
-    if not user.is_authenticated:
-        return set()
-    if user.is_staff or user.is_superuser:
-        return None
-    ids = set(Membership.objects.filter(user=user).values_list("committee__department_id", flat=True))
-    email = (user.email or "").strip().lower()
-    if email:
-        for department in Department.objects.exclude(manager_emails="").only("pk", "manager_emails"):
-            if email in (e.lower() for e in department.manager_email_list()):
-                ids.add(department.pk)
-    return ids
+from . import policy
+from .models import CatalogueProcess, Memo, MemoDelivery
 
 
 def _with_counts(queryset):
@@ -39,15 +20,12 @@ def memos_for_user(user):
     queryset = Memo.objects.select_related("process__catalogue__department").defer(
         "pdf", "snapshot", "previous_snapshot"
     )
-    departments = visible_department_ids(user)
-    if departments is not None:
-        queryset = queryset.filter(process__catalogue__department_id__in=departments)
-    return _with_counts(queryset).order_by("-issued_at", "-number")
+    return _with_counts(policy.visible_memos(user, queryset)).order_by("-issued_at", "-number")
 
 
 def can_view_memo(user, memo):
-    departments = visible_department_ids(user)
-    return departments is None or memo.process.catalogue.department_id in departments
+    """A memo is the catalogue's: whoever may see the catalogue (policy) may read its memos."""
+    return policy.can_view_memo(user, memo)
 
 
 def get_memo(pk):
@@ -76,9 +54,11 @@ def catalogue_memo_status(catalogue):
     return process, memo_services.pending_changes(process)
 
 
-def signed_off_processes():
+def signed_off_processes(user):
+    """Signed-off processes of the departments ``user`` administers (for issuing memos)."""
+    queryset = CatalogueProcess.objects.filter(state=CatalogueProcess.State.SIGNED_OFF)
     return list(
-        CatalogueProcess.objects.filter(state=CatalogueProcess.State.SIGNED_OFF)
+        policy.administered_catalogues(user, queryset, "catalogue")
         .select_related("catalogue__department")
         .order_by("catalogue__department__code", "catalogue__title")
     )

@@ -54,6 +54,33 @@ class Membership(models.Model):
         return f"{self.user} – {self.committee} ({self.get_role_display()})"
 
 
+class DepartmentAdministrator(models.Model):
+    """A staff user who administers one department: its catalogues, committees, processes and
+    memos, in the admin and on the pages, whatever their state (approvals.policy). Superusers
+    administer every department without a row here; a staff user without one administers none."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="administered_departments",
+        verbose_name=_("bruger"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="administrators", verbose_name=_("magistratsafdeling")
+    )
+
+    class Meta:
+        ordering = ["department__code", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="unique_department_administrator")
+        ]
+        verbose_name = _("administrator af magistratsafdeling")
+        verbose_name_plural = _("administratorer af magistratsafdelinger")
+
+    def __str__(self):
+        return f"{self.user} – {self.department.code}"
+
+
 class CatalogueProcess(models.Model):
     """The approval process of one catalogue: its state, dates and heard LMUs."""
 

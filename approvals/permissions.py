@@ -1,8 +1,10 @@
 """Object-level permission predicates of the workflow, shared by services, views and admin.
 
 Pure reads: they never write, and they answer False for anonymous or inactive users.
-Who is who:
-- administrators: active staff users (the admin; they configure and steer the workflow);
+Who sees which catalogue, and who administers which department, is approvals.policy's
+answer; this module asks it. Who is who:
+- administrators: superusers, and active staff users given the catalogue's department
+  (they configure and steer its workflow);
 - LMU members: write their own committee's response on catalogues their LMU is heard on;
 - HMU members of a catalogue's department: see all submitted responses, record HMU's review;
 - sign-off body members of a catalogue's department: approve or send back.
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import policy
 from .models import CatalogueProcess, Committee, HearingResponse, Membership
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -23,8 +26,9 @@ def _active(user):
     return user is not None and user.is_authenticated and user.is_active
 
 
-def is_admin(user):
-    return _active(user) and (user.is_staff or user.is_superuser)
+def is_admin(user, process):
+    """An administrator of the process's catalogue's department (policy)."""
+    return policy.can_administer_process(user, process)
 
 
 def is_member(user, committee):
@@ -37,11 +41,6 @@ def _department_member(user, department_id, kind):
     if not _active(user):
         return False
     return Membership.objects.filter(user=user, committee__department_id=department_id, committee__kind=kind).exists()
-
-
-def _process_of(catalogue):
-    """The catalogue's process or None, without creating one (predicates never write)."""
-    return CatalogueProcess.objects.filter(catalogue=catalogue).first()
 
 
 def lmu_committees_heard(user, process):
@@ -60,22 +59,9 @@ def is_signoff_member(user, process):
 
 
 def can_view_catalogue(user, catalogue):
-    """Staff; HMU and sign-off members of its department; members of an LMU heard on it
-    once the hearing has opened (a draft is the administration's business)."""
-    if not _active(user):
-        return False
-    if is_admin(user):
-        return True
-    if Membership.objects.filter(
-        user=user,
-        committee__department_id=catalogue.department_id,
-        committee__kind__in=[Committee.Kind.HMU, Committee.Kind.SIGNOFF],
-    ).exists():
-        return True
-    process = _process_of(catalogue)
-    if process is None or process.state == CatalogueProcess.State.DRAFT:
-        return False
-    return lmu_committees_heard(user, process).exists()
+    """The policy's rule: a draft for its department's administrators only; from the hearing
+    on also for the department's users and the heard LMUs' members."""
+    return policy.can_view_catalogue(user, catalogue)
 
 
 def local_today():
@@ -138,24 +124,24 @@ def can_sign_off(user, process):
     return is_signoff_member(user, process)
 
 
-def can_reopen_response(user):
-    return is_admin(user)
+def can_reopen_response(user, process):
+    return is_admin(user, process)
 
 
-def can_open_hearing(user, process=None):
-    return is_admin(user)
+def can_open_hearing(user, process):
+    return is_admin(user, process)
 
 
 def can_start_hmu_review(user, process):
-    return is_admin(user) or is_hmu_member(user, process)
+    return is_admin(user, process) or is_hmu_member(user, process)
 
 
 def can_forward_to_signoff(user, process):
-    return is_admin(user) or is_hmu_member(user, process)
+    return is_admin(user, process) or is_hmu_member(user, process)
 
 
 def can_send_back_to_hearing(user, process):
-    return is_admin(user) or is_hmu_member(user, process)
+    return is_admin(user, process) or is_hmu_member(user, process)
 
 
 def can_send_back_to_hmu(user, process):

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from proposals.models import Proposal
 
-from . import permissions
+from . import permissions, policy
 from .models import (
     CatalogueProcess,
     Committee,
@@ -32,14 +32,15 @@ def _count_subquery(qs, key):
 
 
 def processes_for_user(user):
-    """The dashboard: catalogue processes the user has a part in (staff: all), one query.
+    """The dashboard: catalogue processes the user may see (policy: administrators all of their
+    departments', others from the hearing on), one query.
 
     Each row has ``catalogue`` and its ``department`` loaded and these annotations:
     ``is_heard`` (one of the user's LMUs is heard on it), ``my_lmu_submitted`` (one of the user's
     heard LMUs has submitted), ``my_lmu_pending`` (one of them has not yet), ``is_hmu``,
     ``is_signoff`` (member of the department's HMU / sign-off body), ``heard_count`` and
-    ``submitted_count`` (all heard LMUs / submitted responses). LMU members see a catalogue
-    only once its hearing has opened. Ordered by deadline (none last), then title."""
+    ``submitted_count`` (all heard LMUs / submitted responses). Ordered by deadline (none
+    last), then title."""
     qs = CatalogueProcess.objects.select_related("catalogue", "catalogue__department")
     if not (user and user.is_authenticated and user.is_active):
         return qs.none()
@@ -67,10 +68,7 @@ def processes_for_user(user):
             HearingResponse.objects.filter(process=OuterRef("pk"), status=Submitted), "process"
         ),
     )
-    if not permissions.is_admin(user):
-        qs = qs.filter(
-            (Q(is_heard=True) & ~Q(state=CatalogueProcess.State.DRAFT)) | Q(is_hmu=True) | Q(is_signoff=True)
-        )
+    qs = policy.visible_processes(user, qs)
     return qs.order_by(F("hearing_deadline").asc(nulls_last=True), "catalogue__title")
 
 
@@ -198,7 +196,7 @@ def hearing_overview(process):
 def responses_for_process(process, user=None):
     """Responses of a process visible to ``user`` (None: all), with committee loaded, by committee name."""
     qs = HearingResponse.objects.filter(process=process).select_related("committee", "submitted_by")
-    if user is not None and not permissions.is_admin(user):
+    if user is not None and not permissions.is_admin(user, process):
         own = Committee.objects.filter(memberships__user=user).values("pk")
         qs = qs.filter(Q(status=Submitted) | Q(committee__in=own))
     return qs.order_by("committee__name")

@@ -124,7 +124,7 @@ def hearing_finished(process):
 def _hearing_finished_or_early_start(process, actor, note):
     if hearing_finished(process):
         return None
-    if not permissions.is_admin(actor):
+    if not permissions.is_admin(actor, process):
         return _(
             "HMU-behandlingen kan først begynde, når høringsfristen er overskredet, eller alle hørte LMU'er "
             "har indsendt deres svar. Kun en administrator kan starte den tidligere."
@@ -352,7 +352,7 @@ def configure_hearing(process, *, actor, committees, hearing_deadline, hmu_meeti
 
     In draft the deadline may still be None; ``open_hearing`` requires it."""
     _require_actor(actor)
-    if not permissions.is_admin(actor):
+    if not permissions.is_admin(actor, process):
         raise NotPermitted(_("Kun en administrator kan konfigurere høringen."))
     committees = list(committees)
     with transaction.atomic():
@@ -455,10 +455,10 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
     return response
 
 
-def _reopen_reason(actor, reason):
+def _reopen_reason(actor, reason, process):
     """The checks before an administrator reopens (or opens late) a response; the reason, stripped."""
     _require_actor(actor)
-    if not permissions.can_reopen_response(actor):
+    if not permissions.can_reopen_response(actor, process):
         raise NotPermitted(_("Kun en administrator kan genåbne et høringssvar."))
     reason = (reason or "").strip()
     if not reason:
@@ -479,7 +479,7 @@ def _lock_in_hearing(process):
 
 def reopen_hearing_response(response, *, actor, reason):
     """An administrator reopens a response as a draft (also past the deadline), stating why."""
-    reason = _reopen_reason(actor, reason)
+    reason = _reopen_reason(actor, reason, response.process)
     with transaction.atomic():
         process = _lock_in_hearing(response.process)
         locked = HearingResponse.objects.select_for_update().get(pk=response.pk)
@@ -498,7 +498,7 @@ def reopen_hearing_response(response, *, actor, reason):
 def allow_late_response(process, committee, *, actor, reason):
     """An administrator lets a heard LMU that never wrote anything answer after the deadline:
     an empty draft that stays editable, with the reason. (One with a response: reopen it.)"""
-    reason = _reopen_reason(actor, reason)
+    reason = _reopen_reason(actor, reason, process)
     with transaction.atomic():
         process = _lock_in_hearing(process)
         if not permissions.deadline_passed(process):

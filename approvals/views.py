@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 from proposals.models import Catalogue
 from proposals.selectors import catalogue_overview
 
-from . import permissions, selectors, services
+from . import permissions, policy, selectors, services
 from .filters import CatalogueProcessFilter, HearingResponseFilter
 from .forms import HearingResponseForm, HmuReviewForm, NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
 from .models import CatalogueProcess, Committee, HearingResponse, Membership
@@ -59,11 +59,11 @@ def _links(user, process):
 
 
 def _may_view_hmu(user, process):
-    return permissions.can_record_hmu(user, process) or permissions.is_admin(user)
+    return permissions.can_record_hmu(user, process) or permissions.is_admin(user, process)
 
 
 def _may_view_signoff(user, process):
-    return permissions.can_sign_off(user, process) or permissions.is_admin(user)
+    return permissions.can_sign_off(user, process) or permissions.is_admin(user, process)
 
 
 @dataclass
@@ -115,7 +115,7 @@ def dashboard(request):
     filterset = CatalogueProcessFilter(request.GET or None, queryset=base, request=request)
     qs = filterset.qs
     kinds = set(Membership.objects.filter(user=user).values_list("committee__kind", flat=True))
-    is_admin = permissions.is_admin(user)
+    is_admin = policy.is_administrator(user)
     sections = []
     if Committee.Kind.LMU in kinds:
         sections.append(
@@ -298,7 +298,7 @@ def _response_page(request, catalogue, process, committee, *, form=None, reopen_
     if refusal is not None:
         kind, message = refusal
         # Admins read every response (they can in the admin too); others by H3's predicate.
-        may_read = permissions.can_view_response(user, response) or permissions.is_admin(user)
+        may_read = permissions.can_view_response(user, response) or permissions.is_admin(user, process)
         if response is None and kind == "workflow":
             may_read = True  # the committee's own members: "no response was given"
         if not may_read:
@@ -336,7 +336,8 @@ def _response_page(request, catalogue, process, committee, *, form=None, reopen_
         stance_map = getattr(response, "stance_map", {}) if response else {}
         context["read_rows"] = [{"proposal": r.proposal, "stance": stance_map.get(r.proposal.pk)} for r in rows]
         late = response is None and permissions.deadline_passed(process)
-        if (response is not None or late) and permissions.can_reopen_response(user) and process.state == State.HEARING:
+        may_reopen = permissions.can_reopen_response(user, process)
+        if (response is not None or late) and may_reopen and process.state == State.HEARING:
             context["reopen_form"] = reopen_form or ReasonForm(prefix="reopen")
     return render(request, "approvals/response.html", context)
 
@@ -383,7 +384,7 @@ def response(request, slug, committee_id):
 def reopen_response(request, slug, committee_id):
     catalogue, process = _process_or_404(request, slug)
     committee = _heard_committee_or_404(process, committee_id)
-    if not permissions.can_reopen_response(request.user):
+    if not permissions.can_reopen_response(request.user, process):
         raise PermissionDenied
     response = HearingResponse.objects.filter(process=process, committee=committee).first()
     form = ReasonForm(request.POST, prefix="reopen")

@@ -6,10 +6,16 @@ rendered HTML (use render_to_string) or "" when it has nothing to show.
 
 It also registers admin notices: ``func(catalogue) -> list[str]``, sentences shown on the
 admin change pages of the catalogue, its proposals and lines (where the catalogue stands in
-its workflow, and what a saved change will lead to)."""
+its workflow, and what a saved change will lead to).
+
+It also registers the catalogue access policy (``register_catalogue_access``): who may see
+which catalogue and administer which department. ``proposals.access`` asks it; with none
+registered, only active staff users and superusers see anything (fail closed). Panels are
+rendered only for a user who may see the catalogue (render_catalogue_panels checks)."""
 
 _catalogue_panels = []
 _admin_notices = []
+_catalogue_access = []
 
 
 def register_catalogue_panel(func):
@@ -19,8 +25,11 @@ def register_catalogue_panel(func):
 
 
 def render_catalogue_panels(request, catalogue):
+    """The panels' HTML; none for a user who may not see the catalogue (panels need not check)."""
     from django.utils.safestring import mark_safe
 
+    if not catalogue_access().can_view_catalogue(request.user, catalogue):
+        return []
     return [mark_safe(html) for html in (panel(request, catalogue) for panel in _catalogue_panels) if html]
 
 
@@ -32,3 +41,41 @@ def register_admin_notice(func):
 
 def catalogue_admin_notices(catalogue):
     return [text for func in _admin_notices for text in func(catalogue)]
+
+
+class StaffOnlyAccess:
+    """The policy when none is registered: active staff users and superusers see and
+    administer everything, everybody else nothing."""
+
+    @staticmethod
+    def _staff(user):
+        return user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
+
+    def visible_catalogues(self, user, queryset, path=""):
+        return queryset if self._staff(user) else queryset.none()
+
+    def can_view_catalogue(self, user, catalogue):
+        return self._staff(user)
+
+    def administered_departments(self, user, queryset, path=""):
+        return queryset if self._staff(user) else queryset.none()
+
+    def can_administer_department(self, user, department):
+        return self._staff(user)
+
+
+def register_catalogue_access(policy):
+    """Register THE catalogue access policy (a later registration replaces an earlier one).
+
+    ``policy`` provides, each rule as a predicate on one object beside the queryset filter
+    selecting the same objects (``path``: the lookup from the queryset's model to a Catalogue,
+    or to a Department; "" for the model itself):
+    ``visible_catalogues(user, queryset, path="")``, ``can_view_catalogue(user, catalogue)``,
+    ``administered_departments(user, queryset, path="")``, ``can_administer_department(user, department)``
+    (a Department or its id)."""
+    _catalogue_access[:] = [policy]
+    return policy
+
+
+def catalogue_access():
+    return _catalogue_access[0] if _catalogue_access else StaffOnlyAccess()

@@ -3,7 +3,7 @@
 import datetime
 
 from approvals import permissions, services
-from approvals.models import CatalogueProcess, Committee, Membership
+from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator, Membership
 from tests.factories import make_catalogue, make_department, make_user
 
 
@@ -18,13 +18,22 @@ def make_committee(department, kind=Committee.Kind.LMU, name=None, members=()):
     return committee
 
 
+def make_department_admin(*departments, **kwargs):
+    """A staff user who administers ``departments`` (none: a staff user who administers nothing)."""
+    user = make_user(is_staff=True, **kwargs)
+    for department in departments:
+        DepartmentAdministrator.objects.create(user=user, department=department)
+    return user
+
+
 class Setup:
-    """A catalogue with two heard LMUs, an HMU and a sign-off body, one member each, and an admin."""
+    """A catalogue with two heard LMUs, an HMU and a sign-off body, one member each, and an
+    administrator of its department."""
 
     def __init__(self, *, deadline_in_days=7, state=None, **catalogue_kwargs):
         self.department = make_department()
         self.catalogue = make_catalogue(department=self.department, **catalogue_kwargs)
-        self.admin = make_user(is_staff=True)
+        self.admin = make_department_admin(self.department)
         self.lmu1_user = make_user()
         self.lmu2_user = make_user()
         self.other_lmu_user = make_user()

@@ -50,7 +50,7 @@ def test_text_and_json_report_say_no_target_and_exit_zero():
 
 def test_pages_list_and_admin_say_no_target(client):
     catalogue = make_catalogue(target=None, title="Uden måltal")
-    client.force_login(make_user())
+    client.force_login(make_user(is_superuser=True))  # a reader who may see every catalogue
     page = client.get(reverse("proposals:catalogue_detail", args=[catalogue.slug])).content.decode()
     assert NO_TARGET in page and "Kataloget balancerer." not in page
     listing = client.get(reverse("proposals:catalogue_list")).content.decode()

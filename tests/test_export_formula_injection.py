@@ -85,7 +85,8 @@ def assert_no_formula_in_xlsx(data):
 
 @pytest.fixture
 def user_client(client):
-    client.force_login(make_user())
+    # A reader who may see every catalogue (who sees what: test_access_matrix.py).
+    client.force_login(make_user(is_superuser=True))
     return client
 
 

@@ -69,7 +69,8 @@ def name(entry):
 
 @pytest.fixture
 def user_client(client, db):
-    client.force_login(make_user())
+    # A reader who may see every catalogue (who sees what: test_access_matrix.py).
+    client.force_login(make_user(is_superuser=True))
     return client
 
 

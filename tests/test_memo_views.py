@@ -6,6 +6,7 @@ from django.urls import reverse
 from approvals import memos
 from approvals.models import Committee, Membership
 from proposals.models import Proposal, ProposalYear
+from tests.approval_factories import make_department_admin
 from tests.e2e.memo_factory import make_memo_with_one_change
 from tests.factories import make_department, make_user
 
@@ -33,7 +34,7 @@ def member(department):
 
 def test_manager_committee_member_and_staff_see_the_memo(client, memo):
     department = memo.process.catalogue.department
-    for user in (manager(memo), member(department), make_user(is_staff=True)):
+    for user in (manager(memo), member(department), make_department_admin(department)):
         client.force_login(user)
         listing = client.get(reverse("memos:list"))
         assert listing.status_code == 200
@@ -67,7 +68,7 @@ def test_list_is_newest_first(client, memo):
     proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
     ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1600)
     second = memos.issue_memo(process)
-    client.force_login(make_user(is_staff=True))
+    client.force_login(make_department_admin(process.catalogue.department))
     html = client.get(reverse("memos:list")).content.decode()
     assert html.index(reverse("memos:detail", args=[second.pk])) < html.index(reverse("memos:detail", args=[memo.pk]))
 
@@ -76,7 +77,7 @@ def test_catalogue_panel_shows_history_and_changes_not_yet_told(client, memo):
     process = memo.process
     proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
     ProposalYear.objects.filter(proposal=proposal, year__in=[2025, 2026]).update(net_amount=-1700)
-    client.force_login(make_user(is_staff=True))
+    client.force_login(make_department_admin(process.catalogue.department))
     html = client.get(process.catalogue.get_absolute_url()).content.decode()
     assert "Notater til forligspartierne" in html
     assert "2 ændringer der endnu ikke er meddelt forligspartierne." in html

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def user_client(client):
-    client.force_login(make_user())
+    # A reader who may see every catalogue (who sees what: test_access_matrix.py).
+    client.force_login(make_user(is_superuser=True))
     return client
 
 

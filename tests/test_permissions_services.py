@@ -35,14 +35,17 @@ def test_inactive_member_has_no_rights():
 
 def test_view_catalogue_draft_then_hearing():
     s = Setup()
-    assert who(s, lambda u: perm.can_view_catalogue(u, s.catalogue)) == {"admin", "hmu_user", "signoff_user"}
+    # A draft: the department's administrator only (approvals.policy).
+    assert who(s, lambda u: perm.can_view_catalogue(u, s.catalogue)) == {"admin"}
     s.to_hearing()
+    # From the hearing on: the department's users (members of any of its committees) too.
     assert who(s, lambda u: perm.can_view_catalogue(u, s.catalogue)) == {
         "admin",
         "hmu_user",
         "signoff_user",
         "lmu1_user",
         "lmu2_user",
+        "other_lmu_user",
     }
     assert not perm.can_view_catalogue(AnonymousUser(), s.catalogue)
 
@@ -81,6 +84,7 @@ def test_view_response_draft_only_own_committee_submitted_for_all_involved():
         "admin",
         "lmu1_user",
         "lmu2_user",
+        "other_lmu_user",
         "hmu_user",
         "signoff_user",
     }
@@ -91,8 +95,8 @@ def test_role_predicates():
     s = Setup()
     assert who(s, lambda u: perm.can_record_hmu(u, s.process)) == {"hmu_user"}
     assert who(s, lambda u: perm.can_sign_off(u, s.process)) == {"signoff_user"}
-    assert who(s, perm.can_reopen_response) == {"admin"}
-    assert who(s, perm.can_open_hearing) == {"admin"}
+    assert who(s, lambda u: perm.can_reopen_response(u, s.process)) == {"admin"}
+    assert who(s, lambda u: perm.can_open_hearing(u, s.process)) == {"admin"}
     assert who(s, lambda u: perm.can_start_hmu_review(u, s.process)) == {"admin", "hmu_user"}
     assert who(s, lambda u: perm.can_forward_to_signoff(u, s.process)) == {"admin", "hmu_user"}
     assert who(s, lambda u: perm.can_send_back_to_hmu(u, s.process)) == {"signoff_user"}

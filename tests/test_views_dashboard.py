@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals import permissions, services
-from approvals.models import CatalogueProcess, Committee
+from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_catalogue
 from tests.view_support import fast_passwords  # noqa: F401
@@ -73,7 +73,8 @@ def test_hmu_and_signoff_queues(client):
 
 def test_staff_sees_all_and_filters_by_state(client):
     a = Setup(title="Katalog i høring").to_hearing()
-    Setup(title="Katalog i kladde")
+    b = Setup(title="Katalog i kladde")
+    DepartmentAdministrator.objects.create(user=a.admin, department=b.department)  # administers both
     client.force_login(a.admin)
     html = client.get(URL).content.decode()
     assert "Alle kataloger" in html
@@ -85,6 +86,7 @@ def test_staff_sees_all_and_filters_by_state(client):
 def test_filter_by_department_and_deadline(client):
     a = Setup(title="Første").to_hearing()
     b = Setup(title="Anden", deadline_in_days=30).to_hearing()
+    DepartmentAdministrator.objects.create(user=a.admin, department=b.department)  # administers both
     client.force_login(a.admin)
     html = client.get(URL, {"department": b.department.pk}).content.decode()
     assert "Anden" in html and "Første" not in html
@@ -146,6 +148,7 @@ def test_query_count_does_not_grow(client, django_assert_num_queries):
     small = _many(1, 0)
     lmu_queries, staff_queries = _count(client, small.lmu1_user), _count(client, small.admin)
     large = _many(8, 4)  # 8 more catalogues of 5 proposals, 5 heard LMUs of the user each
+    DepartmentAdministrator.objects.create(user=large.admin, department=small.department)  # both departments
     client.force_login(large.lmu1_user)
     with django_assert_num_queries(lmu_queries):
         response = client.get(URL)

@@ -21,18 +21,21 @@ def rows(user):
 
 def test_dashboard_shows_what_each_role_takes_part_in():
     s = Setup()
-    make_catalogue()  # another department's catalogue: nobody here sees it except staff
+    make_catalogue()  # another department's catalogue: nobody here sees it (its administrators would)
     slug = s.catalogue.slug
-    assert rows(s.lmu1_user) == {}  # draft: not yet the LMU's business
-    assert rows(s.hmu_user) == {slug: (False, False, False, True, False)}
-    assert rows(s.signoff_user) == {slug: (False, False, False, False, True)}
+    # A draft is the department's administrators' business only (approvals.policy).
+    assert rows(s.lmu1_user) == {} and rows(s.hmu_user) == {} and rows(s.signoff_user) == {}
+    assert len(rows(s.admin)) == 1
     s.to_hearing()
     assert rows(s.lmu1_user) == {slug: (True, False, True, False, False)}
-    assert rows(s.other_lmu_user) == {}
+    assert rows(s.hmu_user) == {slug: (False, False, False, True, False)}
+    assert rows(s.signoff_user) == {slug: (False, False, False, False, True)}
+    # A member of the department's LMU that is not heard sees it, taking no part in it.
+    assert rows(s.other_lmu_user) == {slug: (False, False, False, False, False)}
     assert rows(s.outsider) == {}
     s.submit(s.lmu1, s.lmu1_user)
     assert rows(s.lmu1_user) == {slug: (True, True, False, False, False)}
-    assert len(rows(s.admin)) == 2
+    assert len(rows(s.admin)) == 1  # the administrator of this department only
     process = selectors.processes_for_user(s.hmu_user).get()
     assert (process.heard_count, process.submitted_count, process.hearing_deadline) == (2, 1, s.deadline)
 

@@ -1,0 +1,73 @@
+"""The admin, scoped to the departments a user administers (proposals.access).
+
+``DepartmentScopedAdmin`` is mixed into every ModelAdmin of a department's data (here and in
+approvals): its change list holds only rows of the user's departments (the queryset half of
+the rule, in SQL); another department's object is a 404 on its change, delete and history
+pages and a refused permission wherever Django asks with the object (the predicate half);
+foreign-key choices offer only the user's departments' rows, so nothing can be moved or
+imported into another department's catalogue. Admin actions act on the change list's
+queryset and so only within scope. Superusers see everything."""
+
+from django.http import Http404
+
+from . import access
+
+
+def _department_id(obj, path):
+    """The department id of ``obj`` following ``path`` ("" when ``obj`` is a Department)."""
+    if not path:
+        return obj.pk
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop)
+    return getattr(obj, f"{last}_id")
+
+
+class DepartmentScopedAdmin:
+    department_path = "department"  # the lookup from the model to its Department ("" for Department)
+    # foreign-key field name -> lookup from the related model to its Department
+    scoped_choices = {}
+
+    def get_queryset(self, request):
+        return access.administered_departments(request.user, super().get_queryset(request), self.department_path)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:  # missing, or another department's: the same answer
+            raise Http404
+        return obj
+
+    def _in_scope(self, request, obj):
+        return obj is None or access.can_administer_department(request.user, _department_id(obj, self.department_path))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        path = self.scoped_choices.get(db_field.name)
+        if path is not None:
+            related = kwargs.get("queryset", db_field.related_model._default_manager.all())
+            kwargs["queryset"] = access.administered_departments(request.user, related, path)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedImportMixin:
+    """The import (django-import-export) offers, and accepts, only catalogues the user administers."""
+
+    def _scope_catalogue_field(self, request, form):
+        field = form.fields.get("catalogue")
+        if field is not None:
+            field.queryset = access.administered_catalogues(request.user, field.queryset)
+        return form
+
+    def create_import_form(self, request):
+        return self._scope_catalogue_field(request, super().create_import_form(request))
+
+    def create_confirm_form(self, request, import_form=None):
+        return self._scope_catalogue_field(request, super().create_confirm_form(request, import_form))
