@@ -16,6 +16,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .history import FigureHistory
+
 
 class Department(models.Model):
     """A magistratsafdeling / forvaltning, with the sender block its memos carry."""
@@ -119,6 +121,7 @@ class Catalogue(models.Model):
     footnotes = models.TextField(_("fodnoter"), blank=True)
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    history = FigureHistory(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["department__code", "title"]
@@ -169,6 +172,7 @@ class CatalogueYear(models.Model):
     stated_fte_total = models.DecimalField(
         _("personaleændringer i alt (årsværk)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
+    history = FigureHistory()
 
     class Meta:
         ordering = ["year"]
@@ -236,6 +240,7 @@ class Proposal(models.Model):
     affected_units = models.TextField(_("berørte enheder"), blank=True)
     risk_assessment = models.TextField(_("risikovurdering"), blank=True)
     footnote = models.TextField(_("fodnote"), blank=True)
+    history = FigureHistory()
 
     class Meta:
         ordering = ["catalogue", "position", "id"]
@@ -261,6 +266,7 @@ class ProposalYear(models.Model):
     year = models.PositiveSmallIntegerField(_("år"))
     net_amount = models.IntegerField(_("nettoændring (1.000 kr.)"), default=0)
     fte = models.DecimalField(_("personaleændring (årsværk)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    history = FigureHistory()
 
     class Meta:
         ordering = ["year"]
@@ -281,6 +287,7 @@ class BreakdownLine(models.Model):
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
     text = models.CharField(_("tekst"), max_length=300)
     counts_toward_net = models.BooleanField(_("indgår i netto"), default=True)
+    history = FigureHistory()
 
     class Meta:
         ordering = ["position", "id"]
@@ -295,6 +302,7 @@ class BreakdownLineYear(models.Model):
     line = models.ForeignKey(BreakdownLine, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField(_("år"))
     amount = models.IntegerField(_("beløb (1.000 kr.)"))
+    history = FigureHistory()
 
     class Meta:
         ordering = ["year"]

@@ -35,6 +35,7 @@ from import_export.fields import Field
 from import_export.results import RowResult
 
 from .balance import check_balance
+from .history import create_with_history, import_reason, recording
 from .models import BreakdownLine, BreakdownLineYear, Proposal, ProposalYear, Theme
 from .numbers import (
     NumberFormatError,
@@ -991,6 +992,30 @@ class _ThemeField(Field):
         return theme.title if theme else ""
 
 
+def _save_if_changed(obj, values):
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    for k in changed:
+        setattr(obj, k, values[k])
+    if changed:
+        obj.save(update_fields=changed)
+
+
+def _sync_years(model, parent, existing, wanted):
+    """Make ``existing`` year rows say ``wanted`` ({year: {field: value}}): update the rows
+    that differ, create the missing ones, delete the rest. Every write has its history row."""
+    by_year = {row.year: row for row in existing}
+    new = []
+    for year, values in sorted(wanted.items()):
+        row = by_year.pop(year, None)
+        if row is None:
+            new.append(model(**parent, year=year, **values))
+        else:
+            _save_if_changed(row, values)
+    for row in by_year.values():
+        row.delete()
+    create_with_history(model, new)
+
+
 class CatalogueResource(resources.ModelResource):
     """Import and export of one catalogue's proposals.
 
@@ -1052,9 +1077,11 @@ class CatalogueResource(resources.ModelResource):
             raise ValueError("CatalogueResource needs a catalogue to import into")
         # All or nothing: any invalid row rolls the whole file back.
         kwargs["rollback_on_validation_errors"] = True
-        result = super().import_data(
-            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs
-        )
+        # Every row written is in the figure history under the importing user and the file.
+        with recording(user=kwargs.get("user"), reason=import_reason(kwargs.get("file_name"))):
+            result = super().import_data(
+                dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs
+            )
         for invalid in result.invalid_rows:
             invalid.number += 1  # spreadsheet row: the header is row 1
         for error_row in result.error_rows:
@@ -1143,20 +1170,29 @@ class CatalogueResource(resources.ModelResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         parsed = kwargs["parsed_proposal"]
-        # The file is the truth for this proposal's figures: replace years and lines.
-        instance.years.all().delete()
-        ProposalYear.objects.bulk_create(
-            ProposalYear(proposal=instance, year=y, net_amount=amount, fte=parsed.fte.get(y))
-            for y, amount in sorted(parsed.net.items())
+        # The file is the truth for this proposal's figures. Rows are updated in place (a line
+        # by its position), so the figure history shows each figure's before and after.
+        _sync_years(
+            ProposalYear,
+            {"proposal": instance},
+            list(instance.years.all()),
+            {y: {"net_amount": amount, "fte": parsed.fte.get(y)} for y, amount in parsed.net.items()},
         )
-        instance.lines.all().delete()
+        existing_lines = list(instance.lines.prefetch_related("years"))
         for position, line in enumerate(parsed.lines, start=1):
-            saved = BreakdownLine.objects.create(
-                proposal=instance, position=position, text=line.text, counts_toward_net=line.counts_toward_net
+            values = {"position": position, "text": line.text, "counts_toward_net": line.counts_toward_net}
+            saved = existing_lines.pop(0) if existing_lines else None
+            if saved is None:
+                saved = BreakdownLine.objects.create(proposal=instance, **values)
+                old_years = []
+            else:
+                _save_if_changed(saved, values)
+                old_years = list(saved.years.all())
+            _sync_years(
+                BreakdownLineYear, {"line": saved}, old_years, {y: {"amount": a} for y, a in line.amounts.items()}
             )
-            BreakdownLineYear.objects.bulk_create(
-                BreakdownLineYear(line=saved, year=y, amount=a) for y, a in sorted(line.amounts.items())
-            )
+        for extra in existing_lines:
+            extra.delete()
         instance.__dict__.pop("_year_cache", None)
 
     def after_import(self, dataset, result, **kwargs):

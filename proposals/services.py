@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .history import recording, seed_reason
 from .models import BudgetAgreement, Catalogue, CatalogueYear, Department
 from .numbers import parse_amount, parse_decimal
 from .resources import (
@@ -48,20 +49,29 @@ def format_from_filename(name):
 
 
 def import_catalogue_rows(
-    catalogue, data, file_format, *, dry_run, user=None, create_themes=False, delete_missing=False
+    catalogue,
+    data,
+    file_format,
+    *,
+    dry_run,
+    user=None,
+    file_name=None,
+    create_themes=False,
+    delete_missing=False,
 ):
     """Import a CSV/XLSX file (bytes) into ``catalogue``; all or nothing.
 
     With ``dry_run`` nothing is kept, but the outcome shows what would be created,
     updated, kept or deleted and the balance check as it would be after the import.
     Proposals that are in the catalogue but not in the file are reported in
-    ``outcome.missing`` and deleted only with ``delete_missing``."""
+    ``outcome.missing`` and deleted only with ``delete_missing``. Every change is in the
+    figure history under ``user`` with the reason "Import af <file_name>"."""
     try:
         dataset = load_dataset(data, file_format)
     except CatalogueFileError as exc:
         return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", str(exc))])
     resource = CatalogueResource(catalogue=catalogue, create_themes=create_themes, delete_missing=delete_missing)
-    return resource.import_data(dataset, dry_run=dry_run, user=user).outcome
+    return resource.import_data(dataset, dry_run=dry_run, user=user, file_name=file_name).outcome
 
 
 def export_catalogue_rows(catalogue, file_format):
@@ -103,12 +113,14 @@ def read_seed_manifest(path=SEED_MANIFEST):
 
 
 @transaction.atomic
-def load_seed_catalogues(manifest_path=SEED_MANIFEST, *, reset=False):
+def load_seed_catalogues(manifest_path=SEED_MANIFEST, *, reset=False, user=None):
     """Create the seed departments, budget agreement and catalogues that do not exist yet,
     importing each catalogue's CSV through the same importer users use.
 
     What exists is left alone, so running it again (``bin/run`` does at every start) never
     undoes a user's changes; ``reset`` restores everything to the documents' figures.
+    Every change is in the figure history under ``user`` with the reason "Seed-katalog
+    indlæst/nulstillet fra <file>".
     Returns ``[(catalogue, outcome)]`` with outcome None for a catalogue left alone. Raises
     SeedLoadError (and rolls back) when a file does not import or a catalogue does not balance."""
     manifest = read_seed_manifest(manifest_path)
@@ -129,15 +141,18 @@ def load_seed_catalogues(manifest_path=SEED_MANIFEST, *, reset=False):
         if not reset and Catalogue.objects.filter(slug=spec["slug"]).exists():
             results.append((Catalogue.objects.get(slug=spec["slug"]), None))
             continue
-        catalogue = _load_seed_catalogue(spec, departments, agreements, base)
-        outcome = import_catalogue_rows(
-            catalogue,
-            (base / spec["file"]).read_bytes(),
-            "csv",
-            dry_run=False,
-            create_themes=True,
-            delete_missing=True,
-        )
+        with recording(user=user, reason=seed_reason(spec["file"], reset=reset)):
+            catalogue = _load_seed_catalogue(spec, departments, agreements, base)
+            outcome = import_catalogue_rows(
+                catalogue,
+                (base / spec["file"]).read_bytes(),
+                "csv",
+                dry_run=False,
+                user=user,
+                file_name=spec["file"],
+                create_themes=True,
+                delete_missing=True,
+            )
         if not outcome.ok:
             raise SeedLoadError(f"{spec['file']}: " + "; ".join(outcome.error_messages()))
         if not outcome.balance.consistent:

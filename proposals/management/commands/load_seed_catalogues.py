@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from proposals.history import user_named
 from proposals.services import SeedLoadError, load_seed_catalogues
 
 
@@ -17,10 +18,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Sæt seed-katalogerne (og deres afdelinger) tilbage til dokumenternes tal og tekster.",
         )
+        parser.add_argument("--user", help="Brugernavnet, som ændringerne står under i historikken.")
 
     def handle(self, *args, reset=False, **options):
         try:
-            results = load_seed_catalogues(reset=reset)
+            user = user_named(options.get("user"))
+        except LookupError as exc:
+            raise CommandError(f"Brugeren «{options['user']}» findes ikke; intet er indlæst.") from exc
+        try:
+            results = load_seed_catalogues(reset=reset, user=user)
         except SeedLoadError as exc:
             raise CommandError(str(exc)) from exc
         for catalogue, outcome in results:
