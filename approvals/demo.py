@@ -13,7 +13,7 @@ from django.db import transaction
 from proposals.models import BudgetAgreement, BudgetParty, Catalogue, Department
 
 from . import permissions, services
-from .models import CatalogueProcess, Committee, Membership
+from .models import CatalogueProcess, Committee, DepartmentAdministrator, Membership
 
 DEMO_PASSWORD = "demo1234"
 ADMIN_USERNAME = ADMIN_PASSWORD = "admin"
@@ -44,6 +44,12 @@ COMMITTEES = {
             [("msb-raadmand", "Rikke", "Rådmand", MEMBER)],
         ),
     ],
+}
+
+# department code -> its administrator (staff, administers that department only; approvals.policy)
+DEPARTMENT_ADMINS = {
+    "MSO": ("mso-admin", "Mette", "Sørensen"),
+    "MSB": ("msb-admin", "Morten", "Bruun"),
 }
 
 AGREEMENT = "Budgetforlig 2024"
@@ -115,6 +121,10 @@ def create_demo_data(today=None):
             for name, value in DEMO_SENDER.items():
                 setattr(department, name, value)
             department.save(update_fields=list(DEMO_SENDER))
+        username, first, last = DEPARTMENT_ADMINS[code]
+        department_admin = _user(username, first, last, is_staff=True)
+        DepartmentAdministrator.objects.get_or_create(user=department_admin, department=department)
+        result.credentials.append((username, DEMO_PASSWORD, f"administrator af {department.code} (kun den afdeling)"))
         for kind, name, members in specs:
             committee, _created = Committee.objects.update_or_create(
                 department=department, name=name, defaults={"kind": kind}

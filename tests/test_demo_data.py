@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
 from approvals import permissions, services
-from approvals.models import CatalogueProcess, Committee, Membership
+from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator, Membership
 from proposals.models import BudgetParty, Department
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,13 @@ def test_demo_data_on_the_seed_catalogues_is_idempotent():
         assert authenticate(username=username, password="demo1234") is not None, username
         assert username in output
     assert set(Membership.objects.values_list("role", flat=True)) == {"chair", "secretary", "member"}
+    # Each department's demo administrator is staff and administers that department only.
+    for username, code in (("mso-admin", "MSO"), ("msb-admin", "MSB")):
+        user = authenticate(username=username, password="demo1234")
+        assert user.is_staff and not user.is_superuser and username in output
+        assert list(DepartmentAdministrator.objects.filter(user=user).values_list("department__code", flat=True)) == [
+            code
+        ]
 
     mso = Department.objects.get(code="MSO")
     assert {c.name for c in Committee.objects.filter(department=mso)} == {
