@@ -71,9 +71,7 @@ class DepartmentAdministrator(models.Model):
 
     class Meta:
         ordering = ["department__code", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "department"], name="unique_department_administrator")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "department"], name="unique_department_administrator")]
         verbose_name = _("administrator af magistratsafdeling")
         verbose_name_plural = _("administratorer af magistratsafdelinger")
 

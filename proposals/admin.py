@@ -20,7 +20,9 @@ from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from .admin_forms import CatalogueConventionFormSet, catalogue_of, convention_form
+from .admin_history import FigureHistoryAdmin
 from .admin_import import log_import, preview_headers, preview_rows, report_import
+from .admin_scope import DepartmentScopedAdmin, ScopedImportMixin
 from .balance import check_balance
 from .hooks import catalogue_admin_notices
 from .models import (
@@ -127,7 +129,8 @@ class CatalogueStateMixin:
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    department_path = ""
     list_display = ("code", "name", "municipality", "office", "case_officer")
     search_fields = ("code", "name", "office", "case_officer")
 
@@ -215,7 +218,8 @@ def balance_table(catalogue):
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(CatalogueStateMixin, admin.ModelAdmin):
+class CatalogueAdmin(DepartmentScopedAdmin, CatalogueStateMixin, FigureHistoryAdmin):
+    scoped_choices = {"department": ""}
     list_display = ("title", "department", "kind", "year_range", "sign_convention", "proposal_count", "agreement")
     list_filter = ("department", "kind", "sign_convention", "agreement")
     search_fields = ("title", "slug", "department__name", "department__code")
@@ -309,7 +313,9 @@ def spreadsheet_response(catalogue, data, file_format):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+    department_path = "catalogue__department"
+    scoped_choices = {"catalogue": "department"}
     list_display = ("title", "code", "catalogue", "position")
     list_filter = ("catalogue",)
     search_fields = ("title", "code")
@@ -366,7 +372,9 @@ def _year_column(year):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(CatalogueStateMixin, ImportMixin, admin.ModelAdmin):
+class ProposalAdmin(ScopedImportMixin, DepartmentScopedAdmin, CatalogueStateMixin, ImportMixin, FigureHistoryAdmin):
+    department_path = "catalogue__department"
+    scoped_choices = {"catalogue": "department", "theme": "catalogue__department"}
     list_display = ("code", "title", "catalogue", "theme", "kind", "saving_type", "is_phase_in")
     list_display_links = ("code", "title")
     list_filter = ("catalogue", "kind", "theme", "saving_type", "is_phase_in")
@@ -499,7 +507,9 @@ class ProposalAdmin(CatalogueStateMixin, ImportMixin, admin.ModelAdmin):
 
 
 @admin.register(BreakdownLine)
-class BreakdownLineAdmin(CatalogueStateMixin, admin.ModelAdmin):
+class BreakdownLineAdmin(DepartmentScopedAdmin, CatalogueStateMixin, FigureHistoryAdmin):
+    department_path = "proposal__catalogue__department"
+    scoped_choices = {"proposal": "catalogue__department"}
     list_display = ("text", "proposal", "counts_toward_net", "position")
     list_filter = ("counts_toward_net", "proposal__catalogue")
     search_fields = ("text", "proposal__code", "proposal__title")

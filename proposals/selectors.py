@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from . import access
 from .models import BreakdownLine, BreakdownLineYear, Catalogue, CatalogueYear, Proposal, ProposalYear
 
 
@@ -54,13 +55,23 @@ class CatalogueOverview:
         return {y: None if self.targets.get(y) is None else totals[y] - self.targets[y] for y in self.years}
 
 
-def catalogue_list():
-    return Catalogue.objects.select_related("department", "agreement").order_by("department__code", "title")
+def catalogue_list(user):
+    """The catalogues ``user`` may see (``access.TRUSTED``, the command line: all)."""
+    catalogues = access.visible_catalogues(user, Catalogue.objects.all())
+    return catalogues.select_related("department", "agreement").order_by("department__code", "title")
 
 
-def get_catalogue(slug_or_id):
-    """The catalogue by slug, or by id when given digits. Raises Catalogue.DoesNotExist."""
+def get_catalogue(slug_or_id, user):
+    """The catalogue by slug, or by id when given digits, if ``user`` may see it (``access.TRUSTED``:
+    any). Raises Catalogue.DoesNotExist otherwise, as if it did not exist."""
     qs = Catalogue.objects.select_related("department", "agreement")
+    found = _get_catalogue(qs, slug_or_id)
+    if not access.can_view_catalogue(user, found):
+        raise Catalogue.DoesNotExist(f"No catalogue {slug_or_id!r} for this user")
+    return found
+
+
+def _get_catalogue(qs, slug_or_id):
     text = str(slug_or_id)
     if text.isdigit():
         found = qs.filter(pk=int(text)).first()
@@ -157,7 +168,7 @@ def catalogue_overviews(catalogues, *, with_lines=True):
     return {c.pk: _overview(c, rows_by_catalogue[c.pk], year_rows[c.pk]) for c in catalogues}
 
 
-def catalogue_list_with_totals():
+def catalogue_list_with_totals(user):
     """Catalogues for the list page, annotated with the number of proposals and the
     first year's total, internal (``first_year_total``) and in each catalogue's own
     convention (``first_year_total_display``, so the column sorts as it is shown)."""
@@ -172,7 +183,7 @@ def catalogue_list_with_totals():
         Proposal.objects.filter(catalogue=OuterRef("pk")).order_by().values("catalogue").annotate(n=Count("pk"))
     ).values("n")
     total = Coalesce(Subquery(first_year_sum, output_field=IntegerField()), Value(0))
-    return catalogue_list().annotate(
+    return catalogue_list(user).annotate(
         first_year_total=total,
         first_year_total_display=Case(
             When(sign_convention=Catalogue.SignConvention.SAVINGS_POSITIVE, then=-total),
@@ -183,13 +194,14 @@ def catalogue_list_with_totals():
     )
 
 
-def get_proposal_row(catalogue_slug, pk):
+def get_proposal_row(catalogue_slug, pk, user):
     """One proposal of a catalogue with its years, lines and goals, as a ProposalRow, in a
-    fixed number of queries. Raises Proposal.DoesNotExist."""
+    fixed number of queries. Raises Proposal.DoesNotExist, also when ``user`` may not see
+    the catalogue (``access.TRUSTED``: any)."""
     scope = {"catalogue__slug": catalogue_slug, "pk": pk}
     proposals = Proposal.objects.select_related("catalogue__department", "catalogue__agreement").filter(**scope)
     rows = _proposal_rows(proposals, scope, with_lines=True, with_goals=True)
-    if not rows:
+    if not rows or not access.can_view_catalogue(user, rows[0].proposal.catalogue):
         raise Proposal.DoesNotExist(f"No proposal {pk} in catalogue {catalogue_slug!r}")
     return rows[0]
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from proposals.access import TRUSTED
+from proposals.history import user_named
 from proposals.models import Catalogue
 from proposals.resources import CatalogueFileError
 from proposals.selectors import get_catalogue
@@ -22,10 +24,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--delete-missing", action="store_true", help="Slet forslag i kataloget, som ikke står i filen."
         )
+        parser.add_argument("--user", help="Brugernavnet, som ændringerne står under i historikken.")
 
     def handle(self, *args, **options):
         try:
-            catalogue = get_catalogue(options["catalogue"])
+            user = user_named(options["user"])
+        except LookupError as exc:
+            raise CommandError(f"Brugeren «{options['user']}» findes ikke; intet er importeret.") from exc
+        try:
+            catalogue = get_catalogue(options["catalogue"], TRUSTED)  # the command line is trusted
         except Catalogue.DoesNotExist as exc:
             raise CommandError(f"Kataloget «{options['catalogue']}» findes ikke.") from exc
         path = Path(options["file"])
@@ -42,6 +49,8 @@ class Command(BaseCommand):
             data,
             file_format,
             dry_run=options["dry_run"],
+            user=user,
+            file_name=path.name,
             create_themes=options["create_themes"],
             delete_missing=options["delete_missing"],
         )
