@@ -24,6 +24,11 @@ def _quiet_period_words():
     return ngettext("%(n)s minut", "%(n)s minutter", minutes) % {"n": minutes}
 
 
+def changes_are_told(catalogue):
+    """After sign-off every saved change goes to the budget parties in a memo."""
+    return CatalogueProcess.objects.filter(catalogue=catalogue, state=State.SIGNED_OFF).exists()
+
+
 def workflow_notices(catalogue):
     process = CatalogueProcess.objects.filter(catalogue=catalogue).first()
     if process is None or process.state == State.DRAFT:

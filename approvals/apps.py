@@ -25,8 +25,9 @@ class ApprovalsConfig(AppConfig):
         panels.register()  # the workflow panel on the catalogue page
         policy.register()  # who may see which catalogue and administer which department
 
-        from proposals.hooks import register_admin_notice
+        from proposals.hooks import register_admin_notice, register_change_telling
 
-        from .admin_notices import workflow_notices
+        from .admin_notices import changes_are_told, workflow_notices
 
         register_admin_notice(workflow_notices)
+        register_change_telling(changes_are_told)

@@ -67,6 +67,15 @@ class ProposalSection:
     texts: list = field(default_factory=list)
     line_rows: list = field(default_factory=list)  # [(line, year, before, after)]
     notes: list = field(default_factory=list)
+    reasons: list = field(default_factory=list)  # what the administrator wrote for the change
+
+
+def _reasons(changes):
+    """The stated reasons carried by ``changes``, each once, in order."""
+    found = []
+    for change in changes:
+        found.extend(r for r in change.get("reasons", ()) if r not in found)
+    return found
 
 
 def _field_label(model, name):
@@ -164,6 +173,10 @@ class MemoDocument:
         return _("Besparelser er angivet med negativt (-) fortegn, udgifter med positivt fortegn.")
 
     # Catalogue level.
+    @cached_property
+    def catalogue_reasons(self):
+        return _reasons(c for c in self.changes if c["kind"] in ("catalogue_field", "target", "stated_fte"))
+
     @cached_property
     def catalogue_texts(self):
         return [
@@ -281,6 +294,8 @@ class MemoDocument:
                 s.texts.append(
                     TextChange(_("Opfølgningsmål"), self._goals_text(c["before"]), self._goals_text(c["after"]))
                 )
+        for s in sections:
+            s.reasons = _reasons(c for c in self.changes if c.get("code") == s.code)
         return sections
 
     def _line_amounts(self, line):

@@ -66,12 +66,13 @@ def signed_off_processes(user):
 
 def pending_preview(process):
     """What the next memo would say now: a MemoDocument over (told state, current state)."""
-    from proposals.snapshots import catalogue_snapshot, snapshot_diff
+    from proposals.snapshots import catalogue_snapshot
 
     from .memo_document import MemoDocument
 
-    told, _source = memo_services.told_state(process)
+    told, source = memo_services.told_state(process)
     if told is None or process.state != CatalogueProcess.State.SIGNED_OFF:
         return None
     current = catalogue_snapshot(process.catalogue)
-    return MemoDocument(previous_snapshot=told, snapshot=current, changes=snapshot_diff(told, current))
+    changes = memo_services.changes_to_tell(process, told, source, current)
+    return MemoDocument(previous_snapshot=told, snapshot=current, changes=changes)

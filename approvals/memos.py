@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from proposals.history_selectors import stated_reasons_since
 from proposals.snapshots import catalogue_snapshot, snapshot_diff
 
 from .memo_document import MemoDocument, danish_date
@@ -87,6 +88,22 @@ def told_state(process):
     if memo is not None and memo.issued_at >= signoff.decided_at:
         return memo.snapshot, memo
     return signoff.snapshot, signoff
+
+
+CATALOGUE_CHANGE_KINDS = ("catalogue_field", "target", "stated_fte")
+
+
+def changes_to_tell(process, told, source, current):
+    """The changes since what was told, each carrying the reasons administrators stated for
+    the changes of its proposal (or of the catalogue itself) since then."""
+    changes = snapshot_diff(told, current)
+    since = source.issued_at if isinstance(source, Memo) else source.decided_at
+    reasons = stated_reasons_since(process.catalogue, since) if changes else {}
+    for change in changes:
+        code = "" if change["kind"] in CATALOGUE_CHANGE_KINDS else change.get("code", "")
+        if reasons.get(code):
+            change["reasons"] = reasons[code]
+    return changes
 
 
 def fingerprint(snapshot):
@@ -179,11 +196,11 @@ def issue_memo(process, *, actor=None, explanation=None):
         )
         if process.state != CatalogueProcess.State.SIGNED_OFF:
             return None
-        told, _source = told_state(process)
+        told, source = told_state(process)
         if told is None:
             return None
         current = catalogue_snapshot(process.catalogue)
-        changes = snapshot_diff(told, current)
+        changes = changes_to_tell(process, told, source, current)
         if not changes:
             return None
         number = (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1

@@ -24,7 +24,8 @@ from .admin_history import FigureHistoryAdmin
 from .admin_import import log_import, preview_headers, preview_rows, report_import
 from .admin_scope import DepartmentScopedAdmin, ScopedImportMixin
 from .balance import check_balance
-from .hooks import catalogue_admin_notices
+from .history import recording
+from .hooks import catalogue_admin_notices, changes_are_told
 from .models import (
     BreakdownLine,
     BreakdownLineYear,
@@ -94,10 +95,42 @@ class CatalogueConfirmImportForm(ConfirmImportForm):
 # --------------------------------------------------------------------------- where the catalogue stands
 
 
+CHANGE_REASON = "change_reason"
+
+
 class CatalogueStateMixin:
     """Admin pages of a catalogue and its rows: above the form, where the catalogue stands
     in its workflow (from approvals, through proposals.hooks); after a save, the balance
-    when it no longer balances."""
+    when it no longer balances. Where a saved change will be told (a signed-off catalogue's
+    memo), the form asks for the reason, which is kept in the change's history."""
+
+    def _asks_reason(self, obj):
+        catalogue = catalogue_of(obj) if obj is not None else None
+        return catalogue is not None and changes_are_told(catalogue)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._asks_reason(obj):
+            reason = forms.CharField(
+                label=_("Begrundelse for ændringen"),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                help_text=_("Står i notatet til forligspartierne ved siden af ændringen."),
+            )
+            kwargs["form"] = type(self.form.__name__, (self.form,), {CHANGE_REASON: reason})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        shown = {name for _title, options in fieldsets for name in options.get("fields", ())}
+        if self._asks_reason(obj) and CHANGE_REASON not in shown:
+            fieldsets.insert(0, (_("Ændring efter godkendelse"), {"fields": (CHANGE_REASON,)}))
+        return fieldsets
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        reason = request.POST.get(CHANGE_REASON, "").strip() if request.method == "POST" else ""
+        with recording(user=request.user, reason=reason, stated=bool(reason)):
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 from simple_history.utils import bulk_create_with_history
 
 
@@ -33,6 +34,7 @@ from simple_history.utils import bulk_create_with_history
 class _Context:
     user: object = None
     reason: str = ""
+    stated: bool = False  # the reason was written by the person making the change
 
 
 _NONE = _Context()
@@ -48,13 +50,17 @@ def _real_user(user):
 
 
 @contextmanager
-def recording(*, user=None, reason=""):
+def recording(*, user=None, reason="", stated=False):
     """Within the block, history rows name ``user`` and ``reason``.
 
-    An enclosing block wins where it names them (the seed loader's reason covers the
-    imports it runs); this block fills in what the enclosing one left blank."""
+    ``stated``: the reason is the administrator's own words for the change (it goes into the
+    memo next to the change), not the path's automatic label. An enclosing block wins where
+    it names them (the seed loader's reason covers the imports it runs); this block fills in
+    what the enclosing one left blank."""
     outer = _context()
-    token = _current.set(_Context(user=outer.user or _real_user(user), reason=outer.reason or (reason or "")))
+    if outer.reason:
+        reason, stated = outer.reason, outer.stated
+    token = _current.set(_Context(user=outer.user or _real_user(user), reason=reason or "", stated=stated))
     try:
         yield
     finally:
@@ -67,6 +73,23 @@ def current_user():
 
 def current_reason():
     return _context().reason or None
+
+
+class StatedReason(models.Model):
+    """Added to every historical model: whether its reason is a person's own words."""
+
+    reason_stated = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+def _mark_stated_reason(sender, history_instance, **kwargs):
+    if isinstance(history_instance, StatedReason):
+        history_instance.reason_stated = _context().stated and bool(_context().reason)
+
+
+pre_create_historical_record.connect(_mark_stated_reason, dispatch_uid="proposals_stated_reason")
 
 
 def user_named(username):
@@ -101,6 +124,7 @@ class FigureHistory(HistoricalRecords):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("history_change_reason_field", models.TextField(null=True))
+        kwargs.setdefault("bases", [StatedReason])
         super().__init__(**kwargs)
 
     def get_history_user(self, instance):

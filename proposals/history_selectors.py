@@ -64,6 +64,8 @@ class FigureChange:
     after: str
     action: str  # "created", "changed", "deleted"
     reason: str
+    reason_stated: bool = False  # the administrator's own words (shown in the memo)
+    code: str = ""  # the proposal's code; "" for the catalogue itself
 
 
 def figure_history(proposal, *, limit=None):
@@ -110,6 +112,16 @@ def catalogue_changes_since(catalogue, when=None, *, limit=None, proposals_too=T
         proposals = _names(Proposal, Q(catalogue_id=catalogue.pk), ("code", "title"))
         lines = _line_names(in_catalogue)
     return _changes(catalogue, scopes, when, limit, proposals, lines)
+
+
+def stated_reasons_since(catalogue, when):
+    """The reasons administrators wrote for their changes at or after ``when``, by proposal
+    code ("" for the catalogue's own facts), oldest first, each reason once per code."""
+    reasons = {}
+    for change in reversed(catalogue_changes_since(catalogue, when)):
+        if change.reason_stated and change.reason not in reasons.setdefault(change.code, []):
+            reasons[change.code].append(change.reason)
+    return {code: texts for code, texts in reasons.items() if texts}
 
 
 # --------------------------------------------------------------------------- internals
@@ -271,6 +283,7 @@ def _who(user):
 
 def _row(catalogue, model, record, field, old, new, action, names, proposal_rows, line_rows):
     year = getattr(record, "year", None)
+    code = ""
     if model in (Catalogue, CatalogueYear):
         subject, proposal_id, line_text = gettext("Kataloget"), None, ""
     else:
@@ -287,6 +300,7 @@ def _row(catalogue, model, record, field, old, new, action, names, proposal_rows
             line_text = record.text
         proposal = record if model is Proposal else proposal_rows.get(proposal_id)
         subject = f"{proposal.code} {proposal.title}" if proposal else gettext("Forslag")
+        code = proposal.code if proposal else ""
     what = ", ".join(
         part
         for part in (subject, f"«{line_text}»" if line_text and field.name != "text" else "", str(year or ""))
@@ -305,4 +319,6 @@ def _row(catalogue, model, record, field, old, new, action, names, proposal_rows
         after=_value(catalogue, field, new, names),
         action=action,
         reason=record.history_change_reason or "",
+        reason_stated=getattr(record, "reason_stated", False),
+        code=code,
     )

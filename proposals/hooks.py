@@ -43,6 +43,21 @@ def catalogue_admin_notices(catalogue):
     return [text for func in _admin_notices for text in func(catalogue)]
 
 
+_change_telling = []
+
+
+def register_change_telling(func):
+    """``func(catalogue) -> bool``: a saved change of the catalogue will be told to others
+    (after sign-off, in a memo); the admin then asks for the reason of the change."""
+    if func not in _change_telling:
+        _change_telling.append(func)
+    return func
+
+
+def changes_are_told(catalogue):
+    return any(func(catalogue) for func in _change_telling)
+
+
 class StaffOnlyAccess:
     """The policy when none is registered: active staff users and superusers see and
     administer everything, everybody else nothing."""
