@@ -39,5 +39,5 @@ class Command(BaseCommand):
             balance = outcome.balance.verdict()
             self.stdout.write(
                 f"{catalogue.slug}: {len(outcome.created)} nye, {len(outcome.updated)} ændrede, "
-                f"{len(outcome.unchanged)} uændrede forslag ({state}); {balance}."
+                f"{len(outcome.unchanged)} uændrede forslag ({state}); {balance}"
             )
