@@ -207,23 +207,24 @@ class ThemeInline(admin.TabularInline):
 def balance_table(catalogue):
     """HTML of the balance report: totals, targets and exact differences per year, in the
     catalogue's own sign convention, and the messages of the balance check."""
-    overview = catalogue_overview(catalogue)
-    report = check_balance(overview)
-    show = catalogue.to_display
-    totals, differences = overview.totals, overview.differences
+    state = catalogue_overview(catalogue)
+    report = check_balance(state)
+    shown = state.shown
+    totals, targets, differences = shown(state.totals), shown(state.targets), shown(state.differences)
+    fte_totals, stated_fte = shown(state.fte_totals), shown(state.stated_fte)
     rows = format_html_join(
         "",
         "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
                 year,
-                format_amount(show(totals[year])),
-                format_amount(show(overview.targets[year])),
-                format_amount(show(differences[year]), signed=True) if differences[year] is not None else "",
-                format_decimal(show(overview.fte_totals[year])),
-                format_decimal(show(overview.stated_fte[year])) if overview.stated_fte[year] is not None else "",
+                format_amount(totals[year]),
+                format_amount(targets[year]),
+                format_amount(differences[year], signed=True),
+                format_decimal(fte_totals[year]),
+                format_decimal(stated_fte[year]),
             )
-            for year in overview.years
+            for year in state.years
         ),
     )
     verdict = format_html(

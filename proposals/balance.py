@@ -1,13 +1,14 @@
-"""The balance check: a pure function over a catalogue overview that returns the exact
-differences. Admin, pages, the CLI and the importer all report what this returns."""
+"""The balance check: a pure function over a catalogue's figures (``state.CatalogueState``)
+that returns the exact differences. Admin, pages, the CLI and the importer all report what
+this returns."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .numbers import format_amount, format_decimal
+from .state import Convention
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,11 @@ class Difference:
     def difference(self):
         return self.actual - self.expected
 
-    def message(self, catalogue):
-        """A Danish sentence in the catalogue's own sign convention."""
+    def message(self, convention):
+        """A Danish sentence in the catalogue's own sign convention (a ``state.Convention``)."""
         fmt = format_decimal if self.kind == self.FTE else format_amount
         # FTE follow the same sign convention as amounts (a reduction is negative inside).
-        exp, act = catalogue.to_display(self.expected), catalogue.to_display(self.actual)
+        exp, act = convention.show(self.expected), convention.show(self.actual)
         diff = act - exp
         if self.kind == self.TARGET:
             return _(
@@ -70,6 +71,7 @@ class BalanceReport:
 
     catalogue: object
     differences: tuple
+    convention: Convention
     target_set: bool = True
 
     @property
@@ -99,33 +101,28 @@ class BalanceReport:
         return _("Kataloget balancerer.")
 
     def messages(self):
-        return [d.message(self.catalogue) for d in self.differences]
+        return [d.message(self.convention) for d in self.differences]
 
 
-def check_balance(overview):
+def check_balance(state):
     """Per year: proposals (phase-in row included) against the target, counting lines
     against each proposal's net, FTE against the stated staffing total."""
     diffs = []
-    totals = overview.totals
-    for year in overview.years:
-        target = overview.targets.get(year)
-        if target is not None and totals[year] != target:
-            diffs.append(Difference(Difference.TARGET, year, target, totals[year]))
-    for row in overview.rows:
-        code = row.proposal.code
-        counting = [line for line in row.lines if line.line.counts_toward_net]
-        if counting:
-            for year in overview.years:
-                line_sum = sum(line.amounts.get(year, 0) for line in counting)
-                if line_sum != row.net_for(year):
-                    diffs.append(Difference(Difference.LINES, year, row.net_for(year), line_sum, code))
-    fte_totals = overview.fte_totals
-    for year in overview.years:
-        stated = overview.stated_fte.get(year)
+    for year, difference in state.differences.items():
+        if difference:
+            diffs.append(Difference(Difference.TARGET, year, state.targets[year], state.totals[year]))
+    for row in state.rows:
+        line_sums = row.line_sums(state.years)
+        if line_sums is not None:
+            for year in state.years:
+                if line_sums[year] != row.net_for(year):
+                    diffs.append(Difference(Difference.LINES, year, row.net_for(year), line_sums[year], row.code))
+    for year in state.years:
+        stated, summed = state.stated_fte.get(year), state.fte_sums[year]
         # MSO's documents state only the catalogue's staffing total, no figure per
-        # proposal; with nothing to add up, the stated total stands alone.
-        has_figures = any(row.fte.get(year) is not None for row in overview.rows)
-        if stated is not None and has_figures and Decimal(stated) != fte_totals[year]:
-            diffs.append(Difference(Difference.FTE, year, Decimal(stated), fte_totals[year]))
-    target_set = any(overview.targets.get(year) is not None for year in overview.years)
-    return BalanceReport(catalogue=overview.catalogue, differences=tuple(diffs), target_set=target_set)
+        # proposal; with nothing to add up (no sum), the stated total stands alone.
+        if stated is not None and summed is not None and stated != summed:
+            diffs.append(Difference(Difference.FTE, year, stated, summed))
+    return BalanceReport(
+        catalogue=state.catalogue, differences=tuple(diffs), convention=state.convention, target_set=state.target_set
+    )

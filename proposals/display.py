@@ -1,6 +1,7 @@
 """A catalogue's overview in its OWN sign convention, as plain data shared by the
 overview page, its XLSX/CSV exports and the ``catalogue_report`` command, so all three
-show the same figures. No queries here: everything comes from a ``CatalogueOverview``."""
+show the same figures. No queries here: everything comes from a ``state.CatalogueState``,
+which also does the sums and the sign flip."""
 
 from dataclasses import dataclass
 
@@ -52,13 +53,13 @@ def sign_convention_words(catalogue):
     return gettext("Besparelser er angivet med negativt (-) fortegn, udgifter og investeringer med positivt.")
 
 
-def proposal_records(overview):
+def proposal_records(state):
     """One dict per proposal in document order (grouped by theme), amounts in the
     catalogue's convention. ``net`` holds None for a year without a row; ``sort`` the
     value that year counts as (0), so sorting matches the balance check."""
-    catalogue = overview.catalogue
+    catalogue, show, shown = state.catalogue, state.show, state.shown
     records = []
-    for theme, rows in proposals_by_theme(overview):
+    for theme, rows in proposals_by_theme(state):
         for i, row in enumerate(rows):
             p = row.proposal
             records.append(
@@ -74,16 +75,16 @@ def proposal_records(overview):
                     "kind_code": p.kind,
                     "is_phase_in": p.is_phase_in,
                     "url": reverse("proposals:proposal_detail", args=[catalogue.slug, p.pk]),
-                    "net": {y: catalogue.to_display(row.net.get(y)) for y in overview.years},
-                    "sort": {y: catalogue.to_display(row.net_for(y)) for y in overview.years},
-                    "fte": {y: catalogue.to_display(row.fte.get(y)) for y in overview.years},
+                    "net": shown(row.net),
+                    "sort": {y: show(row.net_for(y)) for y in state.years},
+                    "fte": shown(row.fte),
                     "reduces_service": p.reduces_service,
                     "from_innovation_proposal": p.from_innovation_proposal,
                     "lines": [
                         {
-                            "text": line.line.text,
-                            "counts_toward_net": line.line.counts_toward_net,
-                            "amounts": {y: catalogue.to_display(line.amounts.get(y)) for y in overview.years},
+                            "text": line.text,
+                            "counts_toward_net": line.counts_toward_net,
+                            "amounts": shown(line.amounts),
                         }
                         for line in row.lines
                     ],
@@ -92,35 +93,17 @@ def proposal_records(overview):
     return records
 
 
-def summary_rows(overview):
+def summary_rows(state):
     """The rows under the proposals: total, target and difference (when there are
     targets), the staffing change summed over the proposals, and the stated staffing total."""
-    cat, years = overview.catalogue, overview.years
-    totals, differences = overview.totals, overview.differences
-    rows = [
-        SummaryRow(
-            "total",
-            gettext("Nettoændringer i driftsudgifter i alt"),
-            {y: cat.to_display(totals[y]) for y in years},
-            AMOUNT,
-        )
-    ]
-    if any(overview.targets.get(y) is not None for y in years):
-        rows.append(
-            SummaryRow("target", gettext("Måltal"), {y: cat.to_display(overview.targets[y]) for y in years}, AMOUNT)
-        )
-        rows.append(
-            SummaryRow(
-                "difference", gettext("Difference"), {y: cat.to_display(differences[y]) for y in years}, DIFFERENCE
-            )
-        )
-    fte_totals = overview.fte_totals
+    shown = state.shown
+    rows = [SummaryRow("total", gettext("Nettoændringer i driftsudgifter i alt"), shown(state.totals), AMOUNT)]
+    if state.target_set:
+        rows.append(SummaryRow("target", gettext("Måltal"), shown(state.targets), AMOUNT))
+        rows.append(SummaryRow("difference", gettext("Difference"), shown(state.differences), DIFFERENCE))
     # A year where no proposal states FTE has no sum (MSO states only the catalogue total).
-    summed = {
-        y: cat.to_display(fte_totals[y]) if any(r.fte.get(y) is not None for r in overview.rows) else None
-        for y in years
-    }
-    stated = {y: cat.to_display(overview.stated_fte.get(y)) for y in years}
+    summed = shown(state.fte_sums)
+    stated = shown(state.stated_fte)
     has_stated = any(v is not None for v in stated.values())
     if any(v is not None for v in summed.values()) or not has_stated:
         rows.append(SummaryRow("fte", gettext("Personaleændringer (årsværk)"), summed, FTE))

@@ -5,7 +5,7 @@ net operating expenses in whole 1.000 kr. A saving lowers expenses and is stored
 NEGATIVE; a cost or investment is stored POSITIVE (as MSB writes it). A catalogue whose
 document writes savings as positive numbers (MSO) has ``sign_convention =
 SAVINGS_POSITIVE`` and is converted at the edges (display, import, export) by
-``Catalogue.to_display`` / ``Catalogue.from_display``.
+``Catalogue.to_display`` / ``Catalogue.from_display``, which ask its ``state.Convention``.
 
 Staffing changes (FTE) follow the same rule: a reduction is stored negative (MSB's
 "-15"); MSO's documents show a reduction of 2,8 årsværk as "2,8".
@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .history import FigureHistory
+from .state import SAVINGS_POSITIVE as SAVINGS_POSITIVE_VALUE
+from .state import Convention
 
 
 class Department(models.Model):
@@ -92,7 +94,7 @@ class Catalogue(models.Model):
         OTHER = "andet", _("Andet")
 
     class SignConvention(models.TextChoices):
-        SAVINGS_POSITIVE = "savings_positive", _("Besparelser positive (udgifter negative)")
+        SAVINGS_POSITIVE = SAVINGS_POSITIVE_VALUE, _("Besparelser positive (udgifter negative)")
         SAVINGS_NEGATIVE = "savings_negative", _("Besparelser negative (udgifter positive)")
 
     department = models.ForeignKey(
@@ -148,17 +150,21 @@ class Catalogue(models.Model):
         return list(range(self.first_year, self.last_year + 1))
 
     @property
+    def convention(self):
+        """The catalogue's own sign convention (``state.Convention``), which does the flip."""
+        return Convention.named(self.sign_convention)
+
+    @property
     def savings_positive(self):
-        return self.sign_convention == self.SignConvention.SAVINGS_POSITIVE
+        return self.convention.savings_positive
 
     def to_display(self, value):
         """Internal amount (saving negative) -> the catalogue's own convention."""
-        if value is None:
-            return None
-        return -value if self.savings_positive else value
+        return self.convention.show(value)
 
-    # The conversion is its own inverse; two names keep call sites readable.
-    from_display = to_display
+    def from_display(self, value):
+        """The catalogue's own convention -> internal amount (saving negative)."""
+        return self.convention.read(value)
 
 
 class CatalogueYear(models.Model):

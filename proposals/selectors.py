@@ -1,58 +1,18 @@
 """Reads of catalogues, with the query planning in one place.
 
 ``catalogue_overview`` loads a whole catalogue in a fixed number of queries (whatever
-the number of proposals) and pivots the yearly rows in Python. Pages, tables,
-exports, the CLI, the balance check and snapshots all read through it."""
+the number of proposals) and pivots the yearly rows in Python into a
+``state.CatalogueState``. Pages, tables, exports, the CLI, the balance check and
+snapshots all read through it."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from . import access
 from .models import BreakdownLine, BreakdownLineYear, Catalogue, CatalogueYear, Proposal, ProposalYear
-
-
-@dataclass
-class LineRow:
-    line: BreakdownLine
-    amounts: dict  # year -> int (internal convention)
-
-
-@dataclass
-class ProposalRow:
-    proposal: Proposal
-    net: dict  # year -> int (internal convention); missing year = no row
-    fte: dict  # year -> Decimal | None
-    lines: list = field(default_factory=list)
-
-    def net_for(self, year):
-        return self.net.get(year, 0)
-
-
-@dataclass
-class CatalogueOverview:
-    catalogue: Catalogue
-    years: list
-    rows: list
-    targets: dict  # year -> int | None (internal)
-    stated_fte: dict  # year -> Decimal | None
-
-    @property
-    def totals(self):
-        return {y: sum(r.net_for(y) for r in self.rows) for y in self.years}
-
-    @property
-    def fte_totals(self):
-        return {y: sum((r.fte.get(y) or Decimal(0) for r in self.rows), Decimal(0)) for y in self.years}
-
-    @property
-    def differences(self):
-        """Total minus target per year (internal convention); None where no target."""
-        totals = self.totals
-        return {y: None if self.targets.get(y) is None else totals[y] - self.targets[y] for y in self.years}
+from .state import CatalogueState, LineRow, ProposalRow
 
 
 def catalogue_list(user):
@@ -107,30 +67,43 @@ def _proposal_rows(proposals, scope, *, with_lines, with_goals):
         ):
             amounts[line_id][year] = amount
         for line in BreakdownLine.objects.filter(**scoped).order_by("position", "id"):
-            lines[line.proposal_id].append(LineRow(line=line, amounts=amounts[line.pk]))
+            lines[line.proposal_id].append(
+                LineRow(text=line.text, counts_toward_net=line.counts_toward_net, amounts=amounts[line.pk], line=line)
+            )
     rows = []
     for proposal in proposals:
         net, fte = {}, {}
         for year, net_amount, fte_value in years[proposal.pk]:
             net[year] = net_amount
             fte[year] = fte_value
-        rows.append(ProposalRow(proposal=proposal, net=net, fte=fte, lines=lines[proposal.pk]))
+        rows.append(
+            ProposalRow(
+                code=proposal.code,
+                title=proposal.title,
+                net=net,
+                fte=fte,
+                lines=lines[proposal.pk],
+                saving_type=proposal.saving_type,
+                proposal=proposal,
+            )
+        )
     return rows
 
 
 def _overview(catalogue, rows, year_rows):
     year_rows = {yr.year: yr for yr in year_rows}
-    return CatalogueOverview(
-        catalogue=catalogue,
+    return CatalogueState(
         years=catalogue.years,
         rows=rows,
         targets={y: getattr(year_rows.get(y), "target", None) for y in catalogue.years},
         stated_fte={y: getattr(year_rows.get(y), "stated_fte_total", None) for y in catalogue.years},
+        convention=catalogue.convention,
+        catalogue=catalogue,
     )
 
 
 def catalogue_overview(catalogue, *, with_lines=True):
-    """The catalogue's economic overview in a fixed number of queries.
+    """The catalogue's figures (a ``CatalogueState``) in a fixed number of queries.
 
     ``with_lines`` also loads breakdown lines and follow-up goals (detail, snapshot)."""
     catalogue = (
@@ -149,7 +122,7 @@ def catalogue_overviews(catalogues, *, with_lines=True):
     """Overviews of several already loaded catalogues in a fixed number of queries
     (list pages: one page of catalogues and their balance). Goals are not loaded.
 
-    Returns {catalogue.pk: CatalogueOverview}; the catalogue objects are used as given."""
+    Returns {catalogue.pk: CatalogueState}; the catalogue objects are used as given."""
     catalogues = list(catalogues)
     ids = [c.pk for c in catalogues]
     if not ids:

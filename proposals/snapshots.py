@@ -3,9 +3,8 @@
 The approved state at sign-off and every later memo come from these two functions, so
 admin edits, imports and bulk updates are all seen: we compare states, not save events."""
 
-from decimal import Decimal
-
 from .selectors import catalogue_overview
+from .state import fte_text, fte_value, year_keys
 
 # 2: proposals carry "kind". Older snapshots compare as if it were "" (not stated).
 SNAPSHOT_VERSION = 2
@@ -27,17 +26,14 @@ PROPOSAL_TEXT_FIELDS = (
 PROPOSAL_FLAG_FIELDS = ("is_phase_in", "reduces_service", "from_innovation_proposal")
 
 
-def _fte(value):
-    # Decimals as strings keep them exact in JSON ("2.80" and "2.8" compare by value later).
-    return None if value is None else str(value.normalize())
-
-
 def catalogue_snapshot(catalogue):
-    """Every figure and text of a catalogue, internal sign convention, keys as strings."""
-    overview = catalogue_overview(catalogue)
-    cat = overview.catalogue
+    """Every figure and text of a catalogue, internal sign convention, keys as strings.
+
+    ``state.CatalogueState.from_snapshot`` reads the figures back."""
+    state = catalogue_overview(catalogue)
+    cat = state.catalogue
     proposals = []
-    for position, row in enumerate(overview.rows):
+    for position, row in enumerate(state.rows):
         p = row.proposal
         proposals.append(
             {
@@ -46,13 +42,13 @@ def catalogue_snapshot(catalogue):
                 "theme": p.theme.title if p.theme else "",
                 **{f: getattr(p, f) for f in PROPOSAL_TEXT_FIELDS},
                 **{f: getattr(p, f) for f in PROPOSAL_FLAG_FIELDS},
-                "net": {str(y): v for y, v in sorted(row.net.items())},
-                "fte": {str(y): _fte(v) for y, v in sorted(row.fte.items())},
+                "net": year_keys(row.net),
+                "fte": year_keys(row.fte, fte_text),
                 "lines": [
                     {
-                        "text": line.line.text,
-                        "counts_toward_net": line.line.counts_toward_net,
-                        "amounts": {str(y): v for y, v in sorted(line.amounts.items())},
+                        "text": line.text,
+                        "counts_toward_net": line.counts_toward_net,
+                        "amounts": year_keys(line.amounts),
                     }
                     for line in row.lines
                 ],
@@ -72,18 +68,14 @@ def catalogue_snapshot(catalogue):
             **{f: getattr(cat, f) for f in CATALOGUE_TEXT_FIELDS},
             "first_year": cat.first_year,
             "last_year": cat.last_year,
-            "targets": {str(y): v for y, v in overview.targets.items()},
-            "stated_fte": {str(y): _fte(v) for y, v in overview.stated_fte.items()},
+            "targets": year_keys(state.targets),
+            "stated_fte": year_keys(state.stated_fte, fte_text),
         },
         "proposals": proposals,
     }
 
 
 # --- Comparing two snapshots ---------------------------------------------------------
-
-
-def _dec(value):
-    return None if value in (None, "") else Decimal(str(value))
 
 
 def _yearly(old, new, *, missing=None, compare=lambda a, b: a == b):
@@ -97,7 +89,7 @@ def _yearly(old, new, *, missing=None, compare=lambda a, b: a == b):
 
 
 def _same_fte(a, b):
-    return _dec(a) == _dec(b)
+    return fte_value(a) == fte_value(b)
 
 
 def _as_typed(value):

@@ -77,8 +77,7 @@ def proposal_detail(request, slug, pk):
         raise Http404(_("Forslaget findes ikke.")) from None
     catalogue = row.proposal.catalogue
     years = catalogue.years
-    counting = [line for line in row.lines if line.line.counts_toward_net]
-    line_sums = {y: sum(line.amounts.get(y, 0) for line in counting) for y in years} if counting else None
+    line_sums = row.line_sums(years)
     return render(
         request,
         "proposals/proposal_detail.html",
