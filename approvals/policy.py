@@ -123,18 +123,14 @@ def _managed_ids(user):
     email = _email(user)
     if not email:
         return None
-    normalised = Concat(
-        Value("\n"),
-        Lower(
-            Replace(
-                Replace(Replace(F("manager_emails"), Value("\r"), Value("")), Value(" "), Value("")),
-                Value("\t"),
-                Value(""),
-            )
-        ),
-        Value("\n"),
-        output_field=TextField(),
-    )
+
+    def text(value):  # PostgreSQL refuses to mix text and varchar in one concatenation
+        return Value(value, output_field=TextField())
+
+    stripped = F("manager_emails")
+    for blank in ("\r", " ", "\t"):
+        stripped = Replace(stripped, text(blank), text(""))
+    normalised = Concat(text("\n"), Lower(stripped), text("\n"), output_field=TextField())
     return Department.objects.annotate(_managers=normalised).filter(_managers__contains=f"\n{email}\n").values("pk")
 
 
