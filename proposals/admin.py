@@ -2,8 +2,8 @@
 
 Every figure is shown and typed in the catalogue's OWN sign convention, as its document
 writes it: lists, the balance report, import/export and the year inlines (admin_forms).
-Spreadsheet import runs through proposals.services via the django-import-export admin (dry
-run and confirm), export through the same service."""
+Spreadsheet import runs through proposals.spreadsheets (the importer the command line uses) via
+the django-import-export admin (dry run and confirm), export through proposals.services."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -40,9 +40,11 @@ from .models import (
     Theme,
 )
 from .numbers import format_amount, format_decimal
-from .resources import CatalogueFileError, CatalogueResource, load_dataset
 from .selectors import catalogue_overview
 from .services import export_catalogue_rows
+from .spreadsheets.errors import CatalogueFileError
+from .spreadsheets.reading import load_dataset
+from .spreadsheets.resource import CatalogueResource
 
 IN_CATALOGUE_CONVENTION = _("i katalogets egen fortegnskonvention, som i dokumentet")
 

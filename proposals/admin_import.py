@@ -1,5 +1,5 @@
 """What the admin's spreadsheet import shows and says, in Danish, from the import's own outcome
-(proposals.resources.ImportOutcome): the preview table, where every breakdown line and "heraf"
+(proposals.spreadsheets.outcome.ImportOutcome): the preview table, where every breakdown line and "heraf"
 line stands under its proposal, the message after a confirmed import, which counts proposals and
 lines as the file has them, and the entries in the admin's history."""
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .numbers import format_amount, format_decimal
-from .resources import fte_column, net_column
+from .spreadsheets.columns import fte_column, net_column
 
 
 @dataclass

@@ -14,17 +14,12 @@ from django.utils.translation import gettext as _
 from .history import recording, seed_reason
 from .models import BudgetAgreement, Catalogue, CatalogueYear, Department
 from .numbers import parse_amount, parse_decimal
-from .resources import (
-    FORMATS,
-    CatalogueFileError,
-    CatalogueResource,
-    ImportOutcome,
-    RowError,
-    export_dataset,
-    load_dataset,
-    old_excel_message,
-)
-from .spreadsheet_safety import neutralise_dataset, xlsx_bytes
+from .spreadsheets.errors import CatalogueFileError, RowError, old_excel_message
+from .spreadsheets.export import export_dataset
+from .spreadsheets.importer import CatalogueImport
+from .spreadsheets.outcome import ImportOutcome
+from .spreadsheets.reading import FORMATS, load_dataset
+from .spreadsheets.safety import neutralise_dataset, xlsx_bytes
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 SEED_MANIFEST = SEED_DIR / "manifest.json"
@@ -70,15 +65,15 @@ def import_catalogue_rows(
         dataset = load_dataset(data, file_format)
     except CatalogueFileError as exc:
         return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", str(exc))])
-    resource = CatalogueResource(catalogue=catalogue, create_themes=create_themes, delete_missing=delete_missing)
-    return resource.import_data(dataset, dry_run=dry_run, user=user, file_name=file_name).outcome
+    importer = CatalogueImport(catalogue, create_themes=create_themes, delete_missing=delete_missing)
+    return importer.run(dataset, dry_run=dry_run, user=user, file_name=file_name)
 
 
 def export_catalogue_rows(catalogue, file_format):
     """The catalogue in the import format as bytes: CSV (UTF-8 with BOM, semicolons, so
     Danish Excel opens it) or XLSX (numbers as number cells).
 
-    Neither can carry a formula (``proposals.spreadsheet_safety``): a CSV text cell that
+    Neither can carry a formula (``proposals.spreadsheets.safety``): a CSV text cell that
     starts with = + - @ tab or CR gets a leading apostrophe, which the importer removes;
     an XLSX text is always a text cell."""
     if file_format == "csv":

@@ -13,7 +13,7 @@ from django_tables2.export import TableExport
 from .display import DIFFERENCE, proposal_records, summary_rows
 from .models import Catalogue
 from .numbers import format_amount, format_decimal
-from .spreadsheet_safety import neutralise_dataset, xlsx_bytes
+from .spreadsheets.safety import neutralise_dataset, xlsx_bytes
 
 DKFDS_TABLE_TEMPLATE = "proposals/tables/dkfds_table.html"
 
@@ -23,7 +23,7 @@ class CatalogueExport(TableExport):
     spreadsheet programs expect ";") and a UTF-8 byte order mark, without which Excel
     reads "æøå" wrongly.
 
-    Neither format can carry a formula (``proposals.spreadsheet_safety``): a CSV text that
+    Neither format can carry a formula (``proposals.spreadsheets.safety``): a CSV text that
     starts with = + - @ tab or CR gets a leading apostrophe, and the XLSX is written by the
     same writer as the catalogue export, every text a text cell."""
 

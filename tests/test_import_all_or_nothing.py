@@ -6,6 +6,7 @@ from django.db import connection
 from proposals.models import BreakdownLine, Proposal, ProposalYear, Theme
 from proposals.services import import_catalogue_rows
 from proposals.snapshots import catalogue_snapshot
+from proposals.spreadsheets import importer
 from tests.factories import make_catalogue
 from tests.importing import csv_bytes, row, xlsx_bytes
 
@@ -48,17 +49,15 @@ def test_database_error_midway_rolls_back_everything(monkeypatch):
         row(code="A", theme="Tema 1", net=["-1"] * 4),
         row(code="B", theme="Tema 1", title="x" * 10, net=["-1"] * 4),
     ]
-    from proposals.resources import CatalogueResource
+    original = importer.save_figures
 
-    original = CatalogueResource.after_save_instance
-
-    def failing(self, instance, row_, **kwargs):
-        original(self, instance, row_, **kwargs)
+    def failing(instance, parsed):
+        original(instance, parsed)
         if instance.code == "B":
             # A real constraint violation in the database, not a Python stand-in.
             ProposalYear.objects.create(proposal=instance, year=2024, net_amount=0)
 
-    monkeypatch.setattr(CatalogueResource, "after_save_instance", failing)
+    monkeypatch.setattr(importer, "save_figures", failing)
     outcome = import_catalogue_rows(catalogue, csv_bytes(rows), "csv", dry_run=False)
     assert not outcome.ok
     assert any("Række 3" in str(e) for e in outcome.errors), outcome.error_messages()

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from proposals.resources import CSV_FIELD_LIMIT
 from proposals.services import import_catalogue_rows
 from proposals.snapshots import catalogue_snapshot
+from proposals.spreadsheets.csv_file import CSV_FIELD_LIMIT
 from tests.factories import make_catalogue
 from tests.importing import HEADERS, csv_bytes, row, xlsx_bytes
 

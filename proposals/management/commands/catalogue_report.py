@@ -20,7 +20,7 @@ from proposals.display import header_facts, proposal_records, summary_rows
 from proposals.models import Catalogue
 from proposals.numbers import format_amount
 from proposals.selectors import catalogue_list, catalogue_overview, get_catalogue
-from proposals.spreadsheet_safety import neutralise_cell
+from proposals.spreadsheets.safety import neutralise_cell
 from proposals.tables import OverviewTable
 
 TITLE_WIDTH = 50

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from proposals.access import TRUSTED
 from proposals.history import user_named
 from proposals.models import Catalogue
-from proposals.resources import CatalogueFileError
 from proposals.selectors import get_catalogue
 from proposals.services import format_from_filename, import_catalogue_rows
+from proposals.spreadsheets.errors import CatalogueFileError
 
 
 class Command(BaseCommand):

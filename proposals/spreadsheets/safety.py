@@ -19,7 +19,11 @@ import io
 import re
 from decimal import Decimal
 
-from .numbers import NumberFormatError, parse_decimal
+import tablib
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ..numbers import NumberFormatError, parse_decimal
 
 FORMULA_TRIGGERS = "=+-@\t\r"
 NEUTRALISING_MARK = "'"
@@ -57,8 +61,6 @@ def unneutralise_cell(value):
 
 def neutralise_dataset(dataset):
     """A copy of a tablib.Dataset with every cell (headers too) passed through ``neutralise_cell``."""
-    import tablib
-
     safe = tablib.Dataset(headers=[neutralise_cell(h) for h in dataset.headers] if dataset.headers else None)
     safe.title = dataset.title
     for row in dataset:
@@ -76,9 +78,6 @@ def xlsx_bytes(dataset, *, title):
     """One sheet, header row bold and frozen. Numbers are number cells; every text is a text
     cell (a title that starts with "=" stays that text instead of becoming a formula), and a
     text that starts like a formula is quote-prefixed."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title or "Katalog"

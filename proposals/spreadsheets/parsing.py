@@ -1,0 +1,156 @@
+"""Parsing and checking a whole dataset, row by row, before anything is written.
+
+``parse_rows`` checks the headers (``headers``), then reads each row: the cells every row
+kind has (kind, code, title, net amounts) here, a line or "heraf" row here too, a proposal
+row's other columns in ``proposal_row``. Every problem is a RowError naming the spreadsheet
+row (the header is row 1) and the column; a cell that can never be imported is reported
+once, and its column gets no follow-on errors."""
+
+from collections import OrderedDict
+
+from django.utils.translation import gettext as _
+
+from ..models import Proposal
+from ..numbers import NumberFormatError, parse_amount
+from .cells import cell_problem, is_blank, text
+from .columns import (
+    COL_CODE,
+    COL_KIND,
+    COL_TITLE,
+    KIND_LINE,
+    KIND_PROPOSAL,
+    ROW_KINDS,
+    fte_column,
+    max_length,
+    net_column,
+)
+from .errors import RowError
+from .headers import parse_headers
+from .plan import ParsedFile, ParsedLine
+from .proposal_row import ProposalRows
+
+
+class RowCells:
+    """One data row: its cells by canonical column, and the errors it adds to the file's."""
+
+    def __init__(self, number, cells, errors):
+        self.number = number
+        self.cells = cells
+        self.errors = errors
+        # A cell that can never be imported (a formula without a result, a NUL byte) is
+        # reported once; its column gets no follow-on errors ("Titlen mangler").
+        self.bad_columns = set()
+        for column, value in cells.items():
+            problem = cell_problem(value)
+            if problem:
+                errors.append(RowError(number, column, problem))
+                self.bad_columns.add(column)
+        for column in self.bad_columns:
+            cells[column] = None
+
+    def get(self, column):
+        return self.cells.get(column)
+
+    def text(self, column):
+        return text(self.cells.get(column))
+
+    def error(self, column, message):
+        if column not in self.bad_columns:
+            self.errors.append(RowError(self.number, column, message))
+
+
+def parse_rows(dataset, catalogue, *, create_themes=False):
+    """Parse and validate the whole dataset. Nothing is written."""
+    headers, errors = parse_headers(dataset.headers, catalogue)
+    parsed = ParsedFile(headers=headers, errors=errors, proposals=OrderedDict(), new_themes=[])
+    if errors:
+        return parsed
+    proposal_rows = ProposalRows(catalogue, parsed, create_themes=create_themes)
+    for number, raw in enumerate(dataset, start=2):
+        cells = dict(zip(headers, raw, strict=True))
+        if all(is_blank(v) for v in cells.values()):
+            continue
+        row = RowCells(number, cells, errors)
+        kind = _row_kind(row)
+        if kind is None:
+            continue
+        code, title = _code_and_title(row, kind)
+        net, unreadable_net = _net_amounts(row, catalogue)
+        if kind == KIND_PROPOSAL:
+            proposal_rows.parse(row, code, title, net, unreadable_net)
+        else:
+            _parse_line(row, kind, code, title, net, parsed, proposal_rows.code_rows, catalogue.years)
+    if not parsed.proposals and not errors:
+        errors.append(RowError(None, "", _("Filen indeholder ingen forslag.")))
+    return parsed
+
+
+def _row_kind(row):
+    kind = row.text(COL_KIND).lower() or KIND_PROPOSAL
+    if kind in ROW_KINDS:
+        return kind
+    row.error(
+        COL_KIND,
+        _("Ukendt rækketype «%(value)s». Brug %(kinds)s.")
+        % {"value": row.text(COL_KIND), "kinds": ", ".join(f"«{k}»" for k in ROW_KINDS)},
+    )
+    return None
+
+
+def _code_and_title(row, kind):
+    code = row.text(COL_CODE)
+    title = row.text(COL_TITLE)
+    if not code:
+        row.error(COL_CODE, _("Koden mangler."))
+    elif len(code) > max_length(Proposal, "code"):
+        row.error(COL_CODE, _("Koden er for lang (højst %(n)s tegn).") % {"n": max_length(Proposal, "code")})
+    if not title:
+        row.error(COL_TITLE, _("Titlen mangler.") if kind == KIND_PROPOSAL else _("Linjens tekst mangler."))
+    elif len(title) > max_length(Proposal, "title"):
+        row.error(COL_TITLE, _("Teksten er for lang (højst %(n)s tegn).") % {"n": max_length(Proposal, "title")})
+    return code, title
+
+
+def _net_amounts(row, catalogue):
+    """-> ({year: internal amount}, years whose cell could not be read). An unreadable cell
+    is reported once; it gets no follow-on "net is empty" errors."""
+    net = {}
+    unreadable = set()
+    for year in catalogue.years:
+        column = net_column(year)
+        if column in row.bad_columns:
+            unreadable.add(year)
+            continue
+        try:
+            amount = parse_amount(row.get(column))
+        except NumberFormatError as exc:
+            row.error(column, str(exc))
+            unreadable.add(year)
+            continue
+        if amount is not None:
+            if abs(amount) >= 10**9:
+                row.error(column, _("«%(value)s» er urimeligt stort.") % {"value": row.text(column)})
+                unreadable.add(year)
+                continue
+            net[year] = catalogue.from_display(amount)
+    return net, unreadable
+
+
+def _parse_line(row, kind, code, title, amounts, parsed, code_rows, years):
+    """A "linje" or "heraf" row: attached to its proposal, which must stand before it."""
+    for year in years:
+        if not is_blank(row.get(fte_column(year))):
+            row.error(fte_column(year), _("En linje har ingen årsværk; skriv dem på forslagets række."))
+    if not code:
+        return
+    if code not in parsed.proposals:
+        if code not in code_rows:  # otherwise the proposal row itself has errors, already reported
+            row.error(
+                COL_CODE,
+                _("Linjen hører til forslag «%(code)s», men det forslag står ikke før linjen i filen.")
+                % {"code": code},
+            )
+        return
+    parsed.proposals[code].lines.append(
+        ParsedLine(row.number, title, counts_toward_net=kind == KIND_LINE, amounts=amounts)
+    )
