@@ -12,7 +12,7 @@ Who and why come from the path that writes:
   (``proposals.admin_history.FigureHistoryAdmin``); ``simple_history``'s request middleware
   supplies the user to any other web request;
 - an import (admin or command line) records ``import_reason(file name)`` and the importing
-  user (``CatalogueResource.import_data``);
+  user (``proposals.spreadsheets.importer.CatalogueImport.run``);
 - the seed loader records ``seed_reason(...)`` and the ``--user`` of the command.
 
 Rows written with ``bulk_create`` send no signals; the importer creates rows through
