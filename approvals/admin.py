@@ -1,8 +1,9 @@
-"""Admin for committees and the workflow. Memo admin is in admin_memos.py.
+"""Admin for committees and the workflow. Memo admin is in memos/admin.py.
 
-The workflow actions exist here too (open the hearing, start HMU review early with a reason,
-forward to sign-off, send back to hearing, reopen a response); they call the same services
-as the web pages, so the same rules hold, and a refusal is shown as a message. Hearing
+The workflow actions exist here too: one per rule of approvals.transitions (generated from the
+table, with the rule's form on an intermediate page when it asks for more than a note), plus
+reopening a response. They call services.perform like the pages' buttons, so the same rules
+hold, and a refusal is shown as a message. Hearing
 responses, HMU reviews and sign-offs are read-only here: they are written by their bodies."""
 
 from decimal import Decimal
@@ -22,9 +23,11 @@ from proposals.numbers import format_amount, format_decimal
 
 from . import (
     admin_access,  # noqa: F401  (who administers which department)
-    admin_memos,  # noqa: F401
     services,
+    transitions,
 )
+from .exceptions import WorkflowError
+from .memos import admin as memo_admin  # noqa: F401  (memos and their deliveries)
 from .models import (
     CatalogueProcess,
     Committee,
@@ -93,15 +96,6 @@ class ReasonForm(forms.Form):
         self.fields["reason"].help_text = help_text
 
 
-class SendBackToHearingForm(ReasonForm):
-    hearing_deadline = forms.DateField(
-        label=gettext_lazy("Ny høringsfrist"),
-        required=False,
-        help_text=gettext_lazy("Skal angives, hvis den nuværende frist er overskredet."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-
 class ReopenForm(ReasonForm):
     response = forms.ModelChoiceField(label=gettext_lazy("Høringssvar"), queryset=HearingResponse.objects.none())
 
@@ -126,15 +120,39 @@ def _intermediate(modeladmin, request, queryset, *, action, title, form, intro="
     return TemplateResponse(request, "approvals/admin/action_form.html", context)
 
 
-def _run(modeladmin, request, objects, step, success):
+def _run(modeladmin, request, objects, step, success, **words):
     """Call ``step(obj)`` for each object; report successes and refusals as admin messages."""
     for obj in objects:
         try:
             step(obj)
-        except services.WorkflowError as exc:
+        except WorkflowError as exc:
             modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
         else:
-            modeladmin.message_user(request, success % {"obj": obj}, messages.SUCCESS)
+            modeladmin.message_user(request, success % {"obj": obj, **words}, messages.SUCCESS)
+
+
+def _transition_action(rule):
+    """The admin action of a rule of approvals.transitions: the step its button takes on the pages."""
+
+    def action(modeladmin, request, queryset):
+        data = {}
+        if rule.asks:
+            form = rule.form(request.POST if "apply" in request.POST else None)
+            if "apply" not in request.POST or not form.is_valid():
+                return _intermediate(modeladmin, request, queryset, action=action.__name__, title=rule.label, form=form)
+            data = form.transition_input()
+        _run(
+            modeladmin,
+            request,
+            queryset,
+            lambda process: services.perform(process, rule, actor=request.user, **data),
+            _("%(obj)s: %(message)s"),
+            message=rule.success,
+        )
+        return None
+
+    action.__name__ = f"{rule.name}_action"
+    return admin.action(description=rule.label)(action)
 
 
 # --- catalogue process --------------------------------------------------------------------------------
@@ -167,8 +185,6 @@ class CatalogueProcessForm(forms.ModelForm):
             "hearing_deadline",
             "hmu_meeting",
             "signoff_meeting",
-            "memo_explanation",
-            "memo_extra_recipients",
         )
         widgets = {"heard_committees": forms.CheckboxSelectMultiple}
 
@@ -191,7 +207,7 @@ class CatalogueProcessForm(forms.ModelForm):
                     hmu_meeting=data.get("hmu_meeting"),
                     signoff_meeting=data.get("signoff_meeting"),
                 )
-            except services.WorkflowError as exc:
+            except WorkflowError as exc:
                 raise ValidationError(exc.message) from exc
         return data
 
@@ -207,28 +223,18 @@ class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
     list_filter = ("state", "catalogue__department")
     search_fields = ("catalogue__title", "catalogue__slug")
     date_hierarchy = "hearing_deadline"
-    inlines = [HearingResponseInline, TransitionInline]
-    actions = [
-        "open_hearing_action",
-        "start_hmu_review_action",
-        "forward_to_signoff_action",
-        "send_back_to_hearing_action",
-        "reopen_response_action",
-    ]
+    inlines = [HearingResponseInline, TransitionInline, memo_admin.MemoStateInline]
+    actions = [*(_transition_action(rule) for rule in transitions.RULES.values()), "reopen_response_action"]
     fieldsets = (
         (None, {"fields": ("catalogue", "state", "workflow_link")}),
         (gettext_lazy("Høring"), {"fields": HEARING_FIELDS}),
-        (
-            gettext_lazy("Notater efter godkendelse"),
-            {"fields": ("changes_seen_at", "memo_explanation", "memo_extra_recipients"), "classes": ("collapse",)},
-        ),
     )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("catalogue__department")
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["catalogue", "state", "workflow_link", "changes_seen_at"]
+        readonly = ["catalogue", "state", "workflow_link"]
         if obj is not None and obj.state not in (State.DRAFT, State.HEARING):
             readonly += HEARING_FIELDS
         return readonly
@@ -238,10 +244,6 @@ class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def changelist_view(self, request, extra_context=None):
-        services.ensure_processes()  # catalogues imported before this app existed
-        return super().changelist_view(request, extra_context)
 
     @admin.display(description=gettext_lazy("magistratsafdeling"), ordering="catalogue__department__code")
     def department(self, obj):
@@ -253,7 +255,8 @@ class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Åbn godkendelsesforløbet"))
 
     def save_model(self, request, obj, form, change):
-        # The hearing set-up goes through the service (the same rules as everywhere); other fields as usual.
+        # The hearing set-up goes through the service (the same rules as everywhere); the memo
+        # state is its inline's (memos/admin.py).
         if any(f in form.changed_data for f in HEARING_FIELDS) and "heard_committees" in form.cleaned_data:
             data = form.cleaned_data
             services.configure_hearing(
@@ -264,79 +267,11 @@ class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
                 hmu_meeting=data["hmu_meeting"],
                 signoff_meeting=data["signoff_meeting"],
             )
-        obj.save(update_fields=["memo_explanation", "memo_extra_recipients", "updated_at"])
 
     def save_related(self, request, form, formsets, change):
         # heard_committees is saved by configure_hearing; the inlines are read-only.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-
-    @admin.action(description=gettext_lazy("Åbn høringen"))
-    def open_hearing_action(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda p: services.open_hearing(p, actor=request.user),
-            _("%(obj)s: høringen er åbnet."),
-        )
-
-    @admin.action(description=gettext_lazy("Start HMU-behandling (før fristen kræves en begrundelse)"))
-    def start_hmu_review_action(self, request, queryset):
-        form = ReasonForm(
-            request.POST if "apply" in request.POST else None,
-            reason_required=False,
-            help_text=_("Kræves, hvis høringsfristen ikke er overskredet, og ikke alle hørte LMU'er har svaret."),
-        )
-        if "apply" in request.POST and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            _run(
-                self,
-                request,
-                queryset,
-                lambda p: services.start_hmu_review(p, actor=request.user, reason=reason),
-                _("%(obj)s: HMU-behandlingen er startet."),
-            )
-            return None
-        return _intermediate(
-            self,
-            request,
-            queryset,
-            action="start_hmu_review_action",
-            title=_("Start HMU-behandling"),
-            form=form,
-        )
-
-    @admin.action(description=gettext_lazy("Send til godkendelse på rådmandsmødet"))
-    def forward_to_signoff_action(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda p: services.forward_to_signoff(p, actor=request.user),
-            _("%(obj)s: sendt til godkendelse."),
-        )
-
-    @admin.action(description=gettext_lazy("Send tilbage til LMU-høring (med begrundelse)"))
-    def send_back_to_hearing_action(self, request, queryset):
-        form = SendBackToHearingForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            reason, deadline = form.cleaned_data["reason"], form.cleaned_data["hearing_deadline"]
-            _run(
-                self,
-                request,
-                queryset,
-                lambda p: (
-                    services.send_back(p, actor=request.user, reason=reason, hearing_deadline=deadline)
-                    if p.state == State.HMU_REVIEW
-                    else services.transition(p, State.HEARING, actor=request.user, note=reason)
-                ),
-                _("%(obj)s: sendt tilbage til høring."),
-            )
-            return None
-        return _intermediate(
-            self, request, queryset, action="send_back_to_hearing_action", title=_("Send tilbage til høring"), form=form
-        )
 
     @admin.action(description=gettext_lazy("Genåbn et indsendt høringssvar (med begrundelse)"))
     def reopen_response_action(self, request, queryset):

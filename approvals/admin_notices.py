@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import memos
+from .memos import detection
 from .models import CatalogueProcess
 
 State = CatalogueProcess.State
@@ -20,7 +20,7 @@ def _when(moment):
 
 
 def _quiet_period_words():
-    minutes = max(1, round(memos.quiet_period().total_seconds() / 60))
+    minutes = max(1, round(detection.quiet_period().total_seconds() / 60))
     return ngettext("%(n)s minut", "%(n)s minutter", minutes) % {"n": minutes}
 
 
@@ -30,7 +30,7 @@ def changes_are_told(catalogue):
 
 
 def workflow_notices(catalogue):
-    process = CatalogueProcess.objects.filter(catalogue=catalogue).first()
+    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("memo_state").first()
     if process is None or process.state == State.DRAFT:
         return []
     if process.state == State.HEARING:
@@ -53,9 +53,9 @@ def workflow_notices(catalogue):
 
 def _signed_off_notice(process):
     number = (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1
-    signoff = memos.approved_signoff(process)
+    signoff = detection.approved_signoff(process)
     approved = _("Kataloget er godkendt %(when)s.") % {"when": _when(signoff.decided_at)} if signoff else ""
-    due = memos.due_at(process)
+    due = detection.due_at(process)
     if due is not None:
         then = _(
             "Der er gemte ændringer, som endnu ikke er meddelt: de sendes til forligspartierne i notat nr. "
@@ -65,5 +65,5 @@ def _signed_off_notice(process):
         then = _(
             "En ændring, du gemmer nu, sendes til forligspartierne i notat nr. %(number)s, når der har været ro "
             "i %(quiet)s (tidligst %(when)s)."
-        ) % {"number": number, "quiet": _quiet_period_words(), "when": _when(timezone.now() + memos.quiet_period())}
+        ) % {"number": number, "quiet": _quiet_period_words(), "when": _when(timezone.now() + detection.quiet_period())}
     return f"{approved} {then}".strip()

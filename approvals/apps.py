@@ -11,11 +11,12 @@ class ApprovalsConfig(AppConfig):
         from proposals.models import Catalogue
 
         from . import (
-            memo_hooks,  # noqa: F401  (memo panel on the catalogue page; "look again" on changes)
             panels,
             policy,
             signals,
+            tasks,  # noqa: F401  (the workflow's e-mails follow signals.process_state_changed)
         )
+        from .memos import hooks as memo_hooks  # noqa: F401  (memo panels; "look again" on changes)
         from .models import SignOff
 
         post_save.connect(

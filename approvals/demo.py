@@ -147,7 +147,7 @@ def create_demo_data(today=None):
     services.ensure_processes()
     catalogue = _demo_catalogue()
     if catalogue is not None:
-        process = services.get_process(catalogue)
+        process = CatalogueProcess.objects.get(catalogue=catalogue)
         result.process = process
         if process.state == CatalogueProcess.State.DRAFT:
             lmus = [c for c in committees.values() if c.kind == LMU and c.department_id == catalogue.department_id]

@@ -153,6 +153,10 @@ class NoteForm(AccessibleForm):
 
     note = forms.CharField(label=_("Bemærkning (valgfri)"), required=False, widget=_textarea(2))
 
+    def transition_input(self):
+        """The keyword arguments of ``services.perform`` this form gives."""
+        return {"note": self.cleaned_data["note"]}
+
 
 class ReasonForm(AccessibleForm):
     """A transition that needs a stated reason (send back, reopen)."""
@@ -169,6 +173,9 @@ class ReasonForm(AccessibleForm):
             raise forms.ValidationError(_("Skriv en begrundelse."))
         return reason
 
+    def transition_input(self):
+        return {"note": self.cleaned_data["reason"]}
+
 
 class SendBackToHearingForm(ReasonForm):
     """HMU returns the catalogue to hearing; a passed deadline needs a new one (the service says so)."""
@@ -181,6 +188,9 @@ class SendBackToHearingForm(ReasonForm):
         widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
     )
 
+    def transition_input(self):
+        return {**super().transition_input(), "hearing_deadline": self.cleaned_data["hearing_deadline"]}
+
 
 class StartHmuReviewForm(AccessibleForm):
     """Start of HMU review. Whether a reason is needed (early start) is the service's rule."""
@@ -191,3 +201,6 @@ class StartHmuReviewForm(AccessibleForm):
         widget=_textarea(2),
         help_text=_("Kræves, hvis høringsfristen ikke er udløbet, og ikke alle hørte LMU'er har svaret."),
     )
+
+    def transition_input(self):
+        return {"note": self.cleaned_data["reason"]}

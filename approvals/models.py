@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Catalogue, Department, Proposal
 
+# Memos, their deliveries and their state live in the memo package; imported here so they
+# are this app's models (app label "approvals", tables unchanged).
+from .memos.models import Memo, MemoDelivery, MemoState  # noqa: F401
+
 
 class Committee(models.Model):
     class Kind(models.TextChoices):
@@ -103,18 +107,8 @@ class CatalogueProcess(models.Model):
         limit_choices_to={"kind": Committee.Kind.LMU},
         verbose_name=_("hørte LMU'er"),
     )
-    # Change detection after sign-off (see memo services): when a difference from the
-    # last told state was first seen, and a fingerprint of the state seen then.
-    changes_seen_at = models.DateTimeField(_("ændringer set"), null=True, blank=True)
-    changes_fingerprint = models.CharField(max_length=64, blank=True)
-    memo_explanation = models.TextField(
-        _("forklaring til næste notat"),
-        blank=True,
-        help_text=_("Indgår som et afsnit i det næste notat og nulstilles, når notatet udsendes."),
-    )
-    memo_extra_recipients = models.TextField(
-        _("ekstra modtagere af notater"), blank=True, help_text=_("Én e-mailadresse pr. linje.")
-    )
+    # The memos' own state (what the watch has seen, the next memo's paragraph, extra
+    # recipients) is approvals.memos.models.MemoState, one row per process.
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -270,58 +264,3 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()} {self.decided_at:%d.%m.%Y}"
-
-
-class Memo(models.Model):
-    """A memo (notat) to the budget parties listing changes after sign-off. Immutable once issued."""
-
-    process = models.ForeignKey(CatalogueProcess, on_delete=models.PROTECT, related_name="memos")
-    number = models.PositiveIntegerField(_("nummer"))
-    issued_at = models.DateTimeField(_("udsendt"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    explanation = models.TextField(_("forklaring"), blank=True)
-    previous_snapshot = models.JSONField(editable=False)
-    snapshot = models.JSONField(editable=False)
-    changes = models.JSONField(editable=False)
-    # Sender block, addressee and sign-off date as they were at issue: the memo never changes.
-    letterhead = models.JSONField(editable=False, default=dict)
-    pdf = models.BinaryField(editable=False)
-
-    class Meta:
-        ordering = ["-issued_at", "-number"]
-        constraints = [models.UniqueConstraint(fields=["process", "number"], name="unique_memo_number")]
-        verbose_name = _("notat")
-        verbose_name_plural = _("notater")
-
-    def __str__(self):
-        return f"Notat {self.number} – {self.process.catalogue}"
-
-
-class MemoDelivery(models.Model):
-    """Outbox row: one per memo and recipient. Sending is idempotent per row."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Afventer")
-        SENT = "sent", _("Sendt")
-        FAILED = "failed", _("Fejlet")
-
-    memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="deliveries")
-    email = models.EmailField(_("e-mail"))
-    name = models.CharField(_("navn"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(_("forsøg"), default=0)
-    last_error = models.TextField(_("seneste fejl"), blank=True)
-    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    # Back-off after a failure: no attempt before this time (None: due now).
-    next_attempt_at = models.DateTimeField(_("næste forsøg"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["memo", "email"]
-        constraints = [models.UniqueConstraint(fields=["memo", "email"], name="one_delivery_per_recipient")]
-        verbose_name = _("forsendelse")
-        verbose_name_plural = _("forsendelser")
-
-    def __str__(self):
-        return f"{self.email} ({self.get_status_display()})"

@@ -1,6 +1,7 @@
 """E-mail notifications of the workflow: who gets what, rendered as HTML with a plain-text part.
 
-Called by the thin Celery tasks in tasks.py, after the workflow step has committed. Every
+Called by the thin Celery tasks in tasks.py, which follow the ``process_state_changed`` signal
+(sent after the workflow step has committed). Every
 message goes to one recipient (members do not see each other's addresses) and carries an
 absolute link (settings.SITE_URL) to the page where the recipient acts."""
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import CatalogueProcess, Committee, HearingReminder, Membership, Transition
+from .selectors import missing_committees
 
 logger = logging.getLogger(__name__)
 State = CatalogueProcess.State
@@ -169,8 +171,6 @@ def hmu_review_ready(transition_id, only_user_ids=None):
 
 
 def _missing(process):
-    from .services import missing_committees
-
     return missing_committees(process).order_by("name")
 
 
@@ -229,8 +229,6 @@ def send_hearing_reminders(today=None):
     A reminder row is claimed (unique) before sending, so concurrent or repeated runs never
     send twice. If nobody in the committee was reached the claim is released so the next run
     tries again; a partly reached committee keeps it (the others must not get it twice)."""
-    from .services import missing_committees
-
     today = today or permissions.local_today()
     days = settings.HEARING_REMINDER_DAYS
     processes = CatalogueProcess.objects.select_related("catalogue", "catalogue__department").filter(

@@ -23,8 +23,34 @@ from .models import (
     Stance,
     Transition,
 )
+from .transitions import RULES
 
 Submitted = HearingResponse.Status.SUBMITTED
+
+
+def process_of(catalogue):
+    """The catalogue's process, or None. Every catalogue gets one when it is created (the
+    post_save receiver; older rows: migration 0005 and ``services.ensure_processes``); a read
+    never creates it."""
+    return CatalogueProcess.objects.filter(catalogue=catalogue).first()
+
+
+def missing_committees(process):
+    """Heard LMUs that have not submitted a response (a queryset)."""
+    submitted = HearingResponse.objects.filter(process=process, status=Submitted)
+    return process.heard_committees.exclude(pk__in=submitted.values("committee_id"))
+
+
+def hearing_finished(process):
+    """HMU review may open: the deadline has passed or every heard LMU has submitted."""
+    return permissions.deadline_passed(process) or not missing_committees(process).exists()
+
+
+def allowed_transitions(process, user):
+    """The rules (transitions.Rule) ``user`` may take from ``process``'s state now, in table
+    order: its buttons. A step's conditions (a deadline, a statement, a reason) are checked
+    when it is taken (services.perform), so a shown button may still be refused with a message."""
+    return [rule for rule in RULES.values() if rule.source == process.state and rule.may(user, process)]
 
 
 def _count_subquery(qs, key):

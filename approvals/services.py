@@ -1,28 +1,31 @@
 """Writes of the approval workflow. Every function runs in one transaction.
 
-The catalogue's process row is locked (``select_for_update``) before any guard is checked,
+The catalogue's process row is locked (``select_for_update``) before any rule is checked,
 so two people pressing the same button at once cannot move a catalogue twice: the second
 waits for the first, then sees the new state and is refused. A refused step raises a
-``WorkflowError`` (Danish, for the user) and writes nothing.
+``WorkflowError`` (approvals.exceptions; Danish, for the user) and writes nothing.
 
-All state changes go through ``transition`` and its one table ``TRANSITIONS``; the named
-functions (``open_hearing``, ``sign_off`` ...) are the readable doors to it.
+Every state change goes through ``perform``: the rule of approvals.transitions (who may) and
+its conditions here (``CONDITIONS``: guards and effect). The named functions (``open_hearing``,
+``sign_off`` ...) are readable doors to it. After the commit, approvals.signals'
+``process_state_changed`` is sent (the e-mail notifications follow it).
 """
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from proposals.models import Catalogue, Proposal
 from proposals.snapshots import catalogue_snapshot
 
-from . import permissions
+from . import permissions, selectors, transitions
+from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import (
     CatalogueProcess,
     Committee,
@@ -34,38 +37,20 @@ from .models import (
     Stance,
     Transition,
 )
+from .signals import process_state_changed
 
 logger = logging.getLogger(__name__)
 State = CatalogueProcess.State
 
 
-class WorkflowError(Exception):
-    """A workflow step that cannot be done; the message is Danish and meant for the user."""
-
-    def __init__(self, message):
-        self.message = str(message)
-        super().__init__(self.message)
-
-
-class TransitionNotAllowed(WorkflowError):
-    pass
-
-
-class NotPermitted(WorkflowError):
-    pass
-
-
 # --- processes -------------------------------------------------------------------------
 
 
-def get_process(catalogue):
-    """The catalogue's process, created (in draft) on first access."""
-    process, _created = CatalogueProcess.objects.get_or_create(catalogue=catalogue)
-    return process
-
-
 def ensure_processes():
-    """Give every catalogue without a process one (draft). Returns how many were created."""
+    """Give every catalogue without a process one (draft). Returns how many were created.
+
+    New catalogues get theirs when they are saved (approvals.signals); this is for rows that
+    bypassed save (bulk creation, raw fixtures)."""
     missing = Catalogue.objects.filter(process__isnull=True).values_list("pk", flat=True)
     created = CatalogueProcess.objects.bulk_create(
         [CatalogueProcess(catalogue_id=pk) for pk in missing], ignore_conflicts=True
@@ -110,19 +95,8 @@ def _has_deadline(process, actor, note):
     return None
 
 
-def missing_committees(process):
-    """Heard LMUs that have not submitted a response (a queryset)."""
-    submitted = HearingResponse.objects.filter(process=process, status=HearingResponse.Status.SUBMITTED)
-    return process.heard_committees.exclude(pk__in=submitted.values("committee_id"))
-
-
-def hearing_finished(process):
-    """HMU review may open: the deadline has passed or every heard LMU has submitted."""
-    return permissions.deadline_passed(process) or not missing_committees(process).exists()
-
-
 def _hearing_finished_or_early_start(process, actor, note):
-    if hearing_finished(process):
+    if selectors.hearing_finished(process):
         return None
     if not permissions.is_admin(actor, process):
         return _(
@@ -172,129 +146,108 @@ def _record_sent_back(process, actor, note, at):
 
 
 @dataclass(frozen=True)
-class Rule:
-    permission: Callable  # (user, process) -> bool
-    refused: str  # message when permission fails
+class Conditions:
+    """When a rule's step may be taken and what it does besides changing the state."""
+
     guards: tuple = ()
     effect: Callable | None = None  # (process, actor, note, at) -> object, inside the transaction
-    notify: str | None = None  # name of the task in approvals.tasks, called with the Transition's id
 
 
-TRANSITIONS = {
-    (State.DRAFT, State.HEARING): Rule(
-        permissions.can_open_hearing,
-        gettext_lazy("Kun en administrator kan åbne høringen."),
-        guards=(_has_heard_committees, _has_deadline),
-        notify="notify_hearing_opened",
-    ),
-    (State.HEARING, State.HMU_REVIEW): Rule(
-        permissions.can_start_hmu_review,
-        gettext_lazy("Kun HMU's medlemmer eller en administrator kan starte HMU-behandlingen."),
-        guards=(_hearing_finished_or_early_start,),
-        notify="notify_hmu_review_ready",
-    ),
-    (State.HMU_REVIEW, State.AWAITING_SIGNOFF): Rule(
-        permissions.can_forward_to_signoff,
-        gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget til godkendelse."),
-        guards=(_hmu_statement_recorded,),
-        notify="notify_awaiting_signoff",
-    ),
-    (State.AWAITING_SIGNOFF, State.SIGNED_OFF): Rule(
-        permissions.can_sign_off,
-        gettext_lazy("Kun rådmandsmødets medlemmer kan godkende kataloget."),
-        effect=_record_approval,
-        notify="notify_signed_off",
-    ),
-    (State.AWAITING_SIGNOFF, State.HMU_REVIEW): Rule(
-        permissions.can_send_back_to_hmu,
-        gettext_lazy("Kun rådmandsmødets medlemmer kan sende kataloget tilbage til HMU."),
-        guards=(_reason_required,),
-        effect=_record_sent_back,
-        notify="notify_sent_back",
-    ),
-    (State.HMU_REVIEW, State.HEARING): Rule(
-        permissions.can_send_back_to_hearing,
-        gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget tilbage til høring."),
-        guards=(_reason_required, _has_deadline),
-        effect=_reopen_submitted_responses,
-        notify="notify_sent_back",
+# Every rule of approvals.transitions has its conditions here (a test checks the keys).
+CONDITIONS = {
+    transitions.OPEN_HEARING: Conditions(guards=(_has_heard_committees, _has_deadline)),
+    transitions.START_HMU_REVIEW: Conditions(guards=(_hearing_finished_or_early_start,)),
+    transitions.FORWARD_TO_SIGNOFF: Conditions(guards=(_hmu_statement_recorded,)),
+    transitions.SIGN_OFF: Conditions(effect=_record_approval),
+    transitions.SEND_BACK_TO_HMU: Conditions(guards=(_reason_required,), effect=_record_sent_back),
+    transitions.SEND_BACK_TO_HEARING: Conditions(
+        guards=(_reason_required, _has_deadline), effect=_reopen_submitted_responses
     ),
 }
 
 
-def allowed_transitions(process, user):
-    """The states ``user`` could move ``process`` to now, ignoring guards (for showing buttons)."""
-    return [
-        to_state
-        for (from_state, to_state), rule in TRANSITIONS.items()
-        if from_state == process.state and rule.permission(user, process)
-    ]
+def _announce(process, rule, log):
+    """After the commit: tell the receivers (notifications) that the catalogue moved."""
+    process_state_changed.send_robust(
+        sender=CatalogueProcess,
+        process=process,
+        old_state=log.from_state,
+        new_state=log.to_state,
+        transition=log,
+        rule=rule,
+    )
 
 
-def _enqueue(task_name, *args):
-    def send():
-        from . import tasks
-
-        try:
-            getattr(tasks, task_name).delay(*args)
-        except Exception:  # the step is committed; a lost notification must not undo or hide it
-            logger.exception("Could not enqueue %s%r", task_name, args)
-
-    transaction.on_commit(send)
-
-
-def _transition(process, to_state, *, actor, note=""):
+def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=None):
     note = (note or "").strip()
     _require_actor(actor)
     with transaction.atomic():
-        locked = _lock(process)
-        from_state = locked.state
-        rule = TRANSITIONS.get((from_state, to_state))
-        if rule is None:
-            raise TransitionNotAllowed(
-                _("Kataloget kan ikke gå fra »%(from)s« til »%(to)s«.")
-                % {"from": State(from_state).label, "to": State(to_state).label}
-            )
-        if not rule.permission(actor, locked):
+        locked = locked or _lock(process)
+        if not rule.may(actor, locked):
             raise NotPermitted(rule.refused)
-        for guard in rule.guards:
+        from_state = locked.state
+        if from_state != rule.source:
+            raise TransitionNotAllowed(transitions.wrong_state_message(rule, from_state))
+        if hearing_deadline is not None and rule.target == State.HEARING:
+            # A step into the hearing may set a new deadline (in the same transaction as the move).
+            locked.hearing_deadline = hearing_deadline
+            locked.save(update_fields=["hearing_deadline", "updated_at"])
+        conditions = CONDITIONS[rule]
+        for guard in conditions.guards:
             message = guard(locked, actor, note)
             if message:
                 raise TransitionNotAllowed(message)
         at = timezone.now()
-        locked.state = to_state
+        locked.state = rule.target
         locked.save(update_fields=["state", "updated_at"])
         log = Transition.objects.create(
-            process=locked, from_state=from_state, to_state=to_state, actor=actor, at=at, note=note
+            process=locked, from_state=from_state, to_state=rule.target, actor=actor, at=at, note=note
         )
-        result = rule.effect(locked, actor, note, at) if rule.effect else None
-        if rule.notify:
-            _enqueue(rule.notify, log.pk)
+        result = conditions.effect(locked, actor, note, at) if conditions.effect else None
+        transaction.on_commit(partial(_announce, locked, rule, log))
     _refresh(process, locked)
     return log, result
 
 
+def perform(process, action, *, actor, note="", hearing_deadline=None):
+    """Take the step ``action`` (a rule of approvals.transitions, or its name) if its rule allows it.
+
+    Refused unless ``actor`` may (``NotPermitted``), the catalogue is in the rule's source state
+    and the rule's guards pass (``TransitionNotAllowed``). Returns the Transition row."""
+    rule = action if isinstance(action, transitions.Rule) else transitions.RULES[action]
+    return _perform(process, rule, actor=actor, note=note, hearing_deadline=hearing_deadline)[0]
+
+
 def transition(process, to_state, *, actor, note=""):
-    """Move ``process`` to ``to_state`` if the table allows it; returns the Transition row."""
-    return _transition(process, to_state, actor=actor, note=note)[0]
+    """Move ``process`` to ``to_state`` by the rule from its current state there; returns the Transition row."""
+    _require_actor(actor)
+    with transaction.atomic():
+        locked = _lock(process)
+        rule = transitions.TRANSITIONS.get((locked.state, to_state))
+        if rule is None:
+            raise TransitionNotAllowed(
+                _("Kataloget kan ikke gå fra »%(from)s« til »%(to)s«.")
+                % {"from": State(locked.state).label, "to": State(to_state).label}
+            )
+        return _perform(process, rule, actor=actor, note=note, locked=locked)[0]
 
 
 def open_hearing(process, *, actor, note=""):
-    return transition(process, State.HEARING, actor=actor, note=note)
+    return perform(process, transitions.OPEN_HEARING, actor=actor, note=note)
 
 
 def start_hmu_review(process, *, actor, reason=""):
     """Before the deadline and with LMUs still missing, only an administrator with a reason may start it."""
-    return transition(process, State.HMU_REVIEW, actor=actor, note=reason)
+    return perform(process, transitions.START_HMU_REVIEW, actor=actor, note=reason)
 
 
 def forward_to_signoff(process, *, actor, note=""):
-    return transition(process, State.AWAITING_SIGNOFF, actor=actor, note=note)
+    return perform(process, transitions.FORWARD_TO_SIGNOFF, actor=actor, note=note)
 
 
 def sign_off(process, *, actor, note=""):
     """Approve: stores an immutable SignOff with the catalogue's snapshot as it stands."""
-    return _transition(process, State.SIGNED_OFF, actor=actor, note=note)[1]
+    return _perform(process, transitions.SIGN_OFF, actor=actor, note=note)[1]
 
 
 def send_back(process, *, actor, reason, hearing_deadline=None):
@@ -302,19 +255,17 @@ def send_back(process, *, actor, reason, hearing_deadline=None):
 
     Back to hearing reopens the submitted responses as drafts and needs a deadline ahead:
     ``hearing_deadline`` sets a new one (in the same transaction as the move)."""
-    target = {State.AWAITING_SIGNOFF: State.HMU_REVIEW, State.HMU_REVIEW: State.HEARING}.get(
-        CatalogueProcess.objects.values_list("state", flat=True).get(pk=process.pk)
-    )
-    if target is None:
-        raise TransitionNotAllowed(
-            _("Kataloget kan ikke sendes tilbage fra »%(state)s«.") % {"state": process.get_state_display()}
-        )
-    # transition() re-reads the state under the lock, so a concurrent move is still refused there.
     with transaction.atomic():
-        if hearing_deadline is not None and target == State.HEARING:
-            CatalogueProcess.objects.filter(pk=process.pk).update(hearing_deadline=hearing_deadline)
-            process.hearing_deadline = hearing_deadline
-        return transition(process, target, actor=actor, note=reason)
+        locked = _lock(process)
+        rule = {
+            State.AWAITING_SIGNOFF: transitions.SEND_BACK_TO_HMU,
+            State.HMU_REVIEW: transitions.SEND_BACK_TO_HEARING,
+        }.get(locked.state)
+        if rule is None:
+            raise TransitionNotAllowed(
+                _("Kataloget kan ikke sendes tilbage fra »%(state)s«.") % {"state": locked.get_state_display()}
+            )
+        return _perform(process, rule, actor=actor, note=reason, hearing_deadline=hearing_deadline, locked=locked)[0]
 
 
 # --- configuration -----------------------------------------------------------------------

@@ -1,14 +1,24 @@
-"""Receivers connected in ApprovalsConfig.ready()."""
+"""The workflow's signal, and receivers connected in ApprovalsConfig.ready()."""
 
 from django.core.exceptions import ValidationError
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
+
+from .models import CatalogueProcess
+
+# Sent by services.perform after the step's transaction has committed (never for a refused or
+# rolled-back step), as django-oscar's ``order_status_changed``. Keyword arguments: ``process``,
+# ``old_state``, ``new_state``, ``transition`` (the Transition row) and ``rule``
+# (transitions.Rule). Receivers are called with ``send_robust``: one failing receiver (e.g. the
+# broker is down) neither undoes the committed step nor keeps the others from running.
+# approvals.tasks enqueues the e-mail notifications from it.
+process_state_changed = Signal()
 
 
 def create_process_for_new_catalogue(sender, instance, created, raw=False, **kwargs):
-    """Every catalogue has a process (draft) from the start; get_process covers older rows."""
+    """Every catalogue has a process (draft) from the start; migration 0005 and
+    services.ensure_processes cover older rows."""
     if created and not raw:
-        from .models import CatalogueProcess
-
         CatalogueProcess.objects.get_or_create(catalogue=instance)
 
 

@@ -3,7 +3,11 @@
 A catalogue the user may not see is a 404; a page or action that is not theirs is a 403
 (PermissionDenied); a refused workflow step (WorkflowError) becomes a message. Forms that
 carry typed text (hearing response, HMU review) are shown again with the error instead of
-redirecting, so nothing the user wrote is lost."""
+redirecting, so nothing the user wrote is lost.
+
+Every workflow button posts to one view, ``transition``: it asks the rule of
+approvals.transitions who may, validates the rule's form and calls ``services.perform``. Pages
+show a button when ``selectors.allowed_transitions`` offers its rule. No view writes on a GET."""
 
 from dataclasses import dataclass
 
@@ -19,11 +23,11 @@ from django_tables2 import RequestConfig
 from proposals.models import Catalogue
 from proposals.selectors import catalogue_overview
 
-from . import permissions, policy, selectors, services
+from . import permissions, policy, selectors, services, transitions
+from .exceptions import NotPermitted, WorkflowError
 from .filters import CatalogueProcessFilter, HearingResponseFilter
-from .forms import HearingResponseForm, HmuReviewForm, NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
+from .forms import HearingResponseForm, HmuReviewForm, ReasonForm
 from .models import CatalogueProcess, Committee, HearingResponse, Membership
-from .services import NotPermitted, WorkflowError
 from .tables import (
     AllProcessesTable,
     HearingTable,
@@ -45,7 +49,7 @@ def _process_or_404(request, slug):
     catalogue = get_object_or_404(Catalogue.objects.select_related("department"), slug=slug)
     if not permissions.can_view_catalogue(request.user, catalogue):
         raise Http404(_("Kataloget findes ikke."))
-    process = services.get_process(catalogue)
+    process = get_object_or_404(CatalogueProcess, catalogue=catalogue)
     process.catalogue = catalogue
     return catalogue, process
 
@@ -157,9 +161,24 @@ def dashboard(request):
 # --- catalogue workflow page -----------------------------------------------------------------
 
 
+def _allowed(user, process):
+    """The names of the rules whose buttons ``user`` sees on ``process``'s pages."""
+    return {rule.name for rule in selectors.allowed_transitions(process, user)}
+
+
+def _button_forms(allowed, bound, *rules):
+    """{``<prefix>_form``: form} for each of ``rules`` the user may take now (its button);
+    a bound form in ``bound`` (shown again with its errors) wins over a new one."""
+    return {
+        rule.form_name: bound.get(rule.form_name) or rule.form(prefix=rule.prefix)
+        for rule in rules
+        if rule.name in allowed
+    }
+
+
 def _catalogue_page(request, catalogue, process, status=200, **forms):
     user = request.user
-    allowed = services.allowed_transitions(process, user)
+    allowed = _allowed(user, process)
     responses = {r.committee_id: r for r in selectors.responses_for_process(process)}
     own = set(permissions.lmu_committees_heard(user, process).values_list("pk", flat=True))
     heard = []
@@ -174,12 +193,9 @@ def _catalogue_page(request, catalogue, process, status=200, **forms):
                 "own": committee.pk in own,
             }
         )
-    if State.HEARING in allowed and process.state == State.DRAFT:
-        forms.setdefault("open_form", NoteForm(prefix="open"))
-    if State.HMU_REVIEW in allowed and process.state == State.HEARING:
-        forms.setdefault("start_form", StartHmuReviewForm(prefix="start"))
-    if State.AWAITING_SIGNOFF in allowed:
-        forms.setdefault("forward_form", NoteForm(prefix="forward"))
+    buttons = _button_forms(
+        allowed, forms, transitions.OPEN_HEARING, transitions.START_HMU_REVIEW, transitions.FORWARD_TO_SIGNOFF
+    )
     context = _context(
         request,
         catalogue,
@@ -191,7 +207,7 @@ def _catalogue_page(request, catalogue, process, status=200, **forms):
         approval=selectors.latest_approval(process) if process.state == State.SIGNED_OFF else None,
         proposals=catalogue.proposals.order_by("position", "id"),
         deadline_passed=permissions.deadline_passed(process),
-        **forms,
+        **buttons,
     )
     return render(request, "approvals/catalogue.html", context, status=status)
 
@@ -199,79 +215,6 @@ def _catalogue_page(request, catalogue, process, status=200, **forms):
 def catalogue(request, slug):
     catalogue, process = _process_or_404(request, slug)
     return _catalogue_page(request, catalogue, process)
-
-
-# A workflow button on another page of the process (e.g. the HMU page) returns there.
-RETURN_PAGES = {"hmu_review": "approvals:hmu_review"}
-
-
-def _transition_view(request, slug, *, may, form_class, prefix, form_name, call, done, expected_state=None):
-    """POST of a workflow button: permission → form → one service call → message → redirect."""
-    catalogue, process = _process_or_404(request, slug)
-    if not may(request.user, process):
-        raise PermissionDenied
-    form = form_class(request.POST, prefix=prefix)
-    if not form.is_valid():
-        return _catalogue_page(request, catalogue, process, **{form_name: form})
-    if expected_state and process.state != expected_state:
-        # A page opened before someone else moved the catalogue.
-        messages.error(
-            request,
-            _("Kataloget har skiftet status til »%(state)s«; siden er opdateret.")
-            % {"state": process.get_state_display()},
-        )
-        return redirect("approvals:catalogue", slug)
-    try:
-        call(process, request.user, form.cleaned_data)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.message) from exc
-    except WorkflowError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect(RETURN_PAGES.get(request.POST.get("return_to"), "approvals:catalogue"), slug)
-
-
-@require_POST
-def open_hearing(request, slug):
-    return _transition_view(
-        request,
-        slug,
-        may=permissions.can_open_hearing,
-        form_class=NoteForm,
-        prefix="open",
-        form_name="open_form",
-        call=lambda p, u, d: services.open_hearing(p, actor=u, note=d["note"]),
-        done=_("Høringen er åbnet."),
-    )
-
-
-@require_POST
-def start_hmu_review(request, slug):
-    return _transition_view(
-        request,
-        slug,
-        may=permissions.can_start_hmu_review,
-        form_class=StartHmuReviewForm,
-        prefix="start",
-        form_name="start_form",
-        call=lambda p, u, d: services.start_hmu_review(p, actor=u, reason=d["reason"]),
-        done=_("HMU-behandlingen er startet."),
-    )
-
-
-@require_POST
-def forward_to_signoff(request, slug):
-    return _transition_view(
-        request,
-        slug,
-        may=permissions.can_forward_to_signoff,
-        form_class=NoteForm,
-        prefix="forward",
-        form_name="forward_form",
-        call=lambda p, u, d: services.forward_to_signoff(p, actor=u, note=d["note"]),
-        done=_("Kataloget er sendt til godkendelse."),
-    )
 
 
 # --- hearing responses -----------------------------------------------------------------------
@@ -445,7 +388,13 @@ def _hmu_page(request, catalogue, process, *, form=None, back_form=None, forward
         }
         for row in overview.rows
     ]
-    allowed = services.allowed_transitions(process, user) if process.state == State.HMU_REVIEW else []
+    allowed = _allowed(user, process)
+    buttons = _button_forms(
+        allowed,
+        {"forward_form": forward_form, "back_form": back_form},
+        transitions.FORWARD_TO_SIGNOFF,
+        transitions.SEND_BACK_TO_HEARING,
+    )
     counts = StanceCountTable(stance_count_rows(overview), prefix="c-")
     RequestConfig(request, paginate=False).configure(counts)
     context = _context(
@@ -458,11 +407,9 @@ def _hmu_page(request, catalogue, process, *, form=None, back_form=None, forward
         items=items,
         form=form,
         counts_table=counts,
-        forward_form=(forward_form or NoteForm(prefix="forward")) if State.AWAITING_SIGNOFF in allowed else None,
-        back_form=(back_form or SendBackToHearingForm(prefix="back")) if State.HEARING in allowed else None,
-        may_start_review=process.state == State.HEARING
-        and permissions.can_start_hmu_review(user, process)
-        and services.hearing_finished(process),
+        forward_form=buttons.get("forward_form"),
+        back_form=buttons.get("back_form"),
+        may_start_review=transitions.START_HMU_REVIEW.name in allowed and selectors.hearing_finished(process),
     )
     return render(request, "approvals/hmu_review.html", context)
 
@@ -492,53 +439,6 @@ def hmu_review(request, slug):
     return _hmu_page(request, catalogue, process, form=form)
 
 
-@require_POST
-def hmu_forward(request, slug):
-    """ "Forward to sign-off" from the HMU page; errors come back to that page."""
-    catalogue, process = _process_or_404(request, slug)
-    if not permissions.can_forward_to_signoff(request.user, process):
-        raise PermissionDenied
-    form = NoteForm(request.POST, prefix="forward")
-    if not form.is_valid():  # pragma: no cover - the note is optional
-        return _hmu_page(request, catalogue, process, forward_form=form)
-    try:
-        services.forward_to_signoff(process, actor=request.user, note=form.cleaned_data["note"])
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.message) from exc
-    except WorkflowError as exc:
-        _error(request, exc)
-        return redirect("approvals:hmu_review", slug)
-    messages.success(request, _("Kataloget er sendt til godkendelse."))
-    return redirect("approvals:catalogue", slug)
-
-
-@require_POST
-def send_back_to_hearing(request, slug):
-    catalogue, process = _process_or_404(request, slug)
-    if not permissions.can_send_back_to_hearing(request.user, process):
-        raise PermissionDenied
-    form = SendBackToHearingForm(request.POST, prefix="back")
-    if not form.is_valid():
-        return _hmu_page(request, catalogue, process, back_form=form)
-    if process.state != State.HMU_REVIEW:
-        messages.error(request, _("Kataloget er ikke under HMU-behandling og kan ikke sendes tilbage til høring."))
-        return redirect("approvals:hmu_review", slug)
-    try:
-        services.send_back(
-            process,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-            hearing_deadline=form.cleaned_data["hearing_deadline"],
-        )
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.message) from exc
-    except WorkflowError as exc:
-        _error(request, exc)
-        return redirect("approvals:hmu_review", slug)
-    messages.success(request, _("Kataloget er sendt tilbage til høring."))
-    return redirect("approvals:catalogue", slug)
-
-
 # --- sign-off ----------------------------------------------------------------------------------
 
 
@@ -546,7 +446,12 @@ def _signoff_page(request, catalogue, process, *, approve_form=None, back_form=N
     user = request.user
     overview = catalogue_overview(catalogue, with_lines=False)
     hearing = selectors.hearing_overview(process)
-    can_decide = permissions.can_sign_off(user, process) and process.state == State.AWAITING_SIGNOFF
+    buttons = _button_forms(
+        _allowed(user, process),
+        {"approve_form": approve_form, "back_form": back_form},
+        transitions.SIGN_OFF,
+        transitions.SEND_BACK_TO_HMU,
+    )
     totals, targets = overview.totals, overview.targets
     context = _context(
         request,
@@ -563,8 +468,8 @@ def _signoff_page(request, catalogue, process, *, approve_form=None, back_form=N
         review=hearing.hmu_review,
         approval=selectors.latest_approval(process) if process.state == State.SIGNED_OFF else None,
         decisions=selectors.signoffs_for(process),
-        approve_form=(approve_form or NoteForm(prefix="approve")) if can_decide else None,
-        back_form=(back_form or ReasonForm(prefix="back")) if can_decide else None,
+        approve_form=buttons.get("approve_form"),
+        back_form=buttons.get("back_form"),
     )
     return render(request, "approvals/signoff.html", context)
 
@@ -576,51 +481,42 @@ def signoff(request, slug):
     return _signoff_page(request, catalogue, process)
 
 
-def _decision_view(request, slug, *, form_class, prefix, form_name, call, done):
+# --- the workflow's buttons ------------------------------------------------------------------
+
+# The pages a button lives on: where an invalid form is shown again and a refusal is said.
+PAGES = {
+    transitions.CATALOGUE_PAGE: ("approvals:catalogue", _catalogue_page),
+    transitions.HMU_PAGE: ("approvals:hmu_review", _hmu_page),
+    transitions.SIGNOFF_PAGE: ("approvals:signoff", _signoff_page),
+}
+
+
+@require_POST
+def transition(request, slug, action, page=None):
+    """POST of any workflow button: the rule's ``may`` (403) → its form → ``services.perform``.
+
+    ``action`` names a rule of approvals.transitions. An invalid form is shown again on
+    ``page`` (the button's page: the URL's, a posted ``return_to``, else the rule's); a refused
+    step is a message there; after the step the user goes to ``return_to`` or the rule's
+    ``done_page``."""
+    rule = transitions.RULES.get(action)
+    if rule is None:
+        raise Http404(_("Handlingen findes ikke."))
     catalogue, process = _process_or_404(request, slug)
-    if not permissions.can_sign_off(request.user, process):
-        raise PermissionDenied
-    form = form_class(request.POST, prefix=prefix)
+    if not rule.may(request.user, process):
+        raise PermissionDenied(rule.refused)
+    return_to = request.POST.get("return_to")
+    return_to = return_to if return_to in PAGES else None
+    url_name, render_page = PAGES[return_to or page or rule.page]
+    form = rule.form(request.POST, prefix=rule.prefix)
     if not form.is_valid():
-        return _signoff_page(request, catalogue, process, **{form_name: form})
-    if process.state != State.AWAITING_SIGNOFF:
-        messages.error(
-            request,
-            _("Kataloget afventer ikke godkendelse (status: %(state)s).") % {"state": process.get_state_display()},
-        )
-        return redirect("approvals:signoff", slug)
+        return render_page(request, catalogue, process, **{rule.form_name: form})
     try:
-        call(process, request.user, form.cleaned_data)
+        services.perform(process, rule, actor=request.user, **form.transition_input())
     except NotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
     except WorkflowError as exc:
         _error(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect("approvals:signoff", slug)
-
-
-@require_POST
-def approve(request, slug):
-    return _decision_view(
-        request,
-        slug,
-        form_class=NoteForm,
-        prefix="approve",
-        form_name="approve_form",
-        call=lambda p, u, d: services.sign_off(p, actor=u, note=d["note"]),
-        done=_("Kataloget er godkendt."),
-    )
-
-
-@require_POST
-def send_back(request, slug):
-    return _decision_view(
-        request,
-        slug,
-        form_class=ReasonForm,
-        prefix="back",
-        form_name="back_form",
-        call=lambda p, u, d: services.send_back(p, actor=u, reason=d["reason"]),
-        done=_("Kataloget er sendt tilbage til HMU."),
-    )
+        return redirect(url_name, slug)
+    messages.success(request, rule.success)
+    return redirect(PAGES[return_to or rule.done_page][0], slug)

@@ -23,7 +23,7 @@ urlpatterns = [
     # The language switch is offered on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("kataloger/", include("proposals.urls")),
-    path("notater/", include("approvals.memo_urls")),
+    path("notater/", include("approvals.memos.urls")),
     path("", include("approvals.urls")),
     path("", approval_views.dashboard, name="home"),
 ]

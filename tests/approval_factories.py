@@ -47,7 +47,7 @@ class Setup:
         self.signoff = make_committee(
             self.department, Committee.Kind.SIGNOFF, name="Rådmandsmødet", members=[self.signoff_user]
         )
-        self.process = services.get_process(self.catalogue)
+        self.process = CatalogueProcess.objects.get(catalogue=self.catalogue)
         today = permissions.local_today()
         self.deadline = today + datetime.timedelta(days=deadline_in_days)
         services.configure_hearing(

@@ -13,13 +13,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from approvals import memo_selectors, policy, selectors
+from approvals import policy, selectors
+from approvals.memos import selectors as memo_selectors
 from approvals.models import CatalogueProcess, Committee, HearingResponse, Memo, SignOff
 from proposals import access, hooks
 from proposals.models import BreakdownLine, Catalogue, Department, Proposal, Theme
 from tests.approval_factories import make_committee, make_department_admin
-from tests.e2e.memo_factory import make_memo_with_one_change
 from tests.factories import make_catalogue, make_department, make_user
+from tests.memo_factories import make_memo_with_one_change
 from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db

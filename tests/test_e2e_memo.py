@@ -10,13 +10,13 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from approvals import memos
+from approvals.memos import delivery, issuing, sweep
 from approvals.models import Memo, MemoDelivery
 from proposals.models import Catalogue, Department, Proposal, ProposalYear
 from tests.approval_factories import Setup
 from tests.conftest import require, require_service
-from tests.e2e.memo_factory import make_agreement, make_signed_off_catalogue
 from tests.e2e.services import PrivateRedis, Worker, celery_on_broker, database_url, flush_redis, smtp_server, wait_for
+from tests.memo_factories import make_agreement, make_signed_off_catalogue
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -146,7 +146,7 @@ def test_mail_server_refusing_then_back_delivers_exactly_once(redis_broker, smtp
     process = make_signed_off_catalogue(proposals=3, amount=-1100)
     first, _second = first_two(process)
     ProposalYear.objects.filter(proposal=first).update(net_amount=-1250)  # bulk: no signal
-    memo = memos.issue_memo(process)  # the administrator's "Udsend notat nu"; enqueued on commit
+    memo = issuing.issue_memo(process)  # the administrator's "Udsend notat nu"; enqueued on commit
 
     wait_for(
         lambda: all(d.attempts >= 1 and d.last_error for d in memo.deliveries.all()),
@@ -160,7 +160,7 @@ def test_mail_server_refusing_then_back_delivers_exactly_once(redis_broker, smtp
     wait_for(delivered(sink, len(RECIPIENTS)), WAIT, message="4 e-mails after the server came back")
     # A sweep (beat) re-enqueues what looks stale; duplicates of the tasks must not send again.
     Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=5))
-    memos.sweep()
+    sweep.sweep()
     wait_for(
         lambda: set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT},
         WAIT,
@@ -168,7 +168,7 @@ def test_mail_server_refusing_then_back_delivers_exactly_once(redis_broker, smtp
     )
     # Refused first, sent by a retry.
     assert all(d.attempts >= 2 and d.sent_at for d in memo.deliveries.all())
-    memos.enqueue_deliveries(list(memo.deliveries.values_list("pk", flat=True)))  # a stray duplicate
+    delivery.enqueue_deliveries(list(memo.deliveries.values_list("pk", flat=True)))  # a stray duplicate
     time.sleep(3)  # give any duplicate the chance to (wrongly) send
     assert_exactly_once(sink)
     assert len(memo_mails(sink)) == len(RECIPIENTS)
@@ -187,16 +187,16 @@ def test_broker_down_when_memo_is_issued_then_back_delivers_exactly_once(postgre
             ProposalYear.objects.filter(proposal=first, year=2026).update(net_amount=-1400)
 
             broker.stop()  # the broker goes down while the memo is due
-            memo = memos.issue_memo(process)  # committed; the on_commit enqueue fails and is logged
+            memo = issuing.issue_memo(process)  # committed; the on_commit enqueue fails and is logged
             assert memo.deliveries.count() == len(RECIPIENTS)
             assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.PENDING}
             assert memo_mails(sink) == []
 
             broker.start()  # back on the same port; the worker reconnects
             Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=2))
-            memos.sweep()  # what beat runs every minute: pending rows older than a minute are re-enqueued
+            sweep.sweep()  # what beat runs every minute: pending rows older than a minute are re-enqueued
             wait_for(delivered(sink, len(RECIPIENTS)), WAIT, message="4 e-mails after the broker came back")
-            memos.sweep()  # another round finds nothing pending, or only duplicates that must not send
+            sweep.sweep()  # another round finds nothing pending, or only duplicates that must not send
             wait_for(
                 lambda: set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT},
                 WAIT,

@@ -284,8 +284,8 @@ def test_changes_since_a_time_include_the_value_before_it():
 
 
 def test_catalogue_page_shows_changes_since_sign_off_with_their_memo(client):
-    from approvals import memos
-    from tests.e2e.memo_factory import make_signed_off_catalogue
+    from approvals.memos import issuing
+    from tests.memo_factories import make_signed_off_catalogue
 
     user = get_user_model().objects.create_superuser("chef", "chef@example.dk", "pw-123456")
     client.force_login(user)
@@ -297,7 +297,7 @@ def test_catalogue_page_shows_changes_since_sign_off_with_their_memo(client):
         model.history.update(history_date=signed_off - datetime.timedelta(days=1))
     first, second = catalogue.proposals.order_by("position")
     _edit(first, 2024, -1500, user=user)
-    memo = memos.issue_memo(process)
+    memo = issuing.issue_memo(process)
     _edit(second, 2025, -1800, user=user)
     url = reverse("proposals:catalogue_detail", args=[catalogue.slug])
     html = client.get(url).content.decode()

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from approvals import memos
-from approvals.memo_selectors import pending_preview
+from approvals.memos import issuing, rendering
+from approvals.memos.selectors import pending_preview
 from proposals.models import ProposalYear
 from tests.approval_factories import Setup
 from tests.view_support import change_form_data
@@ -52,9 +52,9 @@ def test_the_stated_reason_is_kept_with_the_change_and_told_in_the_memo(admin_cl
     preview = pending_preview(s.reload())
     assert [section.reasons for section in preview.proposals] == [[REASON]]
 
-    memo = memos.issue_memo(s.reload())
+    memo = issuing.issue_memo(s.reload())
     assert [c.get("reasons") for c in memo.changes] == [[REASON]]
-    html = memos.render_memo_html(memo)
+    html = rendering.render_memo_html(memo)
     assert f"<strong>Begrundelse:</strong> {REASON}</p>" in html
 
 
@@ -63,16 +63,16 @@ def test_a_change_without_a_reason_has_none_in_the_memo(admin_client):
     _change_2025(admin_client, s.proposals[1], "-1.300")
     record = ProposalYear.history.filter(proposal_id=s.proposals[1].pk, year=2025).latest("history_id")
     assert record.reason_stated is False and record.history_change_reason == "Rettet i administrationen"
-    memo = memos.issue_memo(s.reload())
+    memo = issuing.issue_memo(s.reload())
     assert all("reasons" not in c for c in memo.changes)
-    assert "Begrundelse:" not in memos.render_memo_html(memo)
+    assert "Begrundelse:" not in rendering.render_memo_html(memo)
 
 
 def test_reasons_given_before_the_last_memo_are_not_repeated(admin_client):
     s = Setup().to_signed_off()
     proposal = s.proposals[0]
     _change_2025(admin_client, proposal, "-1.200", REASON)
-    assert memos.issue_memo(s.reload()) is not None
+    assert issuing.issue_memo(s.reload()) is not None
     _change_2025(admin_client, proposal, "-1.250")
-    second = memos.issue_memo(s.reload())
+    second = issuing.issue_memo(s.reload())
     assert second.number == 2 and all("reasons" not in c for c in second.changes)

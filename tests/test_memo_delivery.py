@@ -8,10 +8,11 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 
-from approvals import memos
-from approvals.memo_tasks import deliver_memo, sweep_memos
+from approvals.memos import delivery as outbox
+from approvals.memos import sweep
+from approvals.memos.tasks import deliver_memo, sweep_memos
 from approvals.models import Memo, MemoDelivery
-from tests.e2e.memo_factory import make_memo_with_one_change
+from tests.memo_factories import make_memo_with_one_change
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def closed_port():
 
 def test_deliver_sends_html_text_and_pdf_and_marks_sent(memo):
     delivery = memo.deliveries.get(email="anna@parti-a.example")
-    assert memos.deliver(delivery.pk) == MemoDelivery.Status.SENT
+    assert outbox.deliver(delivery.pk) == MemoDelivery.Status.SENT
     [message] = mail.outbox
     assert message.to == ["anna@parti-a.example"]
     assert message.subject == "Notat nr. 1: Ændringer i Omprioriteringer til Velfærdspuljen efter godkendelse"
@@ -48,8 +49,8 @@ def test_deliver_sends_html_text_and_pdf_and_marks_sent(memo):
 
 def test_a_delivery_is_never_sent_twice(memo):
     delivery = memo.deliveries.first()
-    memos.deliver(delivery.pk)
-    assert memos.deliver(delivery.pk) == MemoDelivery.Status.SENT
+    outbox.deliver(delivery.pk)
+    assert outbox.deliver(delivery.pk) == MemoDelivery.Status.SENT
     deliver_memo.delay(delivery.pk)  # a duplicate task (retry, sweep) finds it sent
     assert len(mail.outbox) == 1
     delivery.refresh_from_db()
@@ -70,8 +71,8 @@ def test_smtp_failure_is_recorded_and_retried_then_marked_failed(memo, settings)
     settings.MEMO_DELIVERY_MAX_ATTEMPTS = 3
     delivery = memo.deliveries.first()
     before = timezone.now()
-    with pytest.raises(memos.MemoDeliveryFailed) as failed:
-        memos.deliver(delivery.pk)
+    with pytest.raises(outbox.MemoDeliveryFailed) as failed:
+        outbox.deliver(delivery.pk)
     assert failed.value.retry_in == 5
     delivery.refresh_from_db()
     assert delivery.status == MemoDelivery.Status.PENDING
@@ -80,23 +81,23 @@ def test_smtp_failure_is_recorded_and_retried_then_marked_failed(memo, settings)
     # Each retry of the task is another attempt, once the back-off has passed; after the last
     # one the row is marked failed.
     make_due(delivery)
-    with pytest.raises(memos.MemoDeliveryFailed) as failed:
-        memos.deliver(delivery.pk)
+    with pytest.raises(outbox.MemoDeliveryFailed) as failed:
+        outbox.deliver(delivery.pk)
     assert failed.value.retry_in == 10
     make_due(delivery)
-    assert memos.deliver(delivery.pk) == MemoDelivery.Status.FAILED
+    assert outbox.deliver(delivery.pk) == MemoDelivery.Status.FAILED
     delivery.refresh_from_db()
     assert delivery.status == MemoDelivery.Status.FAILED and delivery.attempts == 3
     assert delivery.next_attempt_at is None
     # A failed delivery can be sent again by an administrator once the server is back.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert memos.resend(MemoDelivery.objects.filter(pk=delivery.pk)) == 1
+    assert outbox.resend(MemoDelivery.objects.filter(pk=delivery.pk)) == 1
     delivery.refresh_from_db()
     assert delivery.status == MemoDelivery.Status.PENDING and delivery.attempts == 0
 
 
 def test_back_off_doubles_from_five_seconds_to_at_most_an_hour():
-    assert [memos.retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 10, 11, 16)] == [
+    assert [outbox.retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 10, 11, 16)] == [
         5,
         10,
         20,
@@ -123,7 +124,7 @@ def test_sweep_leaves_rows_in_their_back_off_alone_and_requeues_overdue_ones(mem
     waiting, overdue = memo.deliveries.all()[:2]
     memo.deliveries.exclude(pk=overdue.pk).update(attempts=3, next_attempt_at=timezone.now() + timedelta(seconds=40))
     MemoDelivery.objects.filter(pk=overdue.pk).update(attempts=3, next_attempt_at=timezone.now() - timedelta(minutes=2))
-    assert memos.sweep()["requeued"] == 1
+    assert sweep.sweep()["requeued"] == 1
     assert [m.to for m in mail.outbox] == [[overdue.email]]
     waiting.refresh_from_db()
     assert waiting.status == MemoDelivery.Status.PENDING and waiting.attempts == 3
@@ -131,9 +132,9 @@ def test_sweep_leaves_rows_in_their_back_off_alone_and_requeues_overdue_ones(mem
 
 def test_resend_enqueues_after_commit_and_skips_sent(memo, django_capture_on_commit_callbacks):
     sent = memo.deliveries.first()
-    memos.deliver(sent.pk)
+    outbox.deliver(sent.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        count = memos.resend(memo.deliveries.all())
+        count = outbox.resend(memo.deliveries.all())
     assert count == 3
     assert len(mail.outbox) == 4
     assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT}
@@ -141,11 +142,11 @@ def test_resend_enqueues_after_commit_and_skips_sent(memo, django_capture_on_com
 
 def test_sweep_requeues_pending_deliveries_older_than_a_minute(memo):
     # The broker was down when the memo committed: the rows are pending and nobody sends them.
-    assert memos.sweep()["requeued"] == 0  # too fresh: the on_commit enqueue may still be on its way
+    assert sweep.sweep()["requeued"] == 0  # too fresh: the on_commit enqueue may still be on its way
     Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=2))
     sweep_memos.delay()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(memo.deliveries.values_list("email", flat=True))
-    assert memos.sweep()["requeued"] == 0  # all sent now
+    assert sweep.sweep()["requeued"] == 0  # all sent now
     assert len(mail.outbox) == 4
 
 
@@ -161,7 +162,7 @@ def test_enqueue_survives_a_broker_that_is_down(memo, settings):
     app.conf.task_publish_retry = False
     app._pool = None
     try:
-        memos.enqueue_deliveries(list(memo.deliveries.values_list("pk", flat=True)))  # logs, does not raise
+        outbox.enqueue_deliveries(list(memo.deliveries.values_list("pk", flat=True)))  # logs, does not raise
     finally:
         app.conf.task_always_eager, app.conf.broker_url = eager, broker
         app._pool = None

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import memos
-from approvals.models import CatalogueProcess, Memo
+from approvals.memos import detection, issuing, sweep
+from approvals.models import CatalogueProcess, Memo, MemoState
 from proposals.models import Catalogue, CatalogueYear, Proposal, ProposalYear
-from tests.e2e.memo_factory import make_agreement, make_mso_department, make_signed_off_catalogue, sign_off_directly
 from tests.factories import make_catalogue
+from tests.memo_factories import make_agreement, make_mso_department, make_signed_off_catalogue, sign_off_directly
 from tests.view_support import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,18 @@ def reload(process):
     return CatalogueProcess.objects.select_related("catalogue").get(pk=process.pk)
 
 
+def memo_state(process):
+    return MemoState.of(reload(process))
+
+
 def first_proposal(process):
     return Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
 
 
 def test_no_changes_after_sign_off_means_nothing_pending_and_no_memo():
     process = make_signed_off_catalogue()
-    assert memos.pending_changes(process) == []
-    assert memos.check_catalogue(process.catalogue_id) is None
+    assert detection.pending_changes(process) == []
+    assert issuing.check_catalogue(process.catalogue_id) is None
     assert not Memo.objects.exists()
 
 
@@ -35,14 +39,14 @@ def test_not_signed_off_catalogue_is_never_checked():
     catalogue = make_catalogue()
     process, _ = CatalogueProcess.objects.get_or_create(catalogue=catalogue)
     ProposalYear.objects.filter(proposal__catalogue=catalogue).update(net_amount=-5)
-    assert memos.pending_changes(process) == []
-    assert memos.check_catalogue(catalogue.pk) is None
+    assert detection.pending_changes(process) == []
+    assert issuing.check_catalogue(catalogue.pk) is None
 
 
 def test_bulk_update_is_found_by_comparing_states():
     process = make_signed_off_catalogue()
     ProposalYear.objects.filter(proposal=first_proposal(process), year=2025).update(net_amount=-1234)
-    changes = memos.pending_changes(process)
+    changes = detection.pending_changes(process)
     assert [(c["kind"], c["code"], c["year"], c["before"], c["after"]) for c in changes] == [
         ("net", "1", "2025", -1000, -1234)
     ]
@@ -53,27 +57,27 @@ def test_quiet_period_batches_changes_and_restarts_on_each_new_change(settings):
     process = make_signed_off_catalogue()
     t0 = timezone.now()
     ProposalYear.objects.filter(proposal=first_proposal(process), year=2024).update(net_amount=-1100)
-    assert memos.check_catalogue(process.catalogue_id, now=t0) is None
-    seen = reload(process)
+    assert issuing.check_catalogue(process.catalogue_id, now=t0) is None
+    seen = memo_state(process)
     assert seen.changes_seen_at == t0 and len(seen.changes_fingerprint) == 64
 
     # Another change five minutes later: the clock starts again.
     t1 = t0 + timedelta(minutes=5)
     CatalogueYear.objects.filter(catalogue=process.catalogue, year=2024).update(target=-3100)
-    assert memos.check_catalogue(process.catalogue_id, now=t1) is None
-    assert reload(process).changes_seen_at == t1
+    assert issuing.check_catalogue(process.catalogue_id, now=t1) is None
+    assert memo_state(process).changes_seen_at == t1
 
     # Looking again without further changes does not move the clock.
-    assert memos.check_catalogue(process.catalogue_id, now=t1 + timedelta(minutes=9)) is None
-    assert reload(process).changes_seen_at == t1
+    assert issuing.check_catalogue(process.catalogue_id, now=t1 + timedelta(minutes=9)) is None
+    assert memo_state(process).changes_seen_at == t1
 
-    memo = memos.check_catalogue(process.catalogue_id, now=t1 + timedelta(minutes=10))
+    memo = issuing.check_catalogue(process.catalogue_id, now=t1 + timedelta(minutes=10))
     assert memo is not None and memo.number == 1
     assert sorted(c["kind"] for c in memo.changes) == ["net", "target"]
-    after = reload(process)
+    after = memo_state(process)
     assert after.changes_seen_at is None and after.changes_fingerprint == ""
     # Nothing new: no second memo.
-    assert memos.check_catalogue(process.catalogue_id, now=t1 + timedelta(hours=1)) is None
+    assert issuing.check_catalogue(process.catalogue_id, now=t1 + timedelta(hours=1)) is None
     assert Memo.objects.count() == 1
 
 
@@ -83,10 +87,10 @@ def test_change_undone_before_the_quiet_period_ends_sends_nothing(settings):
     row = ProposalYear.objects.get(proposal=first_proposal(process), year=2024)
     t0 = timezone.now()
     ProposalYear.objects.filter(pk=row.pk).update(net_amount=-1)
-    memos.check_catalogue(process.catalogue_id, now=t0)
+    issuing.check_catalogue(process.catalogue_id, now=t0)
     ProposalYear.objects.filter(pk=row.pk).update(net_amount=row.net_amount)
-    assert memos.check_catalogue(process.catalogue_id, now=t0 + timedelta(hours=1)) is None
-    assert reload(process).changes_seen_at is None
+    assert issuing.check_catalogue(process.catalogue_id, now=t0 + timedelta(hours=1)) is None
+    assert memo_state(process).changes_seen_at is None
     assert not Memo.objects.exists()
 
 
@@ -94,13 +98,13 @@ def test_told_state_moves_to_the_latest_memo():
     process = make_signed_off_catalogue()
     proposal = first_proposal(process)
     ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1100)
-    first = memos.issue_memo(process)
-    told, source = memos.told_state(process)
+    first = issuing.issue_memo(process)
+    told, source = detection.told_state(process)
     assert source == first and told == first.snapshot
-    assert memos.pending_changes(process) == []
+    assert detection.pending_changes(process) == []
 
     ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1200)
-    second = memos.check_catalogue(process.catalogue_id)
+    second = issuing.check_catalogue(process.catalogue_id)
     assert second.number == 2
     assert second.previous_snapshot == first.snapshot
     assert [(c["before"], c["after"]) for c in second.changes] == [(-1100, -1200)]
@@ -112,7 +116,7 @@ def test_a_new_sign_off_after_memos_becomes_the_told_state():
 
     process = make_signed_off_catalogue()
     ProposalYear.objects.filter(proposal=first_proposal(process), year=2024).update(net_amount=-1100)
-    memo = memos.issue_memo(process)
+    memo = issuing.issue_memo(process)
     ProposalYear.objects.filter(proposal=first_proposal(process), year=2024).update(net_amount=-900)
     SignOff.objects.create(
         process=process,
@@ -121,9 +125,9 @@ def test_a_new_sign_off_after_memos_becomes_the_told_state():
         decided_at=memo.issued_at + timedelta(seconds=1),
         snapshot=catalogue_snapshot(process.catalogue),
     )
-    told, source = memos.told_state(process)
+    told, source = detection.told_state(process)
     assert isinstance(source, SignOff)
-    assert memos.pending_changes(process) == []
+    assert detection.pending_changes(process) == []
 
 
 def test_save_signal_enqueues_one_check_per_catalogue_per_commit(django_capture_on_commit_callbacks):
@@ -168,7 +172,7 @@ def test_sweep_finds_bulk_updates_on_every_signed_off_catalogue(settings):
     untouched = make_signed_off_catalogue()
     Proposal.objects.filter(catalogue=a.catalogue).update(risk_assessment="Lav")
     ProposalYear.objects.filter(proposal__catalogue=b.catalogue).update(fte=None)
-    result = memos.sweep()
+    result = sweep.sweep()
     assert sorted(m.process_id for m in result["memos"]) == sorted([a.pk, b.pk])
     assert not Memo.objects.filter(process=untouched).exists()
 
@@ -201,7 +205,7 @@ def test_an_admin_save_with_a_browsers_line_breaks_reports_only_the_real_change(
     data[f"years-{index}-net_amount"] = "1200"
     assert admin_client.post(url, data).status_code == 302
 
-    changes = memos.pending_changes(reload(process))
+    changes = detection.pending_changes(reload(process))
     assert [(c["kind"], c.get("year"), c.get("before"), c.get("after")) for c in changes] == [
         ("net", "2024", -1000, -1200)
     ]

@@ -5,10 +5,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from approvals import memos
-from approvals.memo_document import MemoDocument, danish_date, word_diff
+from approvals.memos import issuing, rendering
+from approvals.memos.document import MemoDocument, danish_date, word_diff
 from proposals.models import Catalogue, CatalogueYear, Proposal, ProposalYear
-from tests.e2e.memo_factory import make_signed_off_catalogue
+from tests.memo_factories import make_signed_off_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_word_diff_keeps_paragraphs_and_bullet_lines():
 def test_savings_positive_catalogue_shows_savings_positive():
     process = make_signed_off_catalogue(proposals=3, amount=-1100)  # MSO: savings positive
     two_changes(process)
-    memo = memos.issue_memo(process)
+    memo = issuing.issue_memo(process)
     doc = MemoDocument(previous_snapshot=memo.previous_snapshot, snapshot=memo.snapshot, changes=memo.changes)
     [changed_figures, changed_title] = doc.proposals
     assert changed_figures.figures.rows[0][1] == ["1.100", "1.100", "1.100", "1.100"]
@@ -71,7 +71,7 @@ def test_savings_negative_catalogue_shows_savings_negative():
         proposals=3, amount=-1100, sign_convention=Catalogue.SignConvention.SAVINGS_NEGATIVE
     )
     two_changes(process)
-    memo = memos.issue_memo(process)
+    memo = issuing.issue_memo(process)
     doc = MemoDocument(previous_snapshot=memo.previous_snapshot, snapshot=memo.snapshot, changes=memo.changes)
     assert doc.proposals[0].figures.rows[1][1] == ["-1.300", "-1.300", "-1.100", "-1.100"]
     assert doc.proposals[0].figures.rows[2][1] == ["-200", "-200", "0", "0"]
@@ -80,9 +80,9 @@ def test_savings_negative_catalogue_shows_savings_negative():
 def test_the_stored_convention_decides_not_the_catalogues_current_one():
     process = make_signed_off_catalogue(proposals=2, amount=-1100)
     two_changes(process)
-    memo = memos.issue_memo(process)
+    memo = issuing.issue_memo(process)
     Catalogue.objects.filter(pk=process.catalogue_id).update(sign_convention=Catalogue.SignConvention.SAVINGS_NEGATIVE)
-    html = memos.render_memo_html(memo)
+    html = rendering.render_memo_html(memo)
     assert "1.300" in html and "-1.300" not in html
 
 
@@ -90,7 +90,7 @@ def test_pdf_layout_facts_and_figures():
     process = make_signed_off_catalogue(proposals=3, amount=-1100)
     two_changes(process)
     CatalogueYear.objects.filter(catalogue=process.catalogue, year=2024).update(target=-3500)
-    memo = memos.issue_memo(process, explanation="Forslag 1 er udvidet efter dialog med forligspartierne.")
+    memo = issuing.issue_memo(process, explanation="Forslag 1 er udvidet efter dialog med forligspartierne.")
     text = pdf_text(memo)
     for expected in (
         "Side 1 af",
@@ -129,8 +129,8 @@ def test_added_and_withdrawn_proposals_and_lines_are_readable():
     ProposalYear.objects.create(proposal=new, year=2024, net_amount=-400)
     line = BreakdownLine.objects.create(proposal=first, position=2, text="Housing First opgaver")
     BreakdownLineYear.objects.create(line=line, year=2024, amount=450)
-    memo = memos.issue_memo(process)
-    html = memos.render_memo_html(memo)
+    memo = issuing.issue_memo(process)
+    html = rendering.render_memo_html(memo)
     assert "Forslaget er trukket tilbage" in html and "Nyt forslag" in html
     assert "Ny specifikationslinje «Housing First opgaver»: 2024: -450" in html  # MSO: a cost is negative
     text = pdf_text(memo)

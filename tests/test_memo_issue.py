@@ -3,10 +3,10 @@
 import pytest
 from django.core import mail
 
-from approvals import memos
-from approvals.models import CatalogueProcess, Memo, MemoDelivery
+from approvals.memos import delivery, issuing, rendering
+from approvals.models import CatalogueProcess, Memo, MemoDelivery, MemoState
 from proposals.models import BudgetAgreement, Department, Proposal, ProposalYear
-from tests.e2e.memo_factory import make_signed_off_catalogue
+from tests.memo_factories import make_signed_off_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def change_first(process, amount):
 
 def test_nothing_to_tell_issues_nothing():
     process = make_signed_off_catalogue()
-    assert memos.issue_memo(process) is None
+    assert issuing.issue_memo(process) is None
     assert not Memo.objects.exists()
 
 
@@ -26,7 +26,7 @@ def test_draft_catalogue_gets_no_memo():
     process = make_signed_off_catalogue()
     CatalogueProcess.objects.filter(pk=process.pk).update(state=CatalogueProcess.State.HMU_REVIEW)
     change_first(process, -5)
-    assert memos.issue_memo(process) is None
+    assert issuing.issue_memo(process) is None
 
 
 def test_memo_stores_states_changes_pdf_and_numbers_per_catalogue():
@@ -35,10 +35,10 @@ def test_memo_stores_states_changes_pdf_and_numbers_per_catalogue():
     signed = process.signoffs.get().snapshot
     change_first(process, -1500)
     change_first(other, -1500)
-    first = memos.issue_memo(process)
-    other_first = memos.issue_memo(other)
+    first = issuing.issue_memo(process)
+    other_first = issuing.issue_memo(other)
     change_first(process, -1600)
-    second = memos.issue_memo(process)
+    second = issuing.issue_memo(process)
     assert (first.number, second.number, other_first.number) == (1, 2, 1)
     assert first.previous_snapshot == signed
     assert second.previous_snapshot == first.snapshot
@@ -51,10 +51,10 @@ def test_memo_stores_states_changes_pdf_and_numbers_per_catalogue():
 def test_an_issued_memo_never_changes():
     process = make_signed_off_catalogue()
     change_first(process, -1500)
-    memo = memos.issue_memo(process)
+    memo = issuing.issue_memo(process)
     pdf, snapshot = bytes(memo.pdf), memo.snapshot
     change_first(process, -9999)
-    memos.issue_memo(process)
+    issuing.issue_memo(process)
     memo.refresh_from_db()
     assert bytes(memo.pdf) == pdf and memo.snapshot == snapshot
 
@@ -62,26 +62,26 @@ def test_an_issued_memo_never_changes():
 def test_the_sender_block_and_addressee_are_frozen_at_issue():
     process = make_signed_off_catalogue()
     change_first(process, -1500)
-    memo = memos.issue_memo(process)
-    html = memos.render_memo_html(memo)
+    memo = issuing.issue_memo(process)
+    html = rendering.render_memo_html(memo)
     department = process.catalogue.department
     assert department.case_officer and department.case_officer in html
     Department.objects.filter(pk=department.pk).update(case_officer="Ny Sagsbehandler", email="ny@aarhus.example")
     BudgetAgreement.objects.filter(pk=process.catalogue.agreement_id).update(name="Et andet forlig")
     memo = Memo.objects.get(pk=memo.pk)
-    assert memos.render_memo_html(memo) == html  # the HTML page and e-mail say what the PDF says
-    assert memos.build_message(memo.deliveries.first()).reply_to == [department.email]
+    assert rendering.render_memo_html(memo) == html  # the HTML page and e-mail say what the PDF says
+    assert delivery.build_message(memo.deliveries.first()).reply_to == [department.email]
 
 
 def test_explanation_is_used_once_and_cleared():
     process = make_signed_off_catalogue()
-    memos.save_explanation(process, "  Forslag 1 er justeret efter aftale.  ")
+    issuing.save_explanation(process, "  Forslag 1 er justeret efter aftale.  ")
     change_first(process, -1500)
-    memo = memos.issue_memo(process)
+    memo = issuing.issue_memo(process)
     assert memo.explanation == "Forslag 1 er justeret efter aftale."
-    assert CatalogueProcess.objects.get(pk=process.pk).memo_explanation == ""
+    assert MemoState.of(CatalogueProcess.objects.get(pk=process.pk)).explanation == ""
     change_first(process, -1600)
-    assert memos.issue_memo(process).explanation == ""
+    assert issuing.issue_memo(process).explanation == ""
 
 
 def test_explicit_explanation_and_actor():
@@ -90,15 +90,14 @@ def test_explicit_explanation_and_actor():
     admin = make_user(is_staff=True)
     process = make_signed_off_catalogue()
     change_first(process, -1500)
-    memo = memos.issue_memo(process, actor=admin, explanation="Forklaring")
+    memo = issuing.issue_memo(process, actor=admin, explanation="Forklaring")
     assert (memo.explanation, memo.issued_by) == ("Forklaring", admin)
 
 
 def test_recipients_parties_managers_extra_deduplicated_case_insensitively():
     process = make_signed_off_catalogue()
-    process.memo_extra_recipients = "BO@parti-v.example\nsekretariat@aarhus.example\n\n"
-    process.save()
-    assert memos.recipients(process) == [
+    MemoState.objects.create(process=process, extra_recipients="BO@parti-v.example\nsekretariat@aarhus.example\n\n")
+    assert issuing.recipients(process) == [
         ("anna@parti-a.example", "Anna A"),
         ("bo@parti-v.example", "Bo B"),
         ("direktor@aarhus.example", ""),
@@ -111,7 +110,7 @@ def test_issue_writes_one_delivery_per_recipient_and_sends_after_commit(django_c
     process = make_signed_off_catalogue()
     change_first(process, -1500)
     with django_capture_on_commit_callbacks(execute=True):
-        memo = memos.issue_memo(process)
+        memo = issuing.issue_memo(process)
         # Nothing leaves before the transaction commits.
         assert len(mail.outbox) == 0
         assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.PENDING}
@@ -126,5 +125,5 @@ def test_memo_with_no_recipients_is_still_archived():
     process = make_signed_off_catalogue(agreement=None)
     Department.objects.filter(pk=process.catalogue.department_id).update(manager_emails="")
     change_first(process, -1500)
-    memo = memos.issue_memo(process)
+    memo = issuing.issue_memo(process)
     assert memo is not None and memo.deliveries.count() == 0

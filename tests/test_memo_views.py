@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from approvals import memos
-from approvals.models import Committee, Membership
+from approvals.memos import issuing
+from approvals.models import Committee, Membership, MemoState
 from proposals.models import Proposal, ProposalYear
 from tests.approval_factories import make_department_admin
-from tests.e2e.memo_factory import make_memo_with_one_change
 from tests.factories import make_department, make_user
+from tests.memo_factories import make_memo_with_one_change
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_list_is_newest_first(client, memo):
     process = memo.process
     proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
     ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1600)
-    second = memos.issue_memo(process)
+    second = issuing.issue_memo(process)
     client.force_login(make_department_admin(process.catalogue.department))
     html = client.get(reverse("memos:list")).content.decode()
     assert html.index(reverse("memos:detail", args=[second.pk])) < html.index(reverse("memos:detail", args=[memo.pk]))
@@ -96,8 +96,7 @@ def test_admin_issue_view_previews_saves_explanation_and_issues(admin_client, me
     assert "1 ændring der endnu ikke er meddelt" in page and "1.900" in page and "anna@parti-a.example" in page
 
     admin_client.post(url, {"explanation": "Aftalt med rådmanden.", "save_explanation": "1"})
-    process.refresh_from_db()
-    assert process.memo_explanation == "Aftalt med rådmanden."
+    assert MemoState.objects.get(process=process).explanation == "Aftalt med rådmanden."
 
     response = admin_client.post(url, {"explanation": "Aftalt med rådmanden.", "issue": "1"})
     second = process.memos.get(number=2)

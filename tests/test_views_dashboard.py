@@ -126,7 +126,7 @@ def _many(n_catalogues, lmus):
     extra = [make_committee(s.department, Committee.Kind.LMU, members=[s.lmu1_user]) for _ in range(lmus)]
     for _ in range(n_catalogues):
         c = make_catalogue(department=s.department, proposals=5)
-        process = services.get_process(c)
+        process = c.process
         services.configure_hearing(
             process,
             actor=s.admin,

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from approvals import services
+from approvals.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from approvals.models import CatalogueProcess, Committee
-from approvals.services import NotPermitted, TransitionNotAllowed, WorkflowError
 from tests.approval_factories import Setup
 from tests.factories import make_catalogue
 
@@ -89,7 +89,7 @@ def test_every_catalogue_gets_a_process():
     assert CatalogueProcess.objects.get(catalogue=catalogue).state == CatalogueProcess.State.DRAFT
     CatalogueProcess.objects.filter(catalogue=catalogue).delete()
     assert services.ensure_processes() == 1
-    assert services.get_process(catalogue).state == CatalogueProcess.State.DRAFT
+    assert CatalogueProcess.objects.get(catalogue=catalogue).state == CatalogueProcess.State.DRAFT
     assert services.ensure_processes() == 0
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from approvals import permissions, services
+from approvals.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from approvals.models import CatalogueProcess, HearingResponse, ProposalStance
-from approvals.services import NotPermitted, TransitionNotAllowed, WorkflowError
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_user
 

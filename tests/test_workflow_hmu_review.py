@@ -3,8 +3,8 @@
 import pytest
 
 from approvals import services
+from approvals.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from approvals.models import Committee, HmuPosition, HmuReview
-from approvals.services import NotPermitted, TransitionNotAllowed, WorkflowError
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_user
 

@@ -44,7 +44,7 @@ def test_dashboard_is_one_query_for_many_catalogues(django_assert_num_queries):
     s = Setup().to_hearing()
     for _ in range(4):
         other = make_catalogue(department=s.department)
-        process = services.get_process(other)
+        process = other.process
         services.configure_hearing(process, actor=s.admin, committees=[s.lmu1], hearing_deadline=s.deadline)
         services.open_hearing(process, actor=s.admin)
     with django_assert_num_queries(1):

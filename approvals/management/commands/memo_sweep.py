@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from approvals import memos
+from approvals.memos.sweep import sweep
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop=False, interval=60, **options):
         while True:
-            result = memos.sweep()
+            result = sweep()
             for memo in result["memos"]:
                 self.stdout.write(
                     self.style.SUCCESS(

@@ -2,9 +2,13 @@
 
 from django.db.models import Count, Q
 
-from . import memos as memo_services
-from . import policy
-from .models import CatalogueProcess, Memo, MemoDelivery
+from proposals.snapshots import catalogue_snapshot
+
+from .. import policy
+from ..models import CatalogueProcess
+from . import detection
+from .document import MemoDocument
+from .models import Memo, MemoDelivery
 
 
 def _with_counts(queryset):
@@ -48,10 +52,10 @@ def catalogue_memo_history(catalogue):
 
 def catalogue_memo_status(catalogue):
     """(process or None, pending change list) for a catalogue's page and the admin."""
-    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("catalogue").first()
+    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("catalogue", "memo_state").first()
     if process is None:
         return None, []
-    return process, memo_services.pending_changes(process)
+    return process, detection.pending_changes(process)
 
 
 def signed_off_processes(user):
@@ -59,20 +63,16 @@ def signed_off_processes(user):
     queryset = CatalogueProcess.objects.filter(state=CatalogueProcess.State.SIGNED_OFF)
     return list(
         policy.administered_catalogues(user, queryset, "catalogue")
-        .select_related("catalogue__department")
+        .select_related("catalogue__department", "memo_state")
         .order_by("catalogue__department__code", "catalogue__title")
     )
 
 
 def pending_preview(process):
     """What the next memo would say now: a MemoDocument over (told state, current state)."""
-    from proposals.snapshots import catalogue_snapshot
-
-    from .memo_document import MemoDocument
-
-    told, source = memo_services.told_state(process)
+    told, source = detection.told_state(process)
     if told is None or process.state != CatalogueProcess.State.SIGNED_OFF:
         return None
     current = catalogue_snapshot(process.catalogue)
-    changes = memo_services.changes_to_tell(process, told, source, current)
+    changes = detection.changes_to_tell(process, told, source, current)
     return MemoDocument(previous_snapshot=told, snapshot=current, changes=changes)

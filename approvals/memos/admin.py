@@ -1,9 +1,10 @@
-"""Admin for memos (notater) and their deliveries.
+"""Admin for memos (notater), their deliveries and each process's memo state.
 
 Memos are read-only (an issued memo never changes). Extra admin views, registered through
 MemoAdmin.get_urls: an overview of signed-off catalogues with changes not yet told, and per
 catalogue a page that previews the next memo, stores an explanatory paragraph for it, or
-issues it now."""
+issues it now. MemoStateInline shows a process's memo state (when changes were seen, the
+next memo's paragraph, extra recipients) on the workflow's process page (approvals/admin.py)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,8 +18,10 @@ from django.utils.translation import gettext_lazy
 
 from proposals.admin_scope import DepartmentScopedAdmin
 
-from . import memo_selectors, memos, policy
-from .models import CatalogueProcess, Memo, MemoDelivery
+from .. import policy
+from ..models import CatalogueProcess
+from . import delivery, detection, issuing, selectors
+from .models import Memo, MemoDelivery, MemoState
 
 
 class MemoDeliveryInline(admin.TabularInline):
@@ -33,6 +36,19 @@ class MemoDeliveryInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class MemoStateInline(admin.StackedInline):
+    """On the process's change page: the memo state, one row per process (made when first saved)."""
+
+    model = MemoState
+    verbose_name = verbose_name_plural = gettext_lazy("Notater efter godkendelse")
+    fields = ("changes_seen_at", "explanation", "extra_recipients")
+    readonly_fields = ("changes_seen_at",)
+    extra = 1
+    max_num = 1
+    can_delete = False
+    classes = ("collapse",)
 
 
 class MemoIssueForm(forms.Form):
@@ -102,7 +118,7 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Send afventende og fejlede forsendelser igen"))
     def resend_pending(self, request, queryset):
-        count = memos.resend(MemoDelivery.objects.filter(memo__in=queryset))
+        count = delivery.resend(MemoDelivery.objects.filter(memo__in=queryset))
         self.message_user(request, _("%(count)s forsendelser er sat i kø igen.") % {"count": count}, messages.SUCCESS)
 
     # --- "Udsend notat nu" -----------------------------------------------------------
@@ -125,8 +141,8 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
         if not self._may_issue(request):
             return redirect("admin:index")
         rows = []
-        for process in memo_selectors.signed_off_processes(request.user):
-            rows.append((process, len(memos.pending_changes(process)), memos.due_at(process)))
+        for process in selectors.signed_off_processes(request.user):
+            rows.append((process, len(detection.pending_changes(process)), detection.due_at(process)))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Udsend notat nu"),
@@ -145,10 +161,10 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
             if form.is_valid():
                 explanation = form.cleaned_data["explanation"]
                 if "save_explanation" in request.POST:
-                    memos.save_explanation(process, explanation)
+                    issuing.save_explanation(process, explanation)
                     self.message_user(request, _("Forklaringen indgår i det næste notat."), messages.SUCCESS)
                     return redirect("admin:approvals_memo_issue", process.pk)
-                memo = memos.issue_memo(process, actor=request.user, explanation=explanation)
+                memo = issuing.issue_memo(process, actor=request.user, explanation=explanation)
                 if memo is None:
                     self.message_user(
                         request, _("Der er ingen ændringer at meddele; der er ikke udsendt et notat."), messages.WARNING
@@ -162,15 +178,15 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
                 )
                 return redirect("admin:approvals_memo_change", memo.pk)
         else:
-            form = MemoIssueForm(initial={"explanation": process.memo_explanation})
+            form = MemoIssueForm(initial={"explanation": MemoState.of(process).explanation})
         context = {
             **self.admin_site.each_context(request),
             "title": _("Udsend notat om ændringer i %(title)s") % {"title": process.catalogue.title},
             "opts": self.model._meta,
             "process": process,
             "form": form,
-            "doc": memo_selectors.pending_preview(process),
-            "recipients": memos.recipients(process),
-            "due_at": memos.due_at(process),
+            "doc": selectors.pending_preview(process),
+            "recipients": issuing.recipients(process),
+            "due_at": detection.due_at(process),
         }
         return TemplateResponse(request, "approvals/memos/admin_issue.html", context)

@@ -1,20 +1,51 @@
-"""The catalogue page's "changes since sign-off" panel (registered in memo_hooks).
+"""The memo package's panels on a catalogue's page (registered in hooks.py). Each is
+rendered only for a user who may see the catalogue (proposals.hooks checks that first).
 
-proposals keeps the history of every figure and lists changes since a time
-(``proposals.history_selectors.catalogue_changes_since``); only approvals knows when the
-catalogue was signed off and which memo told the budget parties about each change. The
-panel links to the list and, when asked (``?aendringer_siden_godkendelse=1``), shows it
-with the memo each change belongs to. Rendered only for users who may see the catalogue
-(the page checks that first)."""
+- The memo panel: the memos issued so far and the changes not yet told.
+- "Changes since sign-off": proposals keeps the history of every figure and lists changes
+  since a time (``proposals.history_selectors.catalogue_changes_since``); only approvals
+  knows when the catalogue was signed off and which memo told the budget parties about each
+  change. The panel links to the list and, when asked (``?aendringer_siden_godkendelse=1``),
+  shows it with the memo each change belongs to."""
 
 from bisect import bisect_left
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from proposals.history_selectors import catalogue_changes_since
 
-from .models import Memo, SignOff
+from .. import policy
+from ..models import CatalogueProcess, SignOff
+from . import detection, selectors
+from .models import Memo
+
+
+def catalogue_memo_panel(request, catalogue):
+    # A memo is its catalogue's: whoever may see the catalogue sees its memos.
+    process, pending = selectors.catalogue_memo_status(catalogue)
+    if process is None:
+        return ""
+    history = selectors.catalogue_memo_history(catalogue)
+    signed_off = process.state == CatalogueProcess.State.SIGNED_OFF
+    if not signed_off and not history:
+        return ""
+    issue_url = ""
+    if pending and policy.can_administer_catalogue(request.user, catalogue):
+        issue_url = reverse("admin:approvals_memo_issue", args=[process.pk])
+    return render_to_string(
+        "approvals/memos/panel.html",
+        {
+            "signed_off": signed_off,
+            "pending_count": len(pending),
+            "due_at": detection.due_at(process) if pending else None,
+            "history": history,
+            "issue_url": issue_url,
+        },
+        request=request,
+    )
+
 
 SHOW_PARAM = "aendringer_siden_godkendelse"
 

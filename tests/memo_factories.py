@@ -7,7 +7,7 @@ the catalogue's snapshot."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from approvals import memos
+from approvals.memos import issuing
 from approvals.models import CatalogueProcess, SignOff
 from proposals.models import BudgetAgreement, BudgetParty, Catalogue, Department, Proposal, ProposalYear
 from proposals.snapshots import catalogue_snapshot
@@ -78,4 +78,4 @@ def make_memo_with_one_change():
     process = make_signed_off_catalogue()
     proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
     ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1500)
-    return memos.issue_memo(process)
+    return issuing.issue_memo(process)

@@ -1,0 +1,13 @@
+"""Memos (notater) to the budget parties about changes after sign-off, in their own room.
+
+A package of the approvals app, not an app of its own: its models are approvals' models
+(approvals/models.py imports them), so tables, migrations, admin URLs and permissions stay.
+Layers, lowest first; a module imports only from layers below it:
+
+- models (imports nothing of the workflow), document
+- detection, rendering, delivery (the outbox), issuing, sweep, selectors
+- panels, views, urls, admin, tasks
+- hooks: the wiring, imported from ApprovalsConfig.ready()
+
+The services never import the tasks: delivery.deliveries_ready is connected to the task layer
+in hooks.py."""

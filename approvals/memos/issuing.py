@@ -1,0 +1,121 @@
+"""Issuing memos: at once (the administrator's "Udsend notat nu") or once the changes have
+been quiet for the quiet period (check_catalogue, from the "look again" task and the sweep).
+
+The memo, its PDF (rendered once, never again) and one delivery row per recipient are
+written in one transaction; delivery is enqueued after commit (delivery.py)."""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from proposals.snapshots import catalogue_snapshot
+
+from ..models import CatalogueProcess
+from . import delivery, detection
+from .models import Memo, MemoDelivery, MemoState
+from .rendering import letterhead, render_memo_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def recipients(process):
+    """[(email, name)]: budget parties' contacts, the department's managers, extra recipients.
+
+    Deduplicated case-insensitively, first mention wins."""
+    catalogue = process.catalogue
+    found = []
+    if catalogue.agreement_id:
+        for party in catalogue.agreement.parties.all():
+            if party.contact_email:
+                found.append((party.contact_email, party.contact_name or party.name))
+    found.extend((email, "") for email in catalogue.department.manager_email_list())
+    extra = MemoState.of(process).extra_recipients
+    found.extend((e.strip(), "") for e in extra.splitlines() if e.strip())
+    seen, out = set(), []
+    for email, name in found:
+        if email.lower() not in seen:
+            seen.add(email.lower())
+            out.append((email, name))
+    return out
+
+
+def _lock(process_pk):
+    """The process row, locked: every memo write of one catalogue happens under it."""
+    return (
+        CatalogueProcess.objects.select_for_update(of=("self",))
+        .select_related("catalogue__department", "catalogue__agreement")
+        .get(pk=process_pk)
+    )
+
+
+def issue_memo(process, *, actor=None, explanation=None):
+    """Issue the next memo of a signed-off catalogue now, if there is anything to tell.
+
+    ``explanation`` (else the stored ``MemoState.explanation``, which is consumed) becomes a
+    paragraph of the memo. Returns the Memo, or None when there are no changes."""
+    with transaction.atomic():
+        process = _lock(process.pk)
+        if process.state != CatalogueProcess.State.SIGNED_OFF:
+            return None
+        told, source = detection.told_state(process)
+        if told is None:
+            return None
+        current = catalogue_snapshot(process.catalogue)
+        changes = detection.changes_to_tell(process, told, source, current)
+        if not changes:
+            return None
+        state = MemoState.of(process)
+        number = (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1
+        issued_at = timezone.now()
+        memo = Memo(
+            process=process,
+            number=number,
+            issued_at=issued_at,
+            issued_by=actor,
+            explanation=(explanation if explanation is not None else state.explanation).strip(),
+            previous_snapshot=told,
+            snapshot=current,
+            changes=changes,
+            letterhead=letterhead(process, issued_at),
+        )
+        memo.pdf = render_memo_pdf(memo)
+        memo.save()
+        MemoDelivery.objects.bulk_create(
+            MemoDelivery(memo=memo, email=email, name=name[:200]) for email, name in recipients(process)
+        )
+        # Told now: the paragraph is used up and the quiet-period clock stops.
+        MemoState.objects.filter(process=process).update(explanation="", changes_seen_at=None, changes_fingerprint="")
+        delivery.enqueue_on_commit(memo.deliveries.values_list("pk", flat=True))
+    logger.info("Issued memo %s for catalogue %s with %d changes", memo.number, process.catalogue_id, len(changes))
+    return memo
+
+
+def save_explanation(process, explanation):
+    """Store the paragraph the next memo will carry."""
+    with transaction.atomic():
+        _lock(process.pk)
+        MemoState.objects.update_or_create(process_id=process.pk, defaults={"explanation": explanation.strip()})
+
+
+def check_catalogue(catalogue_id, *, now=None):
+    """Look at one catalogue; issue its memo once its changes have been quiet long enough.
+
+    Returns the issued Memo or None."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        process = (
+            CatalogueProcess.objects.select_for_update(of=("self",))
+            .select_related("catalogue")
+            .filter(catalogue_id=catalogue_id, state=CatalogueProcess.State.SIGNED_OFF)
+            .first()
+        )
+        if process is None:
+            return None
+        current = catalogue_snapshot(process.catalogue)
+        changes = detection.pending_changes(process, current=current)
+        state = detection.observe(process, current, changed=bool(changes), now=now)
+        if not changes or not detection.is_quiet(state, now):
+            return None
+        return issue_memo(process)

@@ -1,0 +1,101 @@
+"""The memos' data: issued memos, their delivery rows (the outbox) and each process's memo state.
+
+These are models of the ``approvals`` app (approvals/models.py imports them; tables and
+migrations are the app's). They point at the workflow by name ("approvals.CatalogueProcess"),
+so this module imports nothing of the workflow."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Memo(models.Model):
+    """A memo (notat) to the budget parties listing changes after sign-off. Immutable once issued."""
+
+    process = models.ForeignKey("approvals.CatalogueProcess", on_delete=models.PROTECT, related_name="memos")
+    number = models.PositiveIntegerField(_("nummer"))
+    issued_at = models.DateTimeField(_("udsendt"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    explanation = models.TextField(_("forklaring"), blank=True)
+    previous_snapshot = models.JSONField(editable=False)
+    snapshot = models.JSONField(editable=False)
+    changes = models.JSONField(editable=False)
+    # Sender block, addressee and sign-off date as they were at issue: the memo never changes.
+    letterhead = models.JSONField(editable=False, default=dict)
+    pdf = models.BinaryField(editable=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-number"]
+        constraints = [models.UniqueConstraint(fields=["process", "number"], name="unique_memo_number")]
+        verbose_name = _("notat")
+        verbose_name_plural = _("notater")
+
+    def __str__(self):
+        return f"Notat {self.number} – {self.process.catalogue}"
+
+
+class MemoDelivery(models.Model):
+    """Outbox row: one per memo and recipient. Sending is idempotent per row."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Afventer")
+        SENT = "sent", _("Sendt")
+        FAILED = "failed", _("Fejlet")
+
+    memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("navn"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("forsøg"), default=0)
+    last_error = models.TextField(_("seneste fejl"), blank=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    # Back-off after a failure: no attempt before this time (None: due now).
+    next_attempt_at = models.DateTimeField(_("næste forsøg"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["memo", "email"]
+        constraints = [models.UniqueConstraint(fields=["memo", "email"], name="one_delivery_per_recipient")]
+        verbose_name = _("forsendelse")
+        verbose_name_plural = _("forsendelser")
+
+    def __str__(self):
+        return f"{self.email} ({self.get_status_display()})"
+
+
+class MemoState(models.Model):
+    """The memos' state of one catalogue process, kept off the workflow's row.
+
+    Written by the memo services only (under the process's row lock), created when first
+    needed: a process without a row has seen no changes, has no paragraph for its next memo
+    and no extra recipients (``MemoState.of``)."""
+
+    process = models.OneToOneField("approvals.CatalogueProcess", on_delete=models.CASCADE, related_name="memo_state")
+    # Change detection after sign-off (approvals.memos.detection): when a difference from the
+    # last told state was first seen, and a fingerprint of the state seen then.
+    changes_seen_at = models.DateTimeField(_("ændringer set"), null=True, blank=True)
+    changes_fingerprint = models.CharField(max_length=64, blank=True)
+    explanation = models.TextField(
+        _("forklaring til næste notat"),
+        blank=True,
+        help_text=_("Indgår som et afsnit i det næste notat og nulstilles, når notatet udsendes."),
+    )
+    extra_recipients = models.TextField(
+        _("ekstra modtagere af notater"), blank=True, help_text=_("Én e-mailadresse pr. linje.")
+    )
+
+    class Meta:
+        verbose_name = _("Notater efter godkendelse")
+        verbose_name_plural = _("Notater efter godkendelse")
+
+    def __str__(self):
+        return str(self.process)
+
+    @classmethod
+    def of(cls, process):
+        """The process's row, or an unsaved blank one when none has been written yet."""
+        try:
+            return process.memo_state
+        except cls.DoesNotExist:
+            return cls(process_id=process.pk)  # not cached on the process: a later write is seen

@@ -1,0 +1,99 @@
+"""A memo as people read it: its letterhead, the template context, HTML, PDF and file name.
+
+The document itself (what changed, in the catalogue's own convention) is document.py; this
+module puts it on paper. Always in Danish: a memo is an official letter."""
+
+from datetime import date
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from ..models import SignOff
+from .document import MemoDocument, danish_date
+
+SENDER_FIELDS = (
+    "name",
+    "office",
+    "municipality",
+    "unit",
+    "address",
+    "phone",
+    "email",
+    "case_officer",
+    "case_officer_title",
+)
+
+
+def letterhead(process, issued_at):
+    """What the memo says about its sender, addressee and sign-off, frozen at issue."""
+    catalogue = process.catalogue
+    department = catalogue.department
+    signoff = (
+        process.signoffs.filter(decision=SignOff.Decision.APPROVED, decided_at__lte=issued_at)
+        .order_by("-decided_at")
+        .first()
+    )
+    return {
+        "department": {field: getattr(department, field) for field in SENDER_FIELDS},
+        "agreement_name": catalogue.agreement.name if catalogue.agreement else "",
+        "signoff_date": timezone.localdate(signoff.decided_at).isoformat() if signoff else "",
+    }
+
+
+def memo_context(memo):
+    process = memo.process
+    catalogue = process.catalogue
+    head = memo.letterhead or letterhead(process, memo.issued_at)
+    signoff_date = date.fromisoformat(head["signoff_date"]) if head["signoff_date"] else None
+    previous = None
+    if memo.number > 1:
+        previous = process.memos.filter(number=memo.number - 1).first()
+    snapshot_cat = memo.snapshot["catalogue"]
+    return {
+        "memo": memo,
+        "doc": MemoDocument(previous_snapshot=memo.previous_snapshot, snapshot=memo.snapshot, changes=memo.changes),
+        "catalogue": catalogue,
+        "catalogue_title": snapshot_cat.get("title", catalogue.title),
+        "agreement_name": snapshot_cat.get("agreement") or head["agreement_name"],
+        "department": head["department"],
+        "date_text": danish_date(timezone.localdate(memo.issued_at)),
+        "signoff_date_text": danish_date(signoff_date) if signoff_date else "",
+        "previous_memo": previous,
+        "previous_date_text": danish_date(timezone.localdate(previous.issued_at)) if previous else "",
+        "subject": memo_subject(memo),
+        "css_date": css_string(danish_date(timezone.localdate(memo.issued_at))),
+        "css_footer": css_string(
+            _("%(title)s · Notat nr. %(number)s") % {"title": snapshot_cat.get("title", ""), "number": memo.number}
+        ),
+    }
+
+
+def css_string(text):
+    """Text safe inside a double-quoted CSS string in a <style> element (page header/footer)."""
+    out = str(text).replace("\\", "\\5C ").replace('"', "\\22 ").replace("<", "\\3C ").replace("\n", " ")
+    return mark_safe(out)
+
+
+def memo_subject(memo):
+    title = memo.snapshot["catalogue"].get("title", "")
+    return _("Ændringer i %(title)s efter godkendelse") % {"title": title}
+
+
+def render_memo_html(memo, *, standalone=True):
+    with translation.override("da"):
+        return render_to_string("approvals/memos/memo.html", memo_context(memo))
+
+
+def render_memo_pdf(memo):
+    # Loaded on the first PDF rather than at start-up (WeasyPrint pulls in Pango); not a cycle.
+    from weasyprint import HTML
+
+    return HTML(string=render_memo_html(memo), base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def pdf_filename(memo):
+    slug = memo.snapshot["catalogue"].get("slug", "katalog")
+    return f"notat-{slug}-{memo.number}.pdf"

@@ -1,0 +1,85 @@
+"""Celery tasks of memos, and the enqueuing of them. Thin: each task calls one service.
+
+The task names are the ones registered before memos had their own package
+("approvals.memo_tasks.*"): the beat schedule (config/settings.py) and messages already in a
+broker's queue refer to them.
+
+This is the top of the memo package: it imports the services, they never import it. Services
+ask for deliveries to be sent through ``delivery.deliveries_ready``; hooks.py connects
+``enqueue_deliveries`` to it and ``on_catalogue_changed`` to proposals' "look again" signal."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import Retry
+from django.db import transaction
+
+from ..models import CatalogueProcess
+from . import delivery, issuing, sweep
+
+__all__ = ["check_memo", "deliver_memo", "sweep_memos"]
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="approvals.memo_tasks.check_memo", ignore_result=True)
+def check_memo(catalogue_id):
+    """A catalogue was saved: compare it with what was last told; issue a memo when due."""
+    memo = issuing.check_catalogue(catalogue_id)
+    return memo.pk if memo else None
+
+
+# max_retries=None: deliver() itself marks the row failed after MEMO_DELIVERY_MAX_ATTEMPTS.
+@shared_task(bind=True, name="approvals.memo_tasks.deliver_memo", ignore_result=True, max_retries=None)
+def deliver_memo(self, delivery_id):
+    """Send one memo e-mail (idempotent per delivery row), retried with exponential back-off.
+
+    The back-off is the row's: the retry runs when deliver() set its next attempt."""
+    try:
+        return delivery.deliver(delivery_id)
+    except delivery.MemoDeliveryFailed as exc:
+        raise self.retry(exc=exc, countdown=exc.retry_in) from exc
+
+
+@shared_task(name="approvals.memo_tasks.sweep_memos", ignore_result=True)
+def sweep_memos():
+    """Beat, every minute: check every signed-off catalogue; re-enqueue pending deliveries."""
+    result = sweep.sweep()
+    return {"memos": [m.pk for m in result["memos"]], "requeued": result["requeued"]}
+
+
+def enqueue_deliveries(sender=None, *, delivery_ids, **kwargs):
+    """Receiver of delivery.deliveries_ready: one task per row. A broker that is down is not
+    an error: the rows stay pending and the sweep enqueues them again."""
+    for delivery_id in delivery_ids:
+        try:
+            deliver_memo.delay(delivery_id)
+        except Retry:  # in process (no broker): the failure is recorded, the sweep retries
+            pass
+        except Exception:  # broker down: the rows stay pending for the sweep
+            logger.warning("Could not enqueue memo delivery %s; the sweep will retry", delivery_id, exc_info=True)
+
+
+def enqueue_check(catalogue_id):
+    if not CatalogueProcess.objects.filter(catalogue_id=catalogue_id, state=CatalogueProcess.State.SIGNED_OFF).exists():
+        return
+    try:
+        check_memo.delay(catalogue_id)
+    except Exception:  # broker down: the sweep looks anyway
+        logger.warning("Could not enqueue memo check for catalogue %s", catalogue_id, exc_info=True)
+
+
+def on_catalogue_changed(sender, catalogue_id, **kwargs):
+    """Receiver of proposals.signals.catalogue_changed: one check per catalogue per commit."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # One import or admin save touches many rows; register the check only once.
+        for _sids, func, _robust in connection.run_on_commit:
+            if getattr(func, "memo_catalogue_id", None) == catalogue_id:
+                return
+
+    def callback():
+        enqueue_check(catalogue_id)
+
+    callback.memo_catalogue_id = catalogue_id
+    transaction.on_commit(callback, robust=True)

@@ -1,0 +1,273 @@
+"""One way in for every transition: the table (approvals.transitions) decides, and the pages'
+buttons, the admin's actions and the service give the same answer for every state and action.
+
+Also: notifications follow the after-commit signal, reads do not write, and the workflow's
+modules import at module level only (no circle broken by an import inside a function)."""
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from approvals import selectors, services, tasks, transitions
+from approvals.exceptions import NotPermitted, TransitionNotAllowed
+from approvals.models import CatalogueProcess, Transition
+from approvals.signals import process_state_changed
+from tests.approval_factories import Setup
+from tests.factories import make_catalogue
+
+pytestmark = pytest.mark.django_db
+State = CatalogueProcess.State
+REASON = "Begrundelse for skridtet"
+
+# The URL of each rule's button on the pages (the names templates and e-mails use).
+URL_NAMES = {
+    "open_hearing": "open_hearing",
+    "start_hmu_review": "start_hmu_review",
+    "forward_to_signoff": "forward",
+    "sign_off": "approve",
+    "send_back_to_hmu": "send_back",
+    "send_back_to_hearing": "send_back_to_hearing",
+}
+
+
+def setup_in(state, actor):
+    """A catalogue in ``state``; ``actor`` is its department's administrator ("admin") or one who
+    is also a member of the sign-off body ("admin_signoff")."""
+    s = Setup()
+    if actor == "admin_signoff":
+        s.signoff.memberships.create(user=s.admin)
+    {
+        State.DRAFT: lambda: s,
+        State.HEARING: s.to_hearing,
+        State.HMU_REVIEW: s.to_hmu_review,
+        State.AWAITING_SIGNOFF: s.to_awaiting_signoff,
+        State.SIGNED_OFF: s.to_signed_off,
+    }[state]()
+    return s
+
+
+def _input(rule):
+    return REASON if "reason" in rule.form.base_fields else ""
+
+
+def _outcome(s, rule, message=None, forbidden=False):
+    """("done", state) | ("not permitted",) | ("refused", message)."""
+    state = s.reload().state
+    if forbidden or message == str(rule.refused):
+        return ("not permitted", state)
+    if message is None:
+        return ("done", state)
+    return ("refused", message, state)
+
+
+def through_service(s, rule):
+    try:
+        services.perform(s.process, rule, actor=s.admin, note=_input(rule))
+    except NotPermitted:
+        return _outcome(s, rule, forbidden=True)
+    except TransitionNotAllowed as exc:
+        return _outcome(s, rule, exc.message)
+    return _outcome(s, rule)
+
+
+def through_page(client, s, rule):
+    client.force_login(s.admin)
+    data = {f"{rule.prefix}-note": "", f"{rule.prefix}-reason": REASON}
+    response = client.post(reverse(f"approvals:{URL_NAMES[rule.name]}", args=[s.catalogue.slug]), data)
+    if response.status_code == 403:
+        return _outcome(s, rule, forbidden=True)
+    assert response.status_code == 302, response.status_code
+    errors = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+    return _outcome(s, rule, errors[0] if errors else None)
+
+
+def through_admin(client, s, rule):
+    client.force_login(s.admin)
+    data = {"action": f"{rule.name}_action", ACTION_CHECKBOX_NAME: [str(s.process.pk)]}
+    if rule.asks:
+        data.update({"apply": "1", "reason": _input(rule)})
+    response = client.post(reverse("admin:approvals_catalogueprocess_changelist"), data)
+    assert response.status_code == 302, response.status_code
+    errors = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
+    prefix = f"{s.process}: "
+    return _outcome(s, rule, errors[0].removeprefix(prefix) if errors else None)
+
+
+@pytest.mark.parametrize("actor", ["admin", "admin_signoff"])
+@pytest.mark.parametrize("state", State.values)
+@pytest.mark.parametrize("name", list(transitions.RULES))
+def test_every_state_and_action_gets_the_same_answer_from_the_page_the_admin_and_the_service(
+    client, name, state, actor
+):
+    rule = transitions.RULES[name]
+    service = through_service(setup_in(state, actor), rule)
+    page = through_page(client, setup_in(state, actor), rule)
+    admin = through_admin(client, setup_in(state, actor), rule)
+    assert page == service
+    assert admin == service
+    if state != rule.source:  # never moves; who may not is told so, who may is told why not now
+        assert service in [("not permitted", state), ("refused", transitions.wrong_state_message(rule, state), state)]
+
+
+def test_an_expected_answer_of_each_kind_is_among_them():
+    assert through_service(setup_in(State.DRAFT, "admin"), transitions.OPEN_HEARING) == ("done", State.HEARING)
+    assert through_service(setup_in(State.AWAITING_SIGNOFF, "admin"), transitions.SIGN_OFF) == (
+        "not permitted",
+        State.AWAITING_SIGNOFF,
+    )
+    assert through_service(setup_in(State.AWAITING_SIGNOFF, "admin_signoff"), transitions.SIGN_OFF) == (
+        "done",
+        State.SIGNED_OFF,
+    )
+
+
+def test_admin_send_back_to_hearing_on_a_draft_does_not_open_the_hearing(client):
+    """Regression: the action called the transition to hearing, which from a draft opened the hearing."""
+    s = Setup()
+    client.force_login(s.admin)
+    response = client.post(
+        reverse("admin:approvals_catalogueprocess_changelist"),
+        {
+            "action": "send_back_to_hearing_action",
+            ACTION_CHECKBOX_NAME: [str(s.process.pk)],
+            "apply": "1",
+            "reason": "Tilbage til høring",
+        },
+        follow=True,
+    )
+    assert s.reload().state == State.DRAFT
+    assert not Transition.objects.filter(process=s.process).exists()
+    texts = [str(m) for m in response.context["messages"]]
+    assert texts == [f"{s.process}: Kataloget er ikke under HMU-behandling og kan ikke sendes tilbage til høring."]
+
+
+def test_the_admin_offers_one_action_per_rule(admin_client):
+    response = admin_client.get(reverse("admin:approvals_catalogueprocess_changelist"))
+    choices = dict(response.context["action_form"].fields["action"].choices)
+    for rule in transitions.RULES.values():
+        assert choices[f"{rule.name}_action"] == rule.label
+
+
+def test_every_rule_has_its_conditions_and_its_notification():
+    assert set(services.CONDITIONS) == set(transitions.RULES.values())
+    assert set(tasks.NOTIFICATIONS) == set(transitions.RULES.values())
+    assert {(r.source, r.target) for r in transitions.RULES.values()} == set(transitions.TRANSITIONS)
+
+
+def test_buttons_are_the_allowed_transitions():
+    s = Setup().to_hmu_review()
+    assert selectors.allowed_transitions(s.process, s.hmu_user) == [
+        transitions.FORWARD_TO_SIGNOFF,
+        transitions.SEND_BACK_TO_HEARING,
+    ]
+    assert selectors.allowed_transitions(s.process, s.signoff_user) == []
+
+
+# --- the signal --------------------------------------------------------------------------------
+
+
+def test_the_signal_is_sent_after_commit_with_the_rule(django_capture_on_commit_callbacks):
+    s = Setup()
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append(kwargs)
+
+    process_state_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            log = services.open_hearing(s.process, actor=s.admin)
+        assert received == []  # not before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        process_state_changed.disconnect(listener)
+    [kwargs] = received
+    assert kwargs["rule"] is transitions.OPEN_HEARING
+    assert (kwargs["old_state"], kwargs["new_state"]) == (State.DRAFT, State.HEARING)
+    assert kwargs["transition"] == log and kwargs["process"].pk == s.process.pk
+
+
+def test_a_broker_that_is_down_loses_the_email_not_the_step(monkeypatch, django_capture_on_commit_callbacks, caplog):
+    s = Setup()
+
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.notify_hearing_opened, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.open_hearing(s.process, actor=s.admin)
+    assert s.reload().state == State.HEARING
+    assert "Could not enqueue the notification of open_hearing" in caplog.text
+
+
+def test_a_refused_step_sends_no_signal(django_capture_on_commit_callbacks):
+    s = Setup()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(TransitionNotAllowed):
+        services.perform(s.process, transitions.SEND_BACK_TO_HEARING, actor=s.admin, note="x")
+    assert callbacks == []
+
+
+# --- reads do not write ------------------------------------------------------------------------
+
+
+def test_the_admin_change_list_does_not_write(client):
+    s = Setup()
+    catalogue = make_catalogue(department=s.department)
+    CatalogueProcess.objects.filter(catalogue=catalogue).delete()
+    client.force_login(s.admin)
+    assert client.get(reverse("admin:approvals_catalogueprocess_changelist")).status_code == 200
+    assert not CatalogueProcess.objects.filter(catalogue=catalogue).exists()
+
+
+def test_a_page_of_a_catalogue_without_its_process_is_404_and_creates_nothing(client):
+    s = Setup()
+    CatalogueProcess.objects.filter(pk=s.process.pk).delete()
+    client.force_login(s.admin)
+    assert client.get(reverse("approvals:catalogue", args=[s.catalogue.slug])).status_code == 404
+    assert not CatalogueProcess.objects.filter(catalogue=s.catalogue).exists()
+    assert selectors.process_of(s.catalogue) is None
+
+
+def test_the_migration_gives_older_catalogues_their_process():
+    catalogue = make_catalogue()
+    assert catalogue.process.state == State.DRAFT  # the post_save receiver
+    CatalogueProcess.objects.filter(catalogue=catalogue).delete()
+    migration = importlib.import_module("approvals.migrations.0005_processes_for_older_catalogues")
+    migration.create_missing_processes(django_apps, None)
+    assert CatalogueProcess.objects.get(catalogue=catalogue).state == State.DRAFT
+    migration.create_missing_processes(django_apps, None)  # again: nothing new
+    assert CatalogueProcess.objects.filter(catalogue=catalogue).count() == 1
+
+
+# --- no import inside a function -----------------------------------------------------------------
+
+WORKFLOW_MODULES = [
+    "exceptions",
+    "transitions",
+    "selectors",
+    "services",
+    "signals",
+    "notifications",
+    "tasks",
+    "views",
+]
+
+
+@pytest.mark.parametrize("module", WORKFLOW_MODULES)
+def test_the_workflow_modules_import_at_module_level_only(module):
+    tree = ast.parse((Path(__file__).parent.parent / "approvals" / f"{module}.py").read_text())
+    nested = [
+        node.lineno
+        for function in ast.walk(tree)
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for node in ast.walk(function)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    ]
+    assert nested == []
