@@ -6,20 +6,19 @@ reopening a response. They call services.perform like the pages' buttons, so the
 hold, and a refusal is shown as a message. Hearing
 responses, HMU reviews and sign-offs are read-only here: they are written by their bodies."""
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from proposals.admin_scope import DepartmentScopedAdmin
-from proposals.numbers import format_amount, format_decimal
+from proposals.state import CatalogueState
 
 from . import (
     admin_access,  # noqa: F401  (who administers which department)
@@ -384,51 +383,27 @@ def render_snapshot(snapshot):
     """The approved state as a readable table, in the catalogue's own sign convention."""
     if not snapshot:
         return "–"
+    state = CatalogueState.from_snapshot(snapshot)
     cat = snapshot["catalogue"]
-    flip = -1 if cat.get("sign_convention") == "savings_positive" else 1
-    years = [str(y) for y in range(cat["first_year"], cat["last_year"] + 1)]
-
-    def amount(value):
-        return "" if value is None else format_amount(flip * value)
-
-    def fte(value):
-        return "" if value is None else format_decimal(Decimal(value) * flip)
-
-    head = format_html_join("", "<th scope='col'>{}</th>", ((y,) for y in years))
-    rows = format_html_join(
-        "",
-        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td>{}<td>{}</td></tr>",
-        (
-            (
-                p["code"],
-                p["title"],
-                p["saving_type"],
-                format_html_join(
-                    "", "<td style='text-align:right'>{}</td>", ((amount(p["net"].get(y)),) for y in years)
-                ),
-                " / ".join(fte(p["fte"].get(y)) for y in years),
-            )
-            for p in snapshot["proposals"]
-        ),
-    )
-    targets = format_html_join(
-        "", "<td style='text-align:right'>{}</td>", ((amount(cat["targets"].get(y)),) for y in years)
-    )
-    return format_html(
-        "<p>{} · {} · {}</p><table><thead><tr><th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th>"
-        "{}<th scope='col'>{}</th></tr></thead><tbody>{}</tbody><tfoot><tr><th scope='row' colspan='3'>{}</th>{}"
-        "<td></td></tr></tfoot></table>",
-        cat["title"],
-        cat.get("price_level", ""),
-        cat.get("unit", ""),
-        _("Nr."),
-        _("Forslag"),
-        _("Type"),
-        head,
-        _("Årsværk"),
-        rows,
-        _("Måltal"),
-        targets,
+    return render_to_string(
+        "admin/approvals/approved_state.html",
+        {
+            "title": cat["title"],
+            "price_level": cat.get("price_level", ""),
+            "unit": cat.get("unit", ""),
+            "years": [str(year) for year in state.years],  # text: no thousands separator in "2024"
+            "rows": [
+                {
+                    "code": row.code,
+                    "title": row.title,
+                    "saving_type": row.saving_type,
+                    "net": state.shown(row.net).values(),
+                    "fte": state.shown(row.fte).values(),
+                }
+                for row in state.rows
+            ],
+            "targets": state.shown(state.targets).values(),
+        },
     )
 
 

@@ -1,13 +1,14 @@
 """What a memo (notat) says, built from its stored snapshots and change list alone.
 
-Pure presentation: no queries beyond what the caller passes in. Amounts are converted to
-the catalogue's own sign convention with the ``sign_convention`` stored in the memo's
-snapshot, so an old memo reads the same forever, and formatted the Danish way."""
+Pure presentation: no queries beyond what the caller passes in. The figures are read as a
+``proposals.state.CatalogueState`` from each snapshot, whose sums (totals, difference to
+the target) and sign convention (the ``sign_convention`` stored in the memo's snapshot, so
+an old memo reads the same forever) are the ones the catalogue pages use; formatted the
+Danish way."""
 
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cached_property
 
 from django.utils import formats, translation
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from proposals.models import Catalogue, Proposal
 from proposals.numbers import format_amount, format_decimal
+from proposals.state import CatalogueState, ProposalRow, fte_value
 
 LONG_TEXT = 80  # texts longer than this are shown as a word-level diff
 
@@ -23,14 +25,6 @@ def danish_date(value):
     """date -> "11. november 2023" whatever the active language."""
     with translation.override("da"):
         return formats.date_format(value, "j. F Y")
-
-
-def _sign(snapshot):
-    return -1 if snapshot["catalogue"].get("sign_convention") == Catalogue.SignConvention.SAVINGS_POSITIVE else 1
-
-
-def _dec(value):
-    return None if value in (None, "") else Decimal(str(value))
 
 
 @dataclass
@@ -151,20 +145,23 @@ class MemoDocument:
         self.previous = previous_snapshot
         self.current = snapshot
         self.changes = changes
-        self.sign = _sign(snapshot)
+        # Both states over the current years, in the current snapshot's convention.
+        self.state = CatalogueState.from_snapshot(snapshot)
+        self.previous_state = CatalogueState.from_snapshot(previous_snapshot, years=self.state.years)
+        self.convention = self.state.convention
         cat = snapshot["catalogue"]
-        self.years = [str(y) for y in range(cat["first_year"], cat["last_year"] + 1)]
-        self.savings_positive = self.sign == -1
+        self.years = [str(y) for y in self.state.years]  # the tables' heads (text: no "2.024")
+        self.savings_positive = self.convention.savings_positive
         self.unit = cat.get("unit", "1.000 kr.")
         self.price_level = cat.get("price_level", "")
 
     # Formatting in the catalogue's own convention.
     def amount(self, value, signed=False):
-        return "" if value is None else format_amount(self.sign * value, signed=signed)
+        return "" if value is None else format_amount(self.convention.show(value), signed=signed)
 
     def fte(self, value, signed=False):
-        value = _dec(value)
-        return "" if value is None else format_decimal(self.sign * value, signed=signed)
+        value = fte_value(value)
+        return "" if value is None else format_decimal(self.convention.show(value), signed=signed)
 
     @property
     def convention_note(self):
@@ -189,27 +186,25 @@ class MemoDocument:
     def catalogue_figures(self):
         """Targets and stated staffing totals that changed, before/after per year."""
         table = Figures(years=self.years)
-        for kind, label, fmt in (
-            ("target", _("Måltal"), self.amount),
-            ("stated_fte", _("Personaleændringer i alt (årsværk)"), self.fte),
+        old, new = self.previous_state, self.state
+        for kind, label, fmt, before, after in (
+            ("target", _("Måltal"), self.amount, old.targets, new.targets),
+            ("stated_fte", _("Personaleændringer i alt (årsværk)"), self.fte, old.stated_fte, new.stated_fte),
         ):
-            found = {c["year"]: c for c in self.changes if c["kind"] == kind}
-            if not found:
+            if not any(c["kind"] == kind for c in self.changes):
                 continue
-            key = "targets" if kind == "target" else "stated_fte"
-            old = self.previous["catalogue"].get(key, {})
-            new = self.current["catalogue"].get(key, {})
-            table.rows.append((f"{label}, {_('før')}", [fmt(old.get(y)) for y in self.years], ""))
-            table.rows.append((f"{label}, {_('efter')}", [fmt(new.get(y)) for y in self.years], "app-after"))
+            table.rows.append((f"{label}, {_('før')}", [fmt(before[y]) for y in new.years], ""))
+            table.rows.append((f"{label}, {_('efter')}", [fmt(after[y]) for y in new.years], "app-after"))
         return table if table.rows else None
 
     # Proposals.
     def _net_rows(self, old, new, with_fte):
+        """Before, after and change of a proposal's net (and FTE): ``old`` / ``new`` are its
+        ``ProposalRow`` in the told and the current state, None where it was not there."""
         table = Figures(years=self.years)
-        old_net = (old or {}).get("net", {})
-        new_net = (new or {}).get("net", {})
-        before = [old_net.get(y, 0) if old else None for y in self.years]
-        after = [new_net.get(y, 0) if new else None for y in self.years]
+        years = self.state.years
+        before = [old.net_for(y) if old else None for y in years]
+        after = [new.net_for(y) if new else None for y in years]
         table.rows.append((_("Nettoændring, før"), [self.amount(v) if v is not None else "–" for v in before], ""))
         table.rows.append(
             (_("Nettoændring, efter"), [self.amount(v) if v is not None else "–" for v in after], "app-after")
@@ -222,18 +217,15 @@ class MemoDocument:
             )
         )
         if with_fte:
-            old_fte = (old or {}).get("fte", {})
-            new_fte = (new or {}).get("fte", {})
-            table.rows.append((_("Årsværk, før"), [self.fte(old_fte.get(y)) if old else "–" for y in self.years], ""))
+            table.rows.append((_("Årsværk, før"), [self.fte(old.fte.get(y)) if old else "–" for y in years], ""))
             table.rows.append(
-                (_("Årsværk, efter"), [self.fte(new_fte.get(y)) if new else "–" for y in self.years], "app-after")
+                (_("Årsværk, efter"), [self.fte(new.fte.get(y)) if new else "–" for y in years], "app-after")
             )
         return table
 
     @cached_property
     def proposals(self):
-        old_by_code = {p["code"]: p for p in self.previous.get("proposals", [])}
-        new_by_code = {p["code"]: p for p in self.current.get("proposals", [])}
+        old_by_code, new_by_code = self.previous_state.rows_by_code, self.state.rows_by_code
         sections, by_code = [], {}
 
         def section(change, status, label):
@@ -249,14 +241,14 @@ class MemoDocument:
                 continue
             if kind == "proposal_added":
                 s = section(c, "added", _("Nyt forslag"))
-                p = c["proposal"]
-                s.figures = self._net_rows(None, p, with_fte=any(v is not None for v in p.get("fte", {}).values()))
-                s.notes.extend(self._added_notes(p))
+                row = ProposalRow.from_snapshot(c["proposal"])
+                s.figures = self._net_rows(None, row, with_fte=row.has_fte)
+                s.notes.extend(self._added_notes(c["proposal"]))
                 continue
             if kind == "proposal_removed":
                 s = section(c, "removed", _("Forslaget er trukket tilbage"))
-                p = c["proposal"]
-                s.figures = self._net_rows(p, None, with_fte=any(v is not None for v in p.get("fte", {}).values()))
+                row = ProposalRow.from_snapshot(c["proposal"])
+                s.figures = self._net_rows(row, None, with_fte=row.has_fte)
                 continue
             s = section(c, "changed", _("Ændret forslag"))
             if kind in ("net", "fte"):
@@ -324,37 +316,25 @@ class MemoDocument:
         )
 
     # Net effect.
-    @staticmethod
-    def _totals(snapshot, years):
-        return {y: sum(p.get("net", {}).get(y, 0) for p in snapshot.get("proposals", [])) for y in years}
-
     @cached_property
     def totals(self):
-        before = self._totals(self.previous, self.years)
-        after = self._totals(self.current, self.years)
-        targets = self.current["catalogue"].get("targets", {})
+        state, years = self.state, self.state.years
+        before, after = self.previous_state.totals, state.totals
         table = Figures(years=self.years)
-        table.rows.append((_("Katalogets total, før"), [self.amount(before[y]) for y in self.years], ""))
-        table.rows.append((_("Katalogets total, efter"), [self.amount(after[y]) for y in self.years], "app-after"))
-        table.rows.append(
-            (_("Ændring"), [self.amount(after[y] - before[y], signed=True) for y in self.years], "app-change")
-        )
-        if any(targets.get(y) is not None for y in self.years):
-            table.rows.append((_("Måltal"), [self.amount(targets.get(y)) for y in self.years], ""))
+        table.rows.append((_("Katalogets total, før"), [self.amount(before[y]) for y in years], ""))
+        table.rows.append((_("Katalogets total, efter"), [self.amount(after[y]) for y in years], "app-after"))
+        table.rows.append((_("Ændring"), [self.amount(after[y] - before[y], signed=True) for y in years], "app-change"))
+        if state.target_set:
+            table.rows.append((_("Måltal"), [self.amount(state.targets[y]) for y in years], ""))
             table.rows.append(
                 (
                     _("Forskel til måltal"),
-                    [
-                        "" if targets.get(y) is None else self.amount(after[y] - targets[y], signed=True)
-                        for y in self.years
-                    ],
+                    [self.amount(state.differences[y], signed=True) for y in years],
                     "app-difference",
                 )
             )
         return table
 
-    @cached_property
+    @property
     def on_target(self):
-        targets = self.current["catalogue"].get("targets", {})
-        after = self._totals(self.current, self.years)
-        return all(targets.get(y) is None or after[y] == targets[y] for y in self.years)
+        return self.state.on_target
