@@ -2,6 +2,8 @@
 
 from django.template.loader import render_to_string
 
+from proposals.hooks import register_catalogue_panel
+
 from . import selectors
 
 
@@ -15,6 +17,4 @@ def workflow_panel(request, catalogue):
 
 def register():
     """Called from ApprovalsConfig.ready()."""
-    from proposals.hooks import register_catalogue_panel
-
     register_catalogue_panel(workflow_panel)

@@ -31,6 +31,7 @@ committees)."""
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat, Lower, Replace
 
+from proposals.hooks import register_catalogue_access
 from proposals.models import Catalogue, Department
 
 from .models import CatalogueProcess, DepartmentAdministrator, Membership
@@ -227,6 +228,4 @@ class CatalogueAccess:
 
 def register():
     """Called from ApprovalsConfig.ready()."""
-    from proposals.hooks import register_catalogue_access
-
     register_catalogue_access(CatalogueAccess())

@@ -107,8 +107,8 @@ def _error(request, exc):
 def dashboard(request):
     user = request.user
     base = selectors.processes_for_user(user)
-    # TODO(H3): the response status and committee of the user's own heard LMU belong in
-    # selectors.processes_for_user (it has my_lmu_submitted/my_lmu_pending but not "draft").
+    # The status and committee of the user's own heard LMU's response (processes_for_user
+    # knows submitted/pending, the dashboard also shows "draft").
     mine = HearingResponse.objects.filter(process=OuterRef("pk"), committee__memberships__user=user)
     base = base.annotate(
         my_response_status=Subquery(mine.order_by("status").values("status")[:1]),
@@ -240,7 +240,7 @@ def _response_page(request, catalogue, process, committee, *, form=None, reopen_
     refusal = permissions.response_edit_refusal(user, response, process, committee)
     if refusal is not None:
         kind, message = refusal
-        # Admins read every response (they can in the admin too); others by H3's predicate.
+        # Admins read every response (they can in the admin too); others as can_view_response says.
         may_read = permissions.can_view_response(user, response) or permissions.is_admin(user, process)
         if response is None and kind == "workflow":
             may_read = True  # the committee's own members: "no response was given"

@@ -147,7 +147,7 @@ MEMO_QUIET_PERIOD_SECONDS = int(os.environ.get("MEMO_QUIET_PERIOD_SECONDS", "600
 # Attempts per memo e-mail before it is marked failed (back-off 5 s doubling to 1 hour: ~6 hours).
 MEMO_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("MEMO_DELIVERY_MAX_ATTEMPTS", "16"))
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "proposals/tables/dkfds_table.html"  # DKFDS markup, no Bootstrap
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

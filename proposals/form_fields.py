@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.text import capfirst
 
 from .numbers import NumberFormatError, check_decimal_limits, format_amount, format_decimal, parse_amount, parse_decimal
@@ -58,8 +59,6 @@ class DanishNumberField(forms.Field):
 
 def figure_formfield(model_field, **kwargs):
     """The DanishNumberField for a model's IntegerField or DecimalField holding a figure."""
-    from django.db import models
-
     if isinstance(model_field, models.DecimalField):
         kwargs.update(decimal_places=model_field.decimal_places, max_digits=model_field.max_digits)
     elif not isinstance(model_field, models.IntegerField):

@@ -13,6 +13,8 @@ which catalogue and administer which department. ``proposals.access`` asks it; w
 registered, only active staff users and superusers see anything (fail closed). Panels are
 rendered only for a user who may see the catalogue (render_catalogue_panels checks)."""
 
+from django.utils.safestring import mark_safe
+
 _catalogue_panels = []
 _admin_notices = []
 _catalogue_access = []
@@ -26,8 +28,6 @@ def register_catalogue_panel(func):
 
 def render_catalogue_panels(request, catalogue):
     """The panels' HTML; none for a user who may not see the catalogue (panels need not check)."""
-    from django.utils.safestring import mark_safe
-
     if not catalogue_access().can_view_catalogue(request.user, catalogue):
         return []
     return [mark_safe(html) for html in (panel(request, catalogue) for panel in _catalogue_panels) if html]
