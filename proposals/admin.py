@@ -5,7 +5,6 @@ writes it: lists, the balance report, import/export and the year inlines (admin_
 Spreadsheet import runs through proposals.spreadsheets (the importer the command line uses) via
 the django-import-export admin (dry run and confirm), export through proposals.services."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Max, Min, Prefetch
 from django.http import Http404, HttpResponse
@@ -16,16 +15,21 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
-from import_export.formats import base_formats
-from import_export.forms import ConfirmImportForm, ImportForm
 
-from .admin_forms import CatalogueConventionFormSet, catalogue_of, convention_form
+from .admin_forms import CatalogueConventionFormSet, convention_form
 from .admin_history import FigureHistoryAdmin
-from .admin_import import log_import, preview_headers, preview_rows, report_import
+from .admin_import import (
+    CatalogueConfirmImportForm,
+    CatalogueCSV,
+    CatalogueImportForm,
+    CatalogueXLSX,
+    log_import,
+    preview_headers,
+    preview_rows,
+    report_import,
+)
 from .admin_scope import DepartmentScopedAdmin, ScopedImportMixin
-from .balance import check_balance
-from .history import recording
-from .hooks import catalogue_admin_notices, changes_are_told
+from .admin_state import CatalogueStateMixin, balance_table
 from .models import (
     BreakdownLine,
     BreakdownLineYear,
@@ -40,124 +44,11 @@ from .models import (
     Theme,
 )
 from .numbers import format_amount, format_decimal
-from .selectors import catalogue_overview
 from .services import export_catalogue_rows
 from .spreadsheets.errors import CatalogueFileError
-from .spreadsheets.reading import load_dataset
 from .spreadsheets.resource import CatalogueResource
 
 IN_CATALOGUE_CONVENTION = _("i katalogets egen fortegnskonvention, som i dokumentet")
-
-
-# --------------------------------------------------------------------------- import formats and forms
-
-
-class CatalogueCSV(base_formats.CSV):
-    """CSV read as bytes by our loader: UTF-8 with or without BOM, Excel's Windows-1252, ; or ,."""
-
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"
-
-    def create_dataset(self, in_stream, **kwargs):
-        return load_dataset(in_stream, "csv")
-
-
-class CatalogueXLSX(base_formats.XLSX):
-    def create_dataset(self, in_stream, **kwargs):
-        return load_dataset(in_stream, "xlsx")
-
-
-class CatalogueImportForm(ImportForm):
-    import_file = forms.FileField(label=_("Regneark"))
-    catalogue = forms.ModelChoiceField(
-        queryset=Catalogue.objects.select_related("department"), label=_("Katalog"), required=True
-    )
-    create_themes = forms.BooleanField(
-        label=_("Opret nye temaer"),
-        required=False,
-        help_text=_("Ellers er et tema, som kataloget ikke har, en fejl (et katalog uden temaer får dem altid)."),
-    )
-    delete_missing = forms.BooleanField(
-        label=_("Slet forslag, som ikke står i filen"),
-        required=False,
-        help_text=_("Ellers bevares de og nævnes i forhåndsvisningen."),
-    )
-    field_order = ["catalogue", "import_file", "format", "create_themes", "delete_missing"]
-
-
-class CatalogueConfirmImportForm(ConfirmImportForm):
-    catalogue = forms.ModelChoiceField(queryset=Catalogue.objects.all(), widget=forms.HiddenInput())
-    create_themes = forms.BooleanField(required=False, widget=forms.HiddenInput())
-    delete_missing = forms.BooleanField(required=False, widget=forms.HiddenInput())
-
-
-# --------------------------------------------------------------------------- where the catalogue stands
-
-
-CHANGE_REASON = "change_reason"
-
-
-class CatalogueStateMixin:
-    """Admin pages of a catalogue and its rows: above the form, where the catalogue stands
-    in its workflow (from approvals, through proposals.hooks); after a save, the balance
-    when it no longer balances. Where a saved change will be told (a signed-off catalogue's
-    memo), the form asks for the reason, which is kept in the change's history."""
-
-    def _asks_reason(self, obj):
-        catalogue = catalogue_of(obj) if obj is not None else None
-        return catalogue is not None and changes_are_told(catalogue)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if self._asks_reason(obj):
-            reason = forms.CharField(
-                label=_("Begrundelse for ændringen"),
-                required=False,
-                max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-                help_text=_("Står i notatet til forligspartierne ved siden af ændringen."),
-            )
-            kwargs["form"] = type(self.form.__name__, (self.form,), {CHANGE_REASON: reason})
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        shown = {name for _title, options in fieldsets for name in options.get("fields", ())}
-        if self._asks_reason(obj) and CHANGE_REASON not in shown:
-            fieldsets.insert(0, (_("Ændring efter godkendelse"), {"fields": (CHANGE_REASON,)}))
-        return fieldsets
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        reason = request.POST.get(CHANGE_REASON, "").strip() if request.method == "POST" else ""
-        with recording(user=request.user, reason=reason, stated=bool(reason)):
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        catalogue = catalogue_of(obj) if obj is not None else None
-        notices = catalogue_admin_notices(catalogue) if catalogue is not None else []
-        extra_context = {**(extra_context or {}), "catalogue_notices": notices}
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        response = super().response_add(request, obj, post_url_continue)
-        self._report_balance(request, obj)
-        return response
-
-    def response_change(self, request, obj):
-        response = super().response_change(request, obj)
-        self._report_balance(request, obj)
-        return response
-
-    def _report_balance(self, request, obj):
-        catalogue = catalogue_of(obj)
-        if catalogue is None:
-            return
-        report = check_balance(catalogue_overview(catalogue))
-        if not report.consistent:
-            self.message_user(request, " ".join([report.verdict(), *report.messages()]), messages.WARNING)
 
 
 # --------------------------------------------------------------------------- departments and agreements
@@ -204,53 +95,6 @@ class ThemeInline(admin.TabularInline):
     model = Theme
     extra = 0
     fields = ("position", "code", "title")
-
-
-def balance_table(catalogue):
-    """HTML of the balance report: totals, targets and exact differences per year, in the
-    catalogue's own sign convention, and the messages of the balance check."""
-    state = catalogue_overview(catalogue)
-    report = check_balance(state)
-    shown = state.shown
-    totals, targets, differences = shown(state.totals), shown(state.targets), shown(state.differences)
-    fte_totals, stated_fte = shown(state.fte_totals), shown(state.stated_fte)
-    rows = format_html_join(
-        "",
-        "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                year,
-                format_amount(totals[year]),
-                format_amount(targets[year]),
-                format_amount(differences[year], signed=True),
-                format_decimal(fte_totals[year]),
-                format_decimal(stated_fte[year]),
-            )
-            for year in state.years
-        ),
-    )
-    verdict = format_html(
-        "<p><strong>{}</strong></p><ul>{}</ul>",
-        report.verdict(),
-        format_html_join("", "<li>{}</li>", ((m,) for m in report.messages())),
-    )
-    convention = catalogue.get_sign_convention_display()
-    return format_html(
-        "<div class='balance-report'>{verdict}"
-        "<table><caption>{caption}</caption><thead><tr><th scope='col'>{year}</th><th scope='col'>{total}</th>"
-        "<th scope='col'>{target}</th><th scope='col'>{diff}</th><th scope='col'>{fte}</th>"
-        "<th scope='col'>{stated}</th></tr></thead><tbody>{rows}</tbody></table></div>",
-        verdict=verdict,
-        caption=gettext("Beløb i %(unit)s, katalogets egen fortegnskonvention: %(convention)s")
-        % {"unit": catalogue.unit, "convention": convention},
-        year=gettext("År"),
-        total=gettext("Forslag i alt"),
-        target=gettext("Måltal"),
-        diff=gettext("Forskel"),
-        fte=gettext("Årsværk i alt"),
-        stated=gettext("Oplyst årsværk"),
-        rows=rows,
-    )
 
 
 @admin.register(Catalogue)

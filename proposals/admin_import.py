@@ -5,13 +5,18 @@ lines as the file has them, and the entries in the admin's history."""
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
+from import_export.formats import base_formats
+from import_export.forms import ConfirmImportForm, ImportForm
 
+from .models import Catalogue
 from .numbers import format_amount, format_decimal
 from .spreadsheets.columns import fte_column, net_column
+from .spreadsheets.reading import load_dataset
 
 
 @dataclass
@@ -148,3 +153,50 @@ def log_import(request, result):
             LogEntry.objects.log_actions(
                 request.user.pk, instances, flag, change_message=message, single_object=len(instances) == 1
             )
+
+
+# --------------------------------------------------------------------------- upload formats and forms
+
+
+class CatalogueCSV(base_formats.CSV):
+    """CSV read as bytes by our loader: UTF-8 with or without BOM, Excel's Windows-1252, ; or ,."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        return load_dataset(in_stream, "csv")
+
+
+class CatalogueXLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream, **kwargs):
+        return load_dataset(in_stream, "xlsx")
+
+
+class CatalogueImportForm(ImportForm):
+    import_file = forms.FileField(label=gettext_lazy("Regneark"))
+    catalogue = forms.ModelChoiceField(
+        queryset=Catalogue.objects.select_related("department"), label=gettext_lazy("Katalog"), required=True
+    )
+    create_themes = forms.BooleanField(
+        label=gettext_lazy("Opret nye temaer"),
+        required=False,
+        help_text=gettext_lazy(
+            "Ellers er et tema, som kataloget ikke har, en fejl (et katalog uden temaer får dem altid)."
+        ),
+    )
+    delete_missing = forms.BooleanField(
+        label=gettext_lazy("Slet forslag, som ikke står i filen"),
+        required=False,
+        help_text=gettext_lazy("Ellers bevares de og nævnes i forhåndsvisningen."),
+    )
+    field_order = ["catalogue", "import_file", "format", "create_themes", "delete_missing"]
+
+
+class CatalogueConfirmImportForm(ConfirmImportForm):
+    catalogue = forms.ModelChoiceField(queryset=Catalogue.objects.all(), widget=forms.HiddenInput())
+    create_themes = forms.BooleanField(required=False, widget=forms.HiddenInput())
+    delete_missing = forms.BooleanField(required=False, widget=forms.HiddenInput())
