@@ -3,13 +3,12 @@
 Registered with proposals.hooks in ApprovalsConfig.ready(): proposals' admin shows these
 sentences above the change form of the catalogue, its proposals and lines."""
 
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .memos import detection
+from .memos import detection, issuing
 from .models import CatalogueProcess
 
 State = CatalogueProcess.State
@@ -52,7 +51,7 @@ def workflow_notices(catalogue):
 
 
 def _signed_off_notice(process):
-    number = (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1
+    number = issuing.next_memo_number(process)
     signoff = detection.approved_signoff(process)
     approved = _("Kataloget er godkendt %(when)s.") % {"when": _when(signoff.decided_at)} if signoff else ""
     due = detection.due_at(process)

@@ -59,3 +59,21 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def admin_page(browser, live_server, settings):
+    """A superuser signed in to the admin in Chromium."""
+    from django.contrib.auth import get_user_model
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_user_model().objects.create_superuser("admin", "admin@example.dk", "pw-123456")
+    context = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill("admin")
+    page.locator("#id_password").fill("pw-123456")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    yield page
+    context.close()

@@ -8,7 +8,6 @@ node_modules: nothing is downloaded at run time."""
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from proposals.models import Catalogue
 from tests.approval_factories import Setup
@@ -33,20 +32,10 @@ RUN_AXE = """async () => {
 
 
 @pytest.fixture
-def admin_page(browser, live_server, settings):
+def admin_page(admin_page):
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run bin/setup (npm ci installs axe-core from package-lock.json)")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    get_user_model().objects.create_superuser("admin", "admin@example.dk", "pw-123456")
-    context = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#id_username").fill("admin")
-    page.locator("#id_password").fill("pw-123456")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-    yield page
-    context.close()
+    return admin_page
 
 
 def violations(page):

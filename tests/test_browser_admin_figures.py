@@ -6,28 +6,12 @@ A typed "2.000" is two thousand, "-2.500" is stored in the catalogue's own conve
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from proposals.models import Catalogue
 from tests.browser import expect, shot
 from tests.factories import make_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def admin_page(browser, live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    get_user_model().objects.create_superuser("admin", "admin@example.dk", "pw-123456")
-    context = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#id_username").fill("admin")
-    page.locator("#id_password").fill("pw-123456")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-    yield page
-    context.close()
 
 
 def _type(field, text):

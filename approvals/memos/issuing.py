@@ -20,6 +20,11 @@ from .rendering import letterhead, render_memo_pdf
 logger = logging.getLogger(__name__)
 
 
+def next_memo_number(process):
+    """The number the catalogue's next memo gets (memos are numbered 1, 2, … per catalogue)."""
+    return (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
 def recipients(process):
     """[(email, name)]: budget parties' contacts, the department's managers, extra recipients.
 
@@ -67,7 +72,7 @@ def issue_memo(process, *, actor=None, explanation=None):
         if not changes:
             return None
         state = MemoState.of(process)
-        number = (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1
+        number = next_memo_number(process)
         issued_at = timezone.now()
         memo = Memo(
             process=process,
