@@ -4,8 +4,9 @@ Django's admin asks ``user.has_perm("proposals.change_catalogue")`` before it sh
 anything; this backend answers yes for an active staff user who administers at least one
 department, for the catalogue and workflow models. WHICH rows they may see and change is the
 policy's answer, asked by the scoped admin (proposals.admin_scope). Never granted here: who
-administers which department (superusers decide) and the budget agreements and parties, which
-every department shares (view only); a department cannot be added or deleted."""
+administers which department and what a directory group grants at single sign-on (superusers
+decide), and the budget agreements and parties, which every department shares (view only); a
+department cannot be added or deleted."""
 
 from django.contrib.auth.backends import BaseBackend
 
@@ -14,7 +15,7 @@ from . import policy
 APPS = {"proposals", "approvals"}
 VIEW_ONLY = {"budgetagreement", "budgetparty"}
 NO_ADD_OR_DELETE = {"department"}
-NEVER = {"departmentadministrator"}
+NEVER = {"departmentadministrator", "ssogroupmapping"}
 
 
 class DepartmentAdministratorBackend(BaseBackend):

@@ -264,3 +264,52 @@ class SignOff(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()} {self.decided_at:%d.%m.%Y}"
+
+
+class SsoGroupMapping(models.Model):
+    """One group claim of the municipality's directory (Entra ID / AD FS) and what it makes its
+    members here: a committee membership with a role, and/or administrator of a department.
+    Maintained by superusers; on every single sign-on login the user's memberships and
+    administrations of the committees and departments named in any mapping follow the claims
+    (approvals.sso.services.apply_group_claims); the others are left as set by hand."""
+
+    group = models.CharField(
+        _("gruppe"),
+        max_length=255,
+        help_text=_("Gruppens værdi i log ind-tokenets gruppe-claim: i Entra ID gruppens objekt-id, i AD FS gruppens navn."),
+    )
+    committee = models.ForeignKey(
+        Committee,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sso_mappings",
+        verbose_name=_("udvalg"),
+    )
+    role = models.CharField(_("rolle i udvalget"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sso_mappings",
+        verbose_name=_("administrator af magistratsafdeling"),
+        help_text=_("Gruppens medlemmer bliver administratorer af magistratsafdelingen (og får adgang til administrationen)."),
+    )
+
+    class Meta:
+        ordering = ["group", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(committee__isnull=False) | models.Q(department__isnull=False),
+                name="sso_mapping_grants_something",
+                violation_error_message=_("Vælg et udvalg, en magistratsafdeling eller begge."),
+            ),
+            models.UniqueConstraint(fields=["group", "committee"], name="unique_sso_group_committee"),
+            models.UniqueConstraint(fields=["group", "department"], name="unique_sso_group_department"),
+        ]
+        verbose_name = _("gruppe fra single sign-on")
+        verbose_name_plural = _("grupper fra single sign-on")
+
+    def __str__(self):
+        return self.group
