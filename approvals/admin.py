@@ -11,7 +11,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -22,9 +21,11 @@ from proposals.state import CatalogueState
 
 from . import (
     admin_access,  # noqa: F401  (who administers which department)
+    hearing,
     services,
     transitions,
 )
+from .admin_actions import ReasonForm, ReopenForm, intermediate_page, run_on_each, transition_action
 from .exceptions import WorkflowError
 from .memos import admin as memo_admin  # noqa: F401  (memos and their deliveries)
 from .models import (
@@ -77,81 +78,6 @@ class CommitteeAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("medlemmer"), ordering="n_members")
     def member_count(self, obj):
         return obj.n_members
-
-
-# --- action forms ---------------------------------------------------------------------------------
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Begrundelse"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        required=False,
-    )
-
-    def __init__(self, *args, reason_required=True, help_text="", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
-        self.fields["reason"].help_text = help_text
-
-
-class ReopenForm(ReasonForm):
-    response = forms.ModelChoiceField(label=gettext_lazy("Høringssvar"), queryset=HearingResponse.objects.none())
-
-    def __init__(self, *args, responses, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["response"].queryset = responses
-        self.order_fields(["response", "reason"])
-
-
-def _intermediate(modeladmin, request, queryset, *, action, title, form, intro=""):
-    """Render the intermediate page of an action that needs input (the reason)."""
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "intro": intro,
-        "form": form,
-        "queryset": queryset,
-        "action": action,
-        "opts": modeladmin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "approvals/admin/action_form.html", context)
-
-
-def _run(modeladmin, request, objects, step, success, **words):
-    """Call ``step(obj)`` for each object; report successes and refusals as admin messages."""
-    for obj in objects:
-        try:
-            step(obj)
-        except WorkflowError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
-        else:
-            modeladmin.message_user(request, success % {"obj": obj, **words}, messages.SUCCESS)
-
-
-def _transition_action(rule):
-    """The admin action of a rule of approvals.transitions: the step its button takes on the pages."""
-
-    def action(modeladmin, request, queryset):
-        data = {}
-        if rule.asks:
-            form = rule.form(request.POST if "apply" in request.POST else None)
-            if "apply" not in request.POST or not form.is_valid():
-                return _intermediate(modeladmin, request, queryset, action=action.__name__, title=rule.label, form=form)
-            data = form.transition_input()
-        _run(
-            modeladmin,
-            request,
-            queryset,
-            lambda process: services.perform(process, rule, actor=request.user, **data),
-            _("%(obj)s: %(message)s"),
-            message=rule.success,
-        )
-        return None
-
-    action.__name__ = f"{rule.name}_action"
-    return admin.action(description=rule.label)(action)
 
 
 # --- catalogue process --------------------------------------------------------------------------------
@@ -223,7 +149,7 @@ class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
     search_fields = ("catalogue__title", "catalogue__slug")
     date_hierarchy = "hearing_deadline"
     inlines = [HearingResponseInline, TransitionInline, memo_admin.MemoStateInline]
-    actions = [*(_transition_action(rule) for rule in transitions.RULES.values()), "reopen_response_action"]
+    actions = [*(transition_action(rule) for rule in transitions.RULES.values()), "reopen_response_action"]
     fieldsets = (
         (None, {"fields": ("catalogue", "state", "workflow_link")}),
         (gettext_lazy("Høring"), {"fields": HEARING_FIELDS}),
@@ -279,18 +205,18 @@ class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
         )
         form = ReopenForm(request.POST if "apply" in request.POST else None, responses=responses)
         if "apply" in request.POST and form.is_valid():
-            _run(
+            run_on_each(
                 self,
                 request,
                 [form.cleaned_data["response"]],
-                lambda r: services.reopen_hearing_response(r, actor=request.user, reason=form.cleaned_data["reason"]),
+                lambda r: hearing.reopen_hearing_response(r, actor=request.user, reason=form.cleaned_data["reason"]),
                 _("%(obj)s: høringssvaret er genåbnet som kladde."),
             )
             return None
         if not responses.exists():
             self.message_user(request, _("De valgte kataloger har ingen høringssvar."), messages.WARNING)
             return None
-        return _intermediate(
+        return intermediate_page(
             self, request, queryset, action="reopen_response_action", title=_("Genåbn høringssvar"), form=form
         )
 
@@ -347,15 +273,17 @@ class HearingResponseAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             reason = form.cleaned_data["reason"]
-            _run(
+            run_on_each(
                 self,
                 request,
                 queryset,
-                lambda r: services.reopen_hearing_response(r, actor=request.user, reason=reason),
+                lambda r: hearing.reopen_hearing_response(r, actor=request.user, reason=reason),
                 _("%(obj)s: høringssvaret er genåbnet som kladde."),
             )
             return None
-        return _intermediate(self, request, queryset, action="reopen_action", title=_("Genåbn høringssvar"), form=form)
+        return intermediate_page(
+            self, request, queryset, action="reopen_action", title=_("Genåbn høringssvar"), form=form
+        )
 
 
 class HmuPositionInline(ReadOnlyInline):

@@ -71,7 +71,7 @@ class PerProposalForm(AccessibleForm):
         return [(p, self[self.stance_name(p)], self[self.comment_name(p)]) for p in self.proposals]
 
     def require_all_stances(self):
-        # Mirrors services.save_hearing_response (which stays the authority) so the error
+        # Mirrors hearing.save_hearing_response (which stays the authority) so the error
         # can stand next to its field: the phase-in pool row needs no stance.
         for proposal in self.proposals:
             if proposal.is_phase_in:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from proposals.models import Catalogue, Proposal
+from proposals.models import Catalogue
 from proposals.snapshots import catalogue_snapshot
 
 from . import permissions, selectors, transitions
@@ -30,11 +30,8 @@ from .models import (
     CatalogueProcess,
     Committee,
     HearingResponse,
-    HmuPosition,
     HmuReview,
-    ProposalStance,
     SignOff,
-    Stance,
     Transition,
 )
 from .signals import process_state_changed
@@ -58,7 +55,7 @@ def ensure_processes():
     return len(created)
 
 
-def _lock(process):
+def lock_process(process):
     # No select_related: lock only the process row, not the catalogue.
     return CatalogueProcess.objects.select_for_update().get(pk=process.pk)
 
@@ -69,7 +66,7 @@ def _refresh(process, locked):
         setattr(process, field, getattr(locked, field))
 
 
-def _require_actor(actor):
+def require_actor(actor):
     if actor is None or not actor.is_authenticated or not actor.is_active:
         raise NotPermitted(_("Du skal være logget ind."))
 
@@ -180,9 +177,9 @@ def _announce(process, rule, log):
 
 def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=None):
     note = (note or "").strip()
-    _require_actor(actor)
+    require_actor(actor)
     with transaction.atomic():
-        locked = locked or _lock(process)
+        locked = locked or lock_process(process)
         if not rule.may(actor, locked):
             raise NotPermitted(rule.refused)
         from_state = locked.state
@@ -220,9 +217,9 @@ def perform(process, action, *, actor, note="", hearing_deadline=None):
 
 def transition(process, to_state, *, actor, note=""):
     """Move ``process`` to ``to_state`` by the rule from its current state there; returns the Transition row."""
-    _require_actor(actor)
+    require_actor(actor)
     with transaction.atomic():
-        locked = _lock(process)
+        locked = lock_process(process)
         rule = transitions.TRANSITIONS.get((locked.state, to_state))
         if rule is None:
             raise TransitionNotAllowed(
@@ -256,7 +253,7 @@ def send_back(process, *, actor, reason, hearing_deadline=None):
     Back to hearing reopens the submitted responses as drafts and needs a deadline ahead:
     ``hearing_deadline`` sets a new one (in the same transaction as the move)."""
     with transaction.atomic():
-        locked = _lock(process)
+        locked = lock_process(process)
         rule = {
             State.AWAITING_SIGNOFF: transitions.SEND_BACK_TO_HMU,
             State.HMU_REVIEW: transitions.SEND_BACK_TO_HEARING,
@@ -302,12 +299,12 @@ def configure_hearing(process, *, actor, committees, hearing_deadline, hmu_meeti
     """Choose the heard LMUs and the dates (administrators; in draft or hearing).
 
     In draft the deadline may still be None; ``open_hearing`` requires it."""
-    _require_actor(actor)
+    require_actor(actor)
     if not permissions.is_admin(actor, process):
         raise NotPermitted(_("Kun en administrator kan konfigurere høringen."))
     committees = list(committees)
     with transaction.atomic():
-        locked = _lock(process)
+        locked = lock_process(process)
         check_hearing_configuration(
             locked,
             committees=committees,
@@ -322,165 +319,3 @@ def configure_hearing(process, *, actor, committees, hearing_deadline, hmu_meeti
         locked.heard_committees.set(committees)
     _refresh(process, locked)
     return process
-
-
-# --- hearing responses ---------------------------------------------------------------------
-
-
-def _clean_stances(process, stances, *, what):
-    """Validate ``{proposal_id: (stance, comment)}``; returns {proposal: (stance or "", comment)}."""
-    proposals = {p.pk: p for p in Proposal.objects.filter(catalogue_id=process.catalogue_id)}
-    valid = set(Stance.values)
-    cleaned = {}
-    for key, value in (stances or {}).items():
-        try:
-            proposal = proposals[int(key)]
-        except (KeyError, TypeError, ValueError):
-            raise WorkflowError(_("Forslag %(id)s hører ikke til kataloget.") % {"id": key}) from None
-        stance, comment = value if isinstance(value, (tuple, list)) else (value, "")
-        stance = (stance or "").strip()
-        comment = (comment or "").strip()
-        if stance and stance not in valid:
-            raise WorkflowError(
-                _("Ugyldig holdning »%(stance)s« til forslag %(code)s.") % {"stance": stance, "code": proposal.code}
-            )
-        if comment and not stance:
-            raise WorkflowError(
-                _("Vælg %(what)s til forslag %(code)s, når der er skrevet en kommentar.")
-                % {"what": what, "code": proposal.code}
-            )
-        cleaned[proposal] = (stance, comment)
-    return cleaned, proposals
-
-
-def _store_stances(model, owner_field, owner, cleaned):
-    """Upsert the given stances; an empty stance removes that proposal's row."""
-    existing = {row.proposal_id: row for row in model.objects.filter(**{owner_field: owner})}
-    for proposal, (stance, comment) in cleaned.items():
-        row = existing.get(proposal.pk)
-        if not stance:
-            if row:
-                row.delete()
-        elif row is None:
-            model.objects.create(**{owner_field: owner}, proposal=proposal, stance=stance, comment=comment)
-        elif (row.stance, row.comment) != (stance, comment):
-            row.stance, row.comment = stance, comment
-            row.save(update_fields=["stance", "comment"])
-
-
-def save_hearing_response(process, committee, *, actor, general_comment, stances, submit=False):
-    """Save (and with ``submit=True`` submit) ``committee``'s response; the actor becomes an author.
-
-    ``stances`` is ``{proposal_id: (stance, comment)}``; an empty stance clears that proposal.
-    Submitting needs a stance on every proposal except the phase-in pool row."""
-    _require_actor(actor)
-    with transaction.atomic():
-        locked = _lock(process)
-        response = HearingResponse.objects.select_for_update().filter(process=locked, committee=committee).first()
-        refusal = permissions.response_edit_refusal(actor, response, locked, committee)
-        if refusal:
-            kind, message = refusal
-            raise (NotPermitted if kind == "permission" else WorkflowError)(message)
-        cleaned, proposals = _clean_stances(locked, stances, what=_("en holdning"))
-        if response is None:
-            response = HearingResponse.objects.create(process=locked, committee=committee)
-        response.general_comment = (general_comment or "").strip()
-        _store_stances(ProposalStance, "response", response, cleaned)
-        response.authors.add(actor)
-        fields = ["general_comment", "updated_at"]
-        if submit:
-            answered = set(ProposalStance.objects.filter(response=response).values_list("proposal_id", flat=True))
-            missing = [p for p in proposals.values() if not p.is_phase_in and p.pk not in answered]
-            if missing:
-                missing.sort(key=lambda p: (p.position, p.pk))
-                # Raising rolls back the whole save: nothing is half-saved.
-                raise WorkflowError(
-                    _("Angiv en holdning til alle forslag før indsendelse. Mangler: %(codes)s.")
-                    % {"codes": ", ".join(p.code for p in missing)}
-                )
-            response.status = HearingResponse.Status.SUBMITTED
-            response.submitted_at = timezone.now()
-            response.submitted_by = actor
-            fields += ["status", "submitted_at", "submitted_by"]
-        response.save(update_fields=fields)
-    return response
-
-
-def _reopen_reason(actor, reason, process):
-    """The checks before an administrator reopens (or opens late) a response; the reason, stripped."""
-    _require_actor(actor)
-    if not permissions.can_reopen_response(actor, process):
-        raise NotPermitted(_("Kun en administrator kan genåbne et høringssvar."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError(_("Angiv en begrundelse for at genåbne høringssvaret."))
-    return reason
-
-
-def _lock_in_hearing(process):
-    """The process, locked, if it is in hearing (responses can only be reopened then)."""
-    process = _lock(process)
-    if process.state != State.HEARING:
-        raise TransitionNotAllowed(
-            _("Høringssvar kan kun genåbnes, mens kataloget er i høring (status: %(state)s).")
-            % {"state": process.get_state_display()}
-        )
-    return process
-
-
-def reopen_hearing_response(response, *, actor, reason):
-    """An administrator reopens a response as a draft (also past the deadline), stating why."""
-    reason = _reopen_reason(actor, reason, response.process)
-    with transaction.atomic():
-        process = _lock_in_hearing(response.process)
-        locked = HearingResponse.objects.select_for_update().get(pk=response.pk)
-        if locked.status != HearingResponse.Status.SUBMITTED and not permissions.deadline_passed(process):
-            raise WorkflowError(_("Høringssvaret er ikke indsendt og kan stadig redigeres."))
-        locked.status = HearingResponse.Status.DRAFT
-        locked.submitted_at = None
-        locked.submitted_by = None
-        locked.reopened_reason = reason
-        locked.save(update_fields=["status", "submitted_at", "submitted_by", "reopened_reason", "updated_at"])
-    for field in ("status", "submitted_at", "submitted_by_id", "reopened_reason", "updated_at"):
-        setattr(response, field, getattr(locked, field))
-    return response
-
-
-def allow_late_response(process, committee, *, actor, reason):
-    """An administrator lets a heard LMU that never wrote anything answer after the deadline:
-    an empty draft that stays editable, with the reason. (One with a response: reopen it.)"""
-    reason = _reopen_reason(actor, reason, process)
-    with transaction.atomic():
-        process = _lock_in_hearing(process)
-        if not permissions.deadline_passed(process):
-            raise WorkflowError(_("Høringsfristen er ikke overskredet; udvalget kan stadig skrive sit svar."))
-        response, created = HearingResponse.objects.get_or_create(
-            process=process, committee=committee, defaults={"reopened_reason": reason}
-        )
-    if not created:
-        return reopen_hearing_response(response, actor=actor, reason=reason)
-    return response
-
-
-# --- HMU review ------------------------------------------------------------------------------
-
-
-def save_hmu_review(process, *, actor, statement, positions):
-    """HMU's statement and per-proposal positions ``{proposal_id: (stance, comment)}``."""
-    _require_actor(actor)
-    with transaction.atomic():
-        locked = _lock(process)
-        if not permissions.can_record_hmu(actor, locked):
-            raise NotPermitted(_("Kun HMU's medlemmer kan registrere HMU's holdning."))
-        if locked.state != State.HMU_REVIEW:
-            raise TransitionNotAllowed(
-                _("HMU's holdning kan kun registreres under HMU-behandlingen (status: %(state)s).")
-                % {"state": locked.get_state_display()}
-            )
-        cleaned, _proposals = _clean_stances(locked, positions, what=_("HMU's holdning"))
-        review, _created = HmuReview.objects.get_or_create(process=locked)
-        review.statement = (statement or "").strip()
-        review.updated_by = actor
-        review.save(update_fields=["statement", "updated_by", "updated_at"])
-        _store_stances(HmuPosition, "review", review, cleaned)
-    return review

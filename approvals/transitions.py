@@ -19,7 +19,7 @@ from .models import CatalogueProcess
 
 State = CatalogueProcess.State
 
-# The pages a button can live on (views.PAGES) and the page a step's result is seen on.
+# The pages a button can live on (views.transition.PAGES) and the page a step's result is seen on.
 CATALOGUE_PAGE = "catalogue"
 HMU_PAGE = "hmu_review"
 SIGNOFF_PAGE = "signoff"

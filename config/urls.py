@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
-from approvals import views as approval_views
+from approvals.views.dashboard import dashboard
 
 # The admin is the application's own, in Danish: no "Django administration" in header or title.
 admin.site.site_header = _("Budgetkataloger")
@@ -25,5 +25,5 @@ urlpatterns = [
     path("kataloger/", include("proposals.urls")),
     path("notater/", include("approvals.memos.urls")),
     path("", include("approvals.urls")),
-    path("", approval_views.dashboard, name="home"),
+    path("", dashboard, name="home"),
 ]

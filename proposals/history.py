@@ -23,6 +23,7 @@ import contextvars
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
@@ -96,8 +97,6 @@ def user_named(username):
     """The user a command line ``--user`` names; None for no name. Raises LookupError."""
     if not username:
         return None
-    from django.contrib.auth import get_user_model
-
     user = get_user_model()._default_manager.filter(username=username).first()
     if user is None:
         raise LookupError(username)

@@ -2,7 +2,7 @@
 
 import datetime
 
-from approvals import permissions, services
+from approvals import hearing, permissions, services
 from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator, Membership
 from tests.factories import make_catalogue, make_department, make_user
 
@@ -64,7 +64,7 @@ class Setup:
         return {p.pk: (stance, comment) for p in self.proposals}
 
     def submit(self, committee, user):
-        return services.save_hearing_response(
+        return hearing.save_hearing_response(
             self.process, committee, actor=user, general_comment="Svar", stances=self.all_stances(), submit=True
         )
 
@@ -81,7 +81,7 @@ class Setup:
 
     def to_awaiting_signoff(self):
         self.to_hmu_review()
-        services.save_hmu_review(
+        hearing.save_hmu_review(
             self.process, actor=self.hmu_user, statement="HMU bakker op", positions=self.all_stances()
         )
         services.forward_to_signoff(self.process, actor=self.hmu_user)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
-from approvals import permissions, services
+from approvals import hearing, permissions, services
 from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator, Membership
 from proposals.models import BudgetParty, Department
 
@@ -81,7 +81,7 @@ def test_demo_users_can_walk_the_flow():
     proposals = process.catalogue.proposals.all()
     for username in ("lmu1", "lmu2", "lmu3"):
         [committee] = permissions.lmu_committees_heard(users[username], process)
-        services.save_hearing_response(
+        hearing.save_hearing_response(
             process,
             committee,
             actor=users[username],
@@ -90,7 +90,7 @@ def test_demo_users_can_walk_the_flow():
             submit=True,
         )
     services.start_hmu_review(process, actor=users["hmu"])
-    services.save_hmu_review(process, actor=users["hmu"], statement="HMU tager til efterretning", positions={})
+    hearing.save_hmu_review(process, actor=users["hmu"], statement="HMU tager til efterretning", positions={})
     services.forward_to_signoff(process, actor=users["hmu"])
     signoff = services.sign_off(process, actor=users["raadmand"])
     # MSO's 2024 total is the 17.700 target (stored negative: savings are negative internally).

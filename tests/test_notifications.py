@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.mail.backends import locmem
 from django.db import transaction
 
-from approvals import notifications, permissions, services, tasks
+from approvals import hearing, notifications, permissions, services, tasks
 from approvals.models import CatalogueProcess, HearingReminder, Membership
 from tests.approval_factories import Setup
 from tests.factories import make_user
@@ -113,7 +113,7 @@ def test_hmu_review_ready_goes_to_hmu_and_names_missing_lmus(site, django_captur
 
 def test_awaiting_signoff_and_signed_off(site, django_capture_on_commit_callbacks):
     s = Setup().to_hmu_review()
-    services.save_hmu_review(s.process, actor=s.hmu_user, statement="OK", positions={})
+    hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="OK", positions={})
     with django_capture_on_commit_callbacks(execute=True):
         services.forward_to_signoff(s.process, actor=s.hmu_user)
     [message] = mail.outbox

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from approvals import hearing
 from approvals import permissions as perm
 from approvals.models import Committee, HearingResponse
 from tests.approval_factories import Setup, make_committee
@@ -72,11 +73,10 @@ def test_edit_response_only_own_heard_committee_in_hearing():
 
 def test_view_response_draft_only_own_committee_submitted_for_all_involved():
     s = Setup().to_hearing()
-    from approvals import services
 
-    draft = services.save_hearing_response(s.process, s.lmu1, actor=s.lmu1_user, general_comment="Udkast", stances={})
+    draft = hearing.save_hearing_response(s.process, s.lmu1, actor=s.lmu1_user, general_comment="Udkast", stances={})
     assert who(s, lambda u: perm.can_view_response(u, draft)) == {"lmu1_user"}
-    services.save_hearing_response(
+    hearing.save_hearing_response(
         s.process, s.lmu1, actor=s.lmu1_user, general_comment="Svar", stances=s.all_stances(), submit=True
     )
     submitted = HearingResponse.objects.get(pk=draft.pk)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals import permissions, services
+from approvals import hearing, permissions, services
 from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_catalogue
@@ -35,7 +35,7 @@ def test_lmu_member_sees_deadline_days_left_and_missing_response(client):
 def test_response_state_draft_then_submitted(client):
     s = Setup().to_hearing()
     client.force_login(s.lmu1_user)
-    services.save_hearing_response(
+    hearing.save_hearing_response(
         s.process, s.lmu1, actor=s.lmu1_user, general_comment="", stances={s.proposals[0].pk: ("support", "")}
     )
     assert ">Kladde</a>" in client.get(URL).content.decode()

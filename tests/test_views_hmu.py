@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals import services
+from approvals import hearing, services
 from approvals.models import CatalogueProcess, Committee, HmuPosition, HmuReview
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_user
@@ -25,7 +25,7 @@ def hmu_ready():
     stances = {
         p.pk: (["support", "concerns", "oppose"][i % 3], f"LMU Et om {p.code}") for i, p in enumerate(s.proposals)
     }
-    services.save_hearing_response(
+    hearing.save_hearing_response(
         s.process, s.lmu1, actor=s.lmu1_user, general_comment="Vi er samlet set positive", stances=stances, submit=True
     )
     services.start_hmu_review(s.process, actor=s.admin, reason="HMU-mødet er rykket frem")
@@ -125,7 +125,7 @@ def _sized(proposals, lmus):
     )
     s.to_hearing()
     for committee in committees:
-        services.save_hearing_response(
+        hearing.save_hearing_response(
             s.process,
             committee,
             actor=committee.members.first(),
@@ -134,7 +134,7 @@ def _sized(proposals, lmus):
             submit=True,
         )
     services.start_hmu_review(s.process, actor=s.hmu_user)
-    services.save_hmu_review(s.process, actor=s.hmu_user, statement="Udtalelse", positions=s.all_stances())
+    hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="Udtalelse", positions=s.all_stances())
     return s
 
 
@@ -156,7 +156,7 @@ def test_hmu_member_starts_the_review_from_the_hmu_page_once_every_lmu_has_answe
     client.force_login(s.hmu_user)
     assert "Start HMU-behandlingen" not in client.get(url(s)).content.decode()  # LMUs still missing
     for committee in (s.lmu1, s.lmu2):
-        services.save_hearing_response(
+        hearing.save_hearing_response(
             s.process,
             committee,
             actor=committee.members.first(),

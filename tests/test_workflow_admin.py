@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from approvals import services
+from approvals import hearing
 from approvals.models import CatalogueProcess, HearingResponse, SignOff, Transition
 from tests.approval_factories import Setup
 from tests.factories import make_catalogue
@@ -100,7 +100,7 @@ def test_forward_action_and_send_back_action(client, s):
     s.to_hmu_review()
     response = act(client, "forward_to_signoff_action", [s.process.pk])
     assert any("udtalelse" in t for t in page_messages(response))
-    services.save_hmu_review(s.process, actor=s.hmu_user, statement="OK", positions={})
+    hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="OK", positions={})
     act(client, "send_back_to_hearing_action", [s.process.pk], apply="1", reason="Nyt forslag skal høres")
     assert s.reload().state == "hearing"
     assert Transition.objects.filter(process=s.process).last().note == "Nyt forslag skal høres"

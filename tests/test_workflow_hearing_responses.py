@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from approvals import permissions, services
+from approvals import hearing, permissions, services
 from approvals.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from approvals.models import CatalogueProcess, HearingResponse, ProposalStance
 from tests.approval_factories import Setup, make_committee
@@ -17,7 +17,7 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 
 def save(s, committee, user, stances=None, submit=False, comment="Generelt"):
-    return services.save_hearing_response(
+    return hearing.save_hearing_response(
         s.process, committee, actor=user, general_comment=comment, stances=stances or {}, submit=submit
     )
 
@@ -159,12 +159,12 @@ def test_admin_reopens_a_submitted_response_with_a_reason():
     s = Setup().to_hearing()
     r = s.submit(s.lmu1, s.lmu1_user)
     with pytest.raises(WorkflowError, match="begrundelse"):
-        services.reopen_hearing_response(r, actor=s.admin, reason="  ")
+        hearing.reopen_hearing_response(r, actor=s.admin, reason="  ")
     for user in (s.lmu1_user, s.hmu_user, s.signoff_user):
         with pytest.raises(NotPermitted):
-            services.reopen_hearing_response(r, actor=user, reason="Fejl")
+            hearing.reopen_hearing_response(r, actor=user, reason="Fejl")
     assert HearingResponse.objects.get(pk=r.pk).status == "submitted"
-    services.reopen_hearing_response(r, actor=s.admin, reason="LMU bad om at rette en fejl")
+    hearing.reopen_hearing_response(r, actor=s.admin, reason="LMU bad om at rette en fejl")
     r.refresh_from_db()
     assert (r.status, r.reopened_reason, r.submitted_at) == ("draft", "LMU bad om at rette en fejl", None)
     save(s, s.lmu1, s.lmu1_user, {s.proposals[0].pk: ("oppose", "Rettet")})
@@ -180,7 +180,7 @@ def test_reopened_response_can_be_edited_after_the_deadline():
     # A late LMU without a response is also closed by the deadline.
     with pytest.raises(WorkflowError, match="overskredet"):
         save(s, s.lmu2, s.lmu2_user)
-    services.reopen_hearing_response(r, actor=s.admin, reason="Fristen forlænget for LMU Et")
+    hearing.reopen_hearing_response(r, actor=s.admin, reason="Fristen forlænget for LMU Et")
     save(s, s.lmu1, s.lmu1_user, s.all_stances("concerns"), submit=True)
     assert HearingResponse.objects.get(pk=r.pk).status == "submitted"
 
@@ -189,12 +189,12 @@ def test_reopen_refused_for_a_draft_before_the_deadline_and_after_the_hearing():
     s = Setup().to_hearing()
     r = save(s, s.lmu1, s.lmu1_user)
     with pytest.raises(WorkflowError, match="kan stadig redigeres"):
-        services.reopen_hearing_response(r, actor=s.admin, reason="Hvorfor ikke")
+        hearing.reopen_hearing_response(r, actor=s.admin, reason="Hvorfor ikke")
     s.submit(s.lmu1, s.lmu1_user)
     s.submit(s.lmu2, s.lmu2_user)
     services.start_hmu_review(s.process, actor=s.hmu_user)
     with pytest.raises(TransitionNotAllowed, match="i høring"):
-        services.reopen_hearing_response(r, actor=s.admin, reason="For sent")
+        hearing.reopen_hearing_response(r, actor=s.admin, reason="For sent")
     assert HearingResponse.objects.get(pk=r.pk).status == "submitted"
 
 

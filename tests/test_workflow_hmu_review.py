@@ -2,7 +2,7 @@
 
 import pytest
 
-from approvals import services
+from approvals import hearing
 from approvals.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from approvals.models import Committee, HmuPosition, HmuReview
 from tests.approval_factories import Setup, make_committee
@@ -14,11 +14,11 @@ pytestmark = pytest.mark.django_db
 def test_hmu_member_records_statement_and_positions_and_edits_them():
     s = Setup().to_hmu_review()
     p1, p2, _p3 = s.proposals
-    review = services.save_hmu_review(
+    review = hearing.save_hmu_review(
         s.process, actor=s.hmu_user, statement="HMU anbefaler", positions={p1.pk: ("support", "Enig med LMU")}
     )
     assert (review.statement, review.updated_by) == ("HMU anbefaler", s.hmu_user)
-    services.save_hmu_review(
+    hearing.save_hmu_review(
         s.process,
         actor=s.hmu_user,
         statement="HMU anbefaler med forbehold",
@@ -38,7 +38,7 @@ def test_only_hmu_members_of_the_department_record():
     make_committee(Setup().department, Committee.Kind.HMU, name="Andet HMU", members=[other_hmu_user])
     for user in (s.admin, s.lmu1_user, s.signoff_user, s.outsider, other_hmu_user):
         with pytest.raises(NotPermitted):
-            services.save_hmu_review(s.process, actor=user, statement="x", positions={})
+            hearing.save_hmu_review(s.process, actor=user, statement="x", positions={})
     assert not HmuReview.objects.exists()
 
 
@@ -47,14 +47,14 @@ def test_only_during_hmu_review(build):
     s = getattr(Setup(), build)()
     statement_before = list(HmuReview.objects.values_list("statement", flat=True))
     with pytest.raises(TransitionNotAllowed, match="HMU-behandlingen"):
-        services.save_hmu_review(s.process, actor=s.hmu_user, statement="Sent", positions={})
+        hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="Sent", positions={})
     assert list(HmuReview.objects.values_list("statement", flat=True)) == statement_before
 
 
 def test_bad_position_is_refused_and_nothing_saved():
     s = Setup().to_hmu_review()
     with pytest.raises(WorkflowError, match="Ugyldig holdning"):
-        services.save_hmu_review(
+        hearing.save_hmu_review(
             s.process, actor=s.hmu_user, statement="Udtalelse", positions={s.proposals[0].pk: ("maybe", "")}
         )
     assert not HmuReview.objects.exists()

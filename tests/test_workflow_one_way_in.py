@@ -248,25 +248,29 @@ def test_the_migration_gives_older_catalogues_their_process():
 
 # --- no import inside a function -----------------------------------------------------------------
 
-WORKFLOW_MODULES = [
-    "exceptions",
-    "transitions",
-    "selectors",
-    "services",
-    "signals",
-    "notifications",
-    "tasks",
-    "views",
-]
+ROOT = Path(__file__).parent.parent
+# Every module of both apps (migrations aside): a cycle is broken by moving code, not by
+# importing inside a function.
+APP_MODULES = sorted(
+    str(path.relative_to(ROOT))
+    for app in ("approvals", "proposals")
+    for path in (ROOT / app).rglob("*.py")
+    if "migrations" not in path.parts
+)
 
 
-@pytest.mark.parametrize("module", WORKFLOW_MODULES)
-def test_the_workflow_modules_import_at_module_level_only(module):
-    tree = ast.parse((Path(__file__).parent.parent / "approvals" / f"{module}.py").read_text())
+# Imports in a function that are not about cycles: AppConfig.ready (Django's place for
+# connecting receivers) and WeasyPrint, which loads Pango and is needed only for a PDF.
+ALLOWED = {"ready", "render_memo_pdf"}
+
+
+@pytest.mark.parametrize("module", APP_MODULES)
+def test_no_module_imports_inside_a_function(module):
+    tree = ast.parse((ROOT / module).read_text())
     nested = [
         node.lineno
         for function in ast.walk(tree)
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and function.name not in ALLOWED
         for node in ast.walk(function)
         if isinstance(node, (ast.Import, ast.ImportFrom))
     ]

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from approvals import selectors, services
+from approvals import hearing, selectors, services
 from approvals.models import Committee, Membership
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_catalogue, make_user
@@ -60,7 +60,7 @@ def test_hearing_overview_side_by_side_counts_and_missing():
     third = make_committee(s.department, name="LMU Fire", members=[make_user()])
     s.process.heard_committees.add(third)
     p1, p2, p3 = s.proposals
-    services.save_hearing_response(
+    hearing.save_hearing_response(
         s.process,
         s.lmu1,
         actor=s.lmu1_user,
@@ -68,7 +68,7 @@ def test_hearing_overview_side_by_side_counts_and_missing():
         stances={p1.pk: ("support", "Fint"), p2.pk: ("oppose", "Nej"), p3.pk: ("no_remarks", "")},
         submit=True,
     )
-    services.save_hearing_response(
+    hearing.save_hearing_response(
         s.process,
         s.lmu2,
         actor=s.lmu2_user,
@@ -102,7 +102,7 @@ def test_hearing_overview_query_count_does_not_grow(django_assert_num_queries):
             user = make_user()
             committee = make_committee(s.department, Committee.Kind.LMU, name=f"LMU ekstra {i}", members=[user])
             s.process.heard_committees.add(committee)
-            services.save_hearing_response(
+            hearing.save_hearing_response(
                 s.process, committee, actor=user, general_comment="", stances=s.all_stances(), submit=True
             )
         return s
@@ -134,7 +134,7 @@ def test_response_for_and_transitions_for():
 
 def test_responses_visible_to_user():
     s = Setup().to_hearing()
-    services.save_hearing_response(s.process, s.lmu2, actor=s.lmu2_user, general_comment="Udkast", stances={})
+    hearing.save_hearing_response(s.process, s.lmu2, actor=s.lmu2_user, general_comment="Udkast", stances={})
     s.submit(s.lmu1, s.lmu1_user)
     assert [r.committee.name for r in selectors.responses_for_process(s.process, s.lmu2_user)] == ["LMU Et", "LMU To"]
     assert [r.committee.name for r in selectors.responses_for_process(s.process, s.hmu_user)] == ["LMU Et"]

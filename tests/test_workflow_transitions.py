@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from approvals import permissions, selectors, services, transitions
+from approvals import hearing, permissions, selectors, services, transitions
 from approvals.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from approvals.models import CatalogueProcess, SignOff, Transition
 from tests.approval_factories import Setup
@@ -127,7 +127,7 @@ def test_start_hmu_review_refused_for_lmu_and_signoff_members():
 def test_forward_to_signoff_by_hmu_member_and_by_admin():
     for actor_name in ("hmu_user", "admin"):
         s = Setup().to_hmu_review()
-        services.save_hmu_review(s.process, actor=s.hmu_user, statement="Enig", positions={})
+        hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="Enig", positions={})
         log = services.forward_to_signoff(s.process, actor=getattr(s, actor_name), note="Til rådmanden")
         assert (log.from_state, log.to_state, log.note) == (State.HMU_REVIEW, State.AWAITING_SIGNOFF, "Til rådmanden")
 
@@ -139,7 +139,7 @@ def test_forward_to_signoff_needs_hmu_statement():
 
 def test_forward_to_signoff_refused_for_others():
     s = Setup().to_hmu_review()
-    services.save_hmu_review(s.process, actor=s.hmu_user, statement="Enig", positions={})
+    hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="Enig", positions={})
     for user in (s.lmu1_user, s.signoff_user, s.outsider):
         assert_refused(s, lambda u=user: services.forward_to_signoff(s.process, actor=u), NotPermitted)
 

@@ -1,0 +1,50 @@
+"""A catalogue's workflow page: where it stands, the heard LMUs, its buttons."""
+
+from django.shortcuts import render
+
+from .. import permissions, selectors, transitions
+from ..models import CatalogueProcess, HearingResponse
+from .common import allowed_rule_names, button_forms, page_context, process_or_404
+
+State = CatalogueProcess.State
+
+
+def catalogue_page(request, catalogue, process, status=200, **forms):
+    user = request.user
+    allowed = allowed_rule_names(user, process)
+    responses = {r.committee_id: r for r in selectors.responses_for_process(process)}
+    own = set(permissions.lmu_committees_heard(user, process).values_list("pk", flat=True))
+    heard = []
+    for committee in process.heard_committees.order_by("name"):
+        response = responses.get(committee.pk)
+        submitted = response is not None and response.status == HearingResponse.Status.SUBMITTED
+        heard.append(
+            {
+                "committee": committee,
+                "response": response if (submitted or committee.pk in own) else None,
+                "submitted": submitted,
+                "own": committee.pk in own,
+            }
+        )
+    buttons = button_forms(
+        allowed, forms, transitions.OPEN_HEARING, transitions.START_HMU_REVIEW, transitions.FORWARD_TO_SIGNOFF
+    )
+    context = page_context(
+        request,
+        catalogue,
+        process,
+        "catalogue",
+        heard=heard,
+        submitted_count=sum(1 for h in heard if h["submitted"]),
+        transitions=selectors.transitions_for(process),
+        approval=selectors.latest_approval(process) if process.state == State.SIGNED_OFF else None,
+        proposals=catalogue.proposals.order_by("position", "id"),
+        deadline_passed=permissions.deadline_passed(process),
+        **buttons,
+    )
+    return render(request, "approvals/catalogue.html", context, status=status)
+
+
+def catalogue(request, slug):
+    catalogue, process = process_or_404(request, slug)
+    return catalogue_page(request, catalogue, process)

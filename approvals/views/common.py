@@ -1,0 +1,85 @@
+"""What every workflow page shares: finding the catalogue, the sub-navigation, the buttons."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from proposals.models import Catalogue
+
+from .. import permissions, selectors
+from ..models import CatalogueProcess
+
+
+def process_or_404(request, slug):
+    """The catalogue and its process; 404 when it does not exist or the user may not see it."""
+    catalogue = get_object_or_404(Catalogue.objects.select_related("department"), slug=slug)
+    if not permissions.can_view_catalogue(request.user, catalogue):
+        raise Http404(_("Kataloget findes ikke."))
+    process = get_object_or_404(CatalogueProcess, catalogue=catalogue)
+    process.catalogue = catalogue
+    return catalogue, process
+
+
+def page_links(user, process):
+    """Which of the catalogue's workflow pages the user may open (for the sub-navigation)."""
+    return {
+        "hmu": may_view_hmu(user, process),
+        "signoff": may_view_signoff(user, process),
+    }
+
+
+def may_view_hmu(user, process):
+    return permissions.can_record_hmu(user, process) or permissions.is_admin(user, process)
+
+
+def may_view_signoff(user, process):
+    return permissions.can_sign_off(user, process) or permissions.is_admin(user, process)
+
+
+@dataclass
+class FigureRow:
+    """A proposal with its yearly figures (internal convention; templates convert with |amount)."""
+
+    proposal: object
+    figures: list  # [{"year", "amount", "fte"}]
+    has_fte: bool
+
+
+def figure_rows(overview):
+    rows = []
+    for row in overview.rows:
+        figures = [{"year": y, "amount": row.net.get(y), "fte": row.fte.get(y)} for y in overview.years]
+        rows.append(FigureRow(row.proposal, figures, any(f["fte"] is not None for f in figures)))
+    return rows
+
+
+def page_context(request, catalogue, process, active, **extra):
+    return {
+        "catalogue": catalogue,
+        "process": process,
+        "active": active,
+        "links": page_links(request.user, process),
+        **extra,
+    }
+
+
+def say_refusal(request, exc):
+    messages.error(request, exc.message)
+
+
+def allowed_rule_names(user, process):
+    """The names of the rules whose buttons ``user`` sees on ``process``'s pages."""
+    return {rule.name for rule in selectors.allowed_transitions(process, user)}
+
+
+def button_forms(allowed, bound, *rules):
+    """{``<prefix>_form``: form} for each of ``rules`` the user may take now (its button);
+    a bound form in ``bound`` (shown again with its errors) wins over a new one."""
+    return {
+        rule.form_name: bound.get(rule.form_name) or rule.form(prefix=rule.prefix)
+        for rule in rules
+        if rule.name in allowed
+    }

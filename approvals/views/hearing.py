@@ -1,0 +1,164 @@
+"""Hearing responses: an LMU's response form, reopening it, and the list of responses."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from proposals.selectors import catalogue_overview
+
+from .. import hearing, permissions, selectors
+from ..exceptions import NotPermitted, WorkflowError
+from ..filters import HearingResponseFilter
+from ..forms import HearingResponseForm, ReasonForm
+from ..models import CatalogueProcess, Committee, HearingResponse
+from ..tables import ResponseTable
+from .common import figure_rows, page_context, process_or_404, say_refusal
+
+State = CatalogueProcess.State
+
+
+def _heard_committee_or_404(process, committee_id):
+    committee = get_object_or_404(Committee, pk=committee_id, kind=Committee.Kind.LMU)
+    if not process.heard_committees.filter(pk=committee.pk).exists():
+        raise Http404(_("Udvalget er ikke hørt på dette katalog."))
+    return committee
+
+
+def _unsaved_text(post, proposals):
+    """[(label, text)] a refused POST carried, so the writer can copy it instead of losing it."""
+    texts = [(_("Generel kommentar"), post.get("general_comment", ""))]
+    texts += [(f"{p.code} {p.title}", post.get(HearingResponseForm.comment_name(p), "")) for p in proposals]
+    return [(label, text.strip()) for label, text in texts if text.strip()]
+
+
+def _response_page(request, catalogue, process, committee, *, form=None, reopen_form=None, unsaved=None):
+    user = request.user
+    response = selectors.response_for(process, committee)
+    refusal = permissions.response_edit_refusal(user, response, process, committee)
+    if refusal is not None:
+        kind, message = refusal
+        # Admins read every response (they can in the admin too); others as can_view_response says.
+        may_read = permissions.can_view_response(user, response) or permissions.is_admin(user, process)
+        if response is None and kind == "workflow":
+            may_read = True  # the committee's own members: "no response was given"
+        if not may_read:
+            raise PermissionDenied(message)
+    overview = catalogue_overview(catalogue, with_lines=False)
+    rows = figure_rows(overview)
+    context = page_context(
+        request,
+        catalogue,
+        process,
+        "responses",
+        committee=committee,
+        response=response,
+        authors=list(response.authors.all()) if response else [],
+        refusal=refusal[1] if refusal else None,
+        unsaved=unsaved or [],
+        unit=catalogue.unit,
+        convention=catalogue.get_sign_convention_display(),
+    )
+    if refusal is None:
+        stance_map = getattr(response, "stance_map", {}) if response else {}
+        if form is None:
+            form = HearingResponseForm(
+                proposals=[r.proposal for r in rows],
+                initial={"general_comment": response.general_comment if response else ""},
+                initial_stances={pid: (s.stance, s.comment) for pid, s in stance_map.items()},
+            )
+        by_pk = {r.proposal.pk: r for r in rows}
+        context["form"] = form
+        context["form_rows"] = [
+            {"proposal": p, "stance": stance, "comment": comment, "row": by_pk[p.pk]}
+            for p, stance, comment in form.proposal_fields()
+        ]
+    else:
+        stance_map = getattr(response, "stance_map", {}) if response else {}
+        context["read_rows"] = [{"proposal": r.proposal, "stance": stance_map.get(r.proposal.pk)} for r in rows]
+        late = response is None and permissions.deadline_passed(process)
+        may_reopen = permissions.can_reopen_response(user, process)
+        if (response is not None or late) and may_reopen and process.state == State.HEARING:
+            context["reopen_form"] = reopen_form or ReasonForm(prefix="reopen")
+    return render(request, "approvals/response.html", context)
+
+
+def response(request, slug, committee_id):
+    catalogue, process = process_or_404(request, slug)
+    committee = _heard_committee_or_404(process, committee_id)
+    if request.method != "POST":
+        return _response_page(request, catalogue, process, committee)
+    existing = HearingResponse.objects.filter(process=process, committee=committee).first()
+    refusal = permissions.response_edit_refusal(request.user, existing, process, committee)
+    if refusal is not None:
+        kind, message = refusal
+        if kind == "permission":
+            raise PermissionDenied(message)
+        # E.g. the deadline passed, or a co-member submitted, while this member was writing.
+        proposals = list(catalogue.proposals.order_by("position", "id"))
+        unsaved = _unsaved_text(request.POST, proposals)
+        return _response_page(request, catalogue, process, committee, unsaved=unsaved)
+    proposals = list(catalogue.proposals.order_by("position", "id"))
+    form = HearingResponseForm(request.POST, proposals=proposals)
+    if form.is_valid():
+        submit = form.cleaned_data["action"] == HearingResponseForm.SUBMIT
+        try:
+            hearing.save_hearing_response(
+                process,
+                committee,
+                actor=request.user,
+                general_comment=form.cleaned_data["general_comment"],
+                stances=form.stances(),
+                submit=submit,
+            )
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Høringssvaret er indsendt.") if submit else _("Kladden er gemt."))
+            return redirect("approvals:response", slug, committee.pk)
+    return _response_page(request, catalogue, process, committee, form=form)
+
+
+@require_POST
+def reopen_response(request, slug, committee_id):
+    catalogue, process = process_or_404(request, slug)
+    committee = _heard_committee_or_404(process, committee_id)
+    if not permissions.can_reopen_response(request.user, process):
+        raise PermissionDenied
+    response = HearingResponse.objects.filter(process=process, committee=committee).first()
+    form = ReasonForm(request.POST, prefix="reopen")
+    if not form.is_valid():
+        return _response_page(request, catalogue, process, committee, reopen_form=form)
+    reason = form.cleaned_data["reason"]
+    try:
+        if response is None:  # past the deadline without a word: let the LMU answer late
+            hearing.allow_late_response(process, committee, actor=request.user, reason=reason)
+        else:
+            hearing.reopen_hearing_response(response, actor=request.user, reason=reason)
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except WorkflowError as exc:
+        say_refusal(request, exc)
+    else:
+        messages.success(request, _("Høringssvaret er genåbnet."))
+    return redirect("approvals:response", slug, committee.pk)
+
+
+def responses(request, slug):
+    catalogue, process = process_or_404(request, slug)
+    filterset = HearingResponseFilter(
+        request.GET or None, queryset=selectors.responses_for_process(process, user=request.user)
+    )
+    table = ResponseTable(filterset.qs, catalogue=catalogue)
+    RequestConfig(request, paginate={"per_page": 20}).configure(table)
+    own = list(permissions.lmu_committees_heard(request.user, process))
+    return render(
+        request,
+        "approvals/responses.html",
+        page_context(request, catalogue, process, "responses", table=table, filter=filterset, own_committees=own),
+    )

@@ -1,0 +1,91 @@
+"""HMU's review: the LMUs' stances side by side, HMU's position per proposal and statement."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from proposals.selectors import catalogue_overview
+
+from .. import hearing, permissions, selectors, transitions
+from ..exceptions import NotPermitted, WorkflowError
+from ..forms import HmuReviewForm
+from ..models import CatalogueProcess
+from ..tables import StanceCountTable, stance_count_rows
+from .common import allowed_rule_names, button_forms, figure_rows, may_view_hmu, page_context, process_or_404
+
+State = CatalogueProcess.State
+
+
+def hmu_page(request, catalogue, process, *, form=None, back_form=None, forward_form=None):
+    user = request.user
+    overview = selectors.hearing_overview(process)
+    figures_by_pk = {r.proposal.pk: r for r in figure_rows(catalogue_overview(catalogue, with_lines=False))}
+    review = overview.hmu_review
+    can_record = permissions.can_record_hmu(user, process) and process.state == State.HMU_REVIEW
+    if can_record and form is None:
+        form = HmuReviewForm(
+            proposals=[row.proposal for row in overview.rows],
+            initial={"statement": review.statement if review else ""},
+            initial_stances={pid: (p.stance, p.comment) for pid, p in (review.position_map if review else {}).items()},
+        )
+    fields = {p.pk: (stance, comment) for p, stance, comment in form.proposal_fields()} if form else {}
+    items = [
+        {
+            "row": row,
+            "figures": figures_by_pk.get(row.proposal.pk),
+            "stance_field": fields.get(row.proposal.pk, (None, None))[0],
+            "comment_field": fields.get(row.proposal.pk, (None, None))[1],
+        }
+        for row in overview.rows
+    ]
+    allowed = allowed_rule_names(user, process)
+    buttons = button_forms(
+        allowed,
+        {"forward_form": forward_form, "back_form": back_form},
+        transitions.FORWARD_TO_SIGNOFF,
+        transitions.SEND_BACK_TO_HEARING,
+    )
+    counts = StanceCountTable(stance_count_rows(overview), prefix="c-")
+    RequestConfig(request, paginate=False).configure(counts)
+    context = page_context(
+        request,
+        catalogue,
+        process,
+        "hmu",
+        overview=overview,
+        review=review,
+        items=items,
+        form=form,
+        counts_table=counts,
+        forward_form=buttons.get("forward_form"),
+        back_form=buttons.get("back_form"),
+        may_start_review=transitions.START_HMU_REVIEW.name in allowed and selectors.hearing_finished(process),
+    )
+    return render(request, "approvals/hmu_review.html", context)
+
+
+def hmu_review(request, slug):
+    catalogue, process = process_or_404(request, slug)
+    if not may_view_hmu(request.user, process):
+        raise PermissionDenied
+    if request.method != "POST":
+        return hmu_page(request, catalogue, process)
+    if not permissions.can_record_hmu(request.user, process):
+        raise PermissionDenied
+    proposals = list(catalogue.proposals.order_by("position", "id"))
+    form = HmuReviewForm(request.POST, proposals=proposals)
+    if form.is_valid():
+        try:
+            hearing.save_hmu_review(
+                process, actor=request.user, statement=form.cleaned_data["statement"], positions=form.stances()
+            )
+        except NotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+        except WorkflowError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("HMU's behandling er gemt."))
+            return redirect("approvals:hmu_review", slug)
+    return hmu_page(request, catalogue, process, form=form)

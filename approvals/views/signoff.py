@@ -1,0 +1,51 @@
+"""The alderman's sign-off page: the economy, the hearing and HMU's review, the decision."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from proposals.selectors import catalogue_overview
+
+from .. import selectors, transitions
+from ..models import CatalogueProcess
+from .common import allowed_rule_names, button_forms, figure_rows, may_view_signoff, page_context, process_or_404
+
+State = CatalogueProcess.State
+
+
+def signoff_page(request, catalogue, process, *, approve_form=None, back_form=None):
+    user = request.user
+    overview = catalogue_overview(catalogue, with_lines=False)
+    hearing = selectors.hearing_overview(process)
+    buttons = button_forms(
+        allowed_rule_names(user, process),
+        {"approve_form": approve_form, "back_form": back_form},
+        transitions.SIGN_OFF,
+        transitions.SEND_BACK_TO_HMU,
+    )
+    totals, targets = overview.totals, overview.targets
+    context = page_context(
+        request,
+        catalogue,
+        process,
+        "signoff",
+        econ_rows=figure_rows(overview),
+        years=overview.years,
+        totals=[totals[y] for y in overview.years],
+        targets=[targets[y] for y in overview.years],
+        differences=[overview.differences[y] for y in overview.years],
+        has_targets=any(t is not None for t in targets.values()),
+        hearing=hearing,
+        review=hearing.hmu_review,
+        approval=selectors.latest_approval(process) if process.state == State.SIGNED_OFF else None,
+        decisions=selectors.signoffs_for(process),
+        approve_form=buttons.get("approve_form"),
+        back_form=buttons.get("back_form"),
+    )
+    return render(request, "approvals/signoff.html", context)
+
+
+def signoff(request, slug):
+    catalogue, process = process_or_404(request, slug)
+    if not may_view_signoff(request.user, process):
+        raise PermissionDenied
+    return signoff_page(request, catalogue, process)

@@ -1,0 +1,53 @@
+"""Every workflow button posts here; the URL names the rule of approvals.transitions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services, transitions
+from ..exceptions import NotPermitted, WorkflowError
+from .catalogue import catalogue_page
+from .common import process_or_404, say_refusal
+from .hmu import hmu_page
+from .signoff import signoff_page
+
+# The pages a button lives on: where an invalid form is shown again and a refusal is said.
+PAGES = {
+    transitions.CATALOGUE_PAGE: ("approvals:catalogue", catalogue_page),
+    transitions.HMU_PAGE: ("approvals:hmu_review", hmu_page),
+    transitions.SIGNOFF_PAGE: ("approvals:signoff", signoff_page),
+}
+
+
+@require_POST
+def transition(request, slug, action, page=None):
+    """POST of any workflow button: the rule's ``may`` (403) → its form → ``services.perform``.
+
+    ``action`` names a rule of approvals.transitions. An invalid form is shown again on
+    ``page`` (the button's page: the URL's, a posted ``return_to``, else the rule's); a refused
+    step is a message there; after the step the user goes to ``return_to`` or the rule's
+    ``done_page``."""
+    rule = transitions.RULES.get(action)
+    if rule is None:
+        raise Http404(_("Handlingen findes ikke."))
+    catalogue, process = process_or_404(request, slug)
+    if not rule.may(request.user, process):
+        raise PermissionDenied(rule.refused)
+    return_to = request.POST.get("return_to")
+    return_to = return_to if return_to in PAGES else None
+    url_name, render_page = PAGES[return_to or page or rule.page]
+    form = rule.form(request.POST, prefix=rule.prefix)
+    if not form.is_valid():
+        return render_page(request, catalogue, process, **{rule.form_name: form})
+    try:
+        services.perform(process, rule, actor=request.user, **form.transition_input())
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except WorkflowError as exc:
+        say_refusal(request, exc)
+        return redirect(url_name, slug)
+    messages.success(request, rule.success)
+    return redirect(PAGES[return_to or rule.done_page][0], slug)
