@@ -197,19 +197,28 @@ class HearingReminder(models.Model):
         return f"{self.committee} – {self.deadline}"
 
 
-class ProposalStance(models.Model):
-    response = models.ForeignKey(HearingResponse, on_delete=models.CASCADE, related_name="stances")
+class StanceOnProposal(models.Model):
+    """A committee's stance on one proposal, with its comment: an LMU's in a hearing response,
+    HMU's in its review. The owner (response or review) is the subclass's foreign key."""
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
     stance = models.CharField(_("holdning"), max_length=12, choices=Stance.choices)
     comment = models.TextField(_("kommentar"), blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["response", "proposal"], name="one_stance_per_proposal")]
-        verbose_name = _("holdning til forslag")
-        verbose_name_plural = _("holdninger til forslag")
+        abstract = True
 
     def __str__(self):
         return f"{self.proposal_id}: {self.get_stance_display()}"
+
+
+class ProposalStance(StanceOnProposal):
+    response = models.ForeignKey(HearingResponse, on_delete=models.CASCADE, related_name="stances")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "proposal"], name="one_stance_per_proposal")]
+        verbose_name = _("holdning til forslag")
+        verbose_name_plural = _("holdninger til forslag")
 
 
 class HmuReview(models.Model):
@@ -228,19 +237,13 @@ class HmuReview(models.Model):
         return f"HMU – {self.process.catalogue}"
 
 
-class HmuPosition(models.Model):
+class HmuPosition(StanceOnProposal):
     review = models.ForeignKey(HmuReview, on_delete=models.CASCADE, related_name="positions")
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
-    stance = models.CharField(_("holdning"), max_length=12, choices=Stance.choices)
-    comment = models.TextField(_("kommentar"), blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "proposal"], name="one_hmu_position_per_proposal")]
         verbose_name = _("HMU-holdning")
         verbose_name_plural = _("HMU-holdninger")
-
-    def __str__(self):
-        return f"{self.proposal_id}: {self.get_stance_display()}"
 
 
 class SignOff(models.Model):
