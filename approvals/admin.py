@@ -40,6 +40,7 @@ from .models import (
     SignOff,
     Transition,
 )
+from .sso import admin as sso_admin  # noqa: F401  (the single sign-on group mapping)
 
 State = CatalogueProcess.State
 

@@ -17,8 +17,9 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's).
     path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
+    # The login page and the admin's login (single sign-on, LOCAL_LOGIN), before the admin's own.
+    path("", include("approvals.sso.urls")),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch is offered on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
