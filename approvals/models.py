@@ -204,6 +204,11 @@ class StanceOnProposal(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
     stance = models.CharField(_("holdning"), max_length=12, choices=Stance.choices)
     comment = models.TextField(_("kommentar"), blank=True)
+    # The version of the proposal the stance was given on (approvals.stance_versions): its
+    # snapshot (proposals.snapshots) and that snapshot's fingerprint, so a later change of the
+    # proposal is seen and shown. Empty for stances saved before versions were recorded.
+    given_on = models.JSONField(_("givet på version"), null=True, blank=True, editable=False)
+    given_on_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         abstract = True
