@@ -8,6 +8,7 @@ administers which department and what a directory group grants at single sign-on
 decide), and the budget agreements and parties, which every department shares (view only); a
 department cannot be added or deleted."""
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import BaseBackend
 
 from . import policy
@@ -40,3 +41,16 @@ class DepartmentAdministratorBackend(BaseBackend):
 
     def has_module_perms(self, user_obj, app_label):
         return app_label in APPS and self._administrator(user_obj)
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check (first in AUTHENTICATION_BACKENDS): a locked-out username and
+    address is refused before any password is checked.
+
+    Without a request (the shell, management commands, the test client's ``login``) there is
+    no address to count against; every sign-in over the web passes its request."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -2,12 +2,16 @@
 (SQLite, e-mail to the console, Celery tasks run in process)."""
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,10 +20,39 @@ def env_bool(name, default=False):
     return os.environ.get(name, str(default)).strip().lower() in ("1", "true", "yes", "on")
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me")
-DEBUG = env_bool("DEBUG", True)
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Safe by default: DEBUG only when asked for (bin/run asks), and outside DEBUG no start
+# without a real SECRET_KEY (the development key below is public).
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value "
+            "(e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or DEBUG=1 for development only. See README, Production."
+        )
+    SECRET_KEY = "dev-only-not-secret-change-me"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# HTTPS, under Django's own setting names from the environment (README, Production). Off by
+# default so bin/run and the tests work on plain http://127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE")
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE")
+# The header the TLS proxy sets and its value for https, e.g. "HTTP_X_FORWARDED_PROTO,https".
+SECURE_PROXY_SSL_HEADER = tuple(env_list("SECURE_PROXY_SSL_HEADER")) or None
+if SECURE_PROXY_SSL_HEADER and len(SECURE_PROXY_SSL_HEADER) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER,value', e.g. 'HTTP_X_FORWARDED_PROTO,https'.")
+# The load balancer probes the health endpoint on plain http, behind the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
 # Absolute base for links in e-mails (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -27,6 +60,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A department's administrator gets the catalogue and workflow models' permissions from
 # approvals.policy (which rows: the scoped admin); everybody else as Django's own.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked (django-axes).
+    "approvals.backends.LoginLockoutBackend",
     # Django's passwords (off with LOCAL_LOGIN=false) and the directory's single sign-on.
     "approvals.sso.backends.LocalPasswordBackend",
     "approvals.sso.backends.OidcBackend",
@@ -45,12 +80,16 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
     "proposals",
     "approvals",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (hashed, compressed, long cache after collectstatic) without a web server in front.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +101,8 @@ MIDDLEWARE = [
     # The signed-in user is named in the history of every figure changed during the request.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout into the lockout page (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -98,8 +139,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (django-axes): the 11th wrong password in a row for one username from one
+# address is refused; a right one resets the count; an administrator unlocks in the admin
+# (Adgangsforsøg) or with `manage.py axes_reset_username USERNAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Hours until a lockout lifts by itself; unset: only an administrator lifts it.
+AXES_COOLOFF_TIME = float(os.environ["AXES_COOLOFF_TIME"]) if os.environ.get("AXES_COOLOFF_TIME") else None
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a proxy the client's address is in X-Forwarded-For: the number of proxies in front.
+AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"]) if os.environ.get("AXES_IPWARE_PROXY_COUNT") else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -139,7 +195,16 @@ USE_THOUSAND_SEPARATOR = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes hashed, compressed copies here (the Dockerfile and the README's
+# production steps run it); WhiteNoise serves them with a one-year cache. Before that (bin/run,
+# the tests) the plain files are served from the folders below (config.static).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "config.static.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at: ")  # WhiteNoise, before collectstatic
 # DKFDS is installed from npm by bin/setup into node_modules; served by the app, no CDN.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if (BASE_DIR / "node_modules" / "dkfds" / "dist").exists():
@@ -147,11 +212,20 @@ if (BASE_DIR / "node_modules" / "dkfds" / "dist").exists():
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
-# E-mail: console by default; EMAIL_URL-less SMTP settings switch it to a real server.
+# E-mail: console by default; EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and
+# the settings below for a real server (e.g. Exchange Online: port 587, EMAIL_USE_TLS=1, user
+# and password). The server's certificate is verified against the system's CAs (SSL_CERT_FILE
+# names another bundle, e.g. the municipality's own CA).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_TIMEOUT = 10
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS on a plain connection (port 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # TLS from the first byte (port 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS, port 587) or EMAIL_USE_SSL (port 465), not both.")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "budget@kommune.example")
 
 # Celery: with no broker configured, tasks run in process (the embedded default).
@@ -175,10 +249,54 @@ MEMO_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("MEMO_DELIVERY_MAX_ATTEMPTS", "1
 DJANGO_TABLES2_TEMPLATE = "proposals/tables/dkfds_table.html"  # DKFDS markup, no Bootstrap
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The admin import's preview and its confirmation may reach different web servers: the
+# uploaded file waits in the cache they all share (config/cache.py): a database table made by
+# migrate, or Redis with CACHE_URL=redis://host:6379/1.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+if os.environ.get("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+# Content-Security-Policy (django-csp): no inline script, nothing from elsewhere; the pages'
+# own CSS is in static files. The hashes allow the third-party admin templates' inline bits
+# as they are: Django's <style> on a change list without actions, and the style attributes in
+# import-export's export page and simple_history's history list.
+ADMIN_INLINE_STYLE_HASHES = ["'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"]
+ADMIN_STYLE_ATTRIBUTE_HASHES = [
+    "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",  # padding: 0;
+    "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",  # font-weight: bold;
+    "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src-elem": [SELF, *ADMIN_INLINE_STYLE_HASHES],
+        "style-src-attr": ["'unsafe-hashes'", *ADMIN_STYLE_ATTRIBUTE_HASHES],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
+
+# Operations: GET /health/ for the load balancer (config.health): database, broker and a
+# worker (when a broker is configured), and e-mail waiting no longer than this.
+HEALTH_EMAIL_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_EMAIL_MAX_AGE_SECONDS", "3600"))
+
+# Log lines with time, level and logger; LOG_FORMAT=json for one JSON object a line.
+LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), os.environ.get("LOG_LEVEL", "INFO"))
+
+# Errors to Sentry when SENTRY_DSN is set (no personal data sent).
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,
+    )

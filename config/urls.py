@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from approvals.views.dashboard import dashboard
+from config.health import HealthView
 
 # The admin is the application's own, in Danish: no "Django administration" in header or title.
 admin.site.site_header = _("Budgetkataloger")
@@ -21,6 +22,17 @@ urlpatterns = [
     path("", include("approvals.sso.urls")),
     path("admin/", admin.site.urls),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by e-mail for local accounts (an SSO user has no password here).
+    path("adgangskode/glemt/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "adgangskode/ny/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("adgangskode/gemt/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    # For the load balancer (config.health); no login, and exempt from the https redirect.
+    path("health/", login_not_required(HealthView.as_view()), name="health"),
     # The language switch is offered on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("kataloger/", include("proposals.urls")),

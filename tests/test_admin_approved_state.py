@@ -24,19 +24,19 @@ def test_savings_positive_snapshot_shows_savings_positive():
     assert f"<p>{catalogue.title} · 2024-PL · 1.000 kr.</p>" in html
     assert '<th scope="col">2024</th>' in html  # a year, not "2.024"
     first_row = html.split('<th scope="row">1</th>')[1].split("</tr>")[0]
-    assert first_row.count('<td style="text-align:right">1.100</td>') == 4
+    assert first_row.count('<td class="app-num">1.100</td>') == 4
     assert "<td>2,8 / 2,8 / 2,8 / 2,8</td>" in first_row
     second_row = html.split('<th scope="row">2</th>')[1].split("</tr>")[0]
-    assert '<td style="text-align:right"></td>' in second_row and "<td>2,8 /  / 2,8 / 2,8</td>" in second_row
+    assert '<td class="app-num"></td>' in second_row and "<td>2,8 /  / 2,8 / 2,8</td>" in second_row
     footer = html.split("<tfoot>")[1]
-    assert "Måltal" in footer and footer.count('<td style="text-align:right">2.200</td>') == 4
+    assert "Måltal" in footer and footer.count('<td class="app-num">2.200</td>') == 4
 
 
 def test_savings_negative_snapshot_and_a_year_without_target():
     catalogue = make_catalogue(proposals=1, amount=-500, fte=None)
     CatalogueYear.objects.filter(catalogue=catalogue, year=2024).update(target=None, stated_fte_total=Decimal(1))
     html = render_snapshot(catalogue_snapshot(catalogue))
-    assert html.count('<td style="text-align:right">-500</td>') == 4 + 3  # the proposal, then three targets
+    assert html.count('<td class="app-num">-500</td>') == 4 + 3  # the proposal, then three targets
     assert "<td> /  /  / </td>" in html
 
 
@@ -51,4 +51,4 @@ def test_sign_off_admin_page_shows_the_approved_state(admin_client):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<th scope="row" colspan="3">Måltal</th>' in html
-    assert '<td style="text-align:right">2.200</td>' in html
+    assert '<td class="app-num">2.200</td>' in html
