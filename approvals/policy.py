@@ -20,7 +20,8 @@ The rules:
   members of any of its committees (LMU, HMU, sign-off body) and its managers
   (``Department.manager_emails``, matched by e-mail, case-insensitively); and to the members
   of the LMUs heard on it.
-- A process, hearing response or memo is visible when its catalogue is.
+- A process, hearing response or memo is visible when its catalogue is. A memo's recipients'
+  e-mail addresses are shown to its administrators only.
 - Anonymous and inactive users: nothing.
 
 ``path`` is the lookup from the queryset's model to the Catalogue ("" for catalogues,
@@ -215,6 +216,16 @@ def can_view_memo(user, memo):
 
 def visible_memos(user, queryset):
     return visible_catalogues(user, queryset, "process__catalogue")
+
+
+def can_see_memo_recipients(user, memo):
+    """The parties' e-mail addresses in a memo's delivery table: its administrators only.
+    Committee members and managers read the memo, not whom it was sent to."""
+    return can_administer_catalogue(user, memo.process.catalogue)
+
+
+def memos_with_visible_recipients(user, queryset):
+    return administered_catalogues(user, queryset, "process__catalogue")
 
 
 class CatalogueAccess:

@@ -1,7 +1,8 @@
 """The memo package's panels on a catalogue's page (registered in hooks.py). Each is
 rendered only for a user who may see the catalogue (proposals.hooks checks that first).
 
-- The memo panel: the memos issued so far and the changes not yet told.
+- The memo panel: the memos issued so far, and whether changes wait to be told (as the last
+  look at the catalogue recorded it; the full comparison is the admin's issue page).
 - "Changes since sign-off": proposals keeps the history of every figure and lists changes
   since a time (``proposals.history_selectors.catalogue_changes_since``); only approvals
   knows when the catalogue was signed off and which memo told the budget parties about each
@@ -24,13 +25,14 @@ from .models import Memo
 
 def catalogue_memo_panel(request, catalogue):
     # A memo is its catalogue's: whoever may see the catalogue sees its memos.
-    process, pending = selectors.catalogue_memo_status(catalogue)
+    process, state = selectors.catalogue_memo_status(catalogue)
     if process is None:
         return ""
     history = selectors.catalogue_memo_history(catalogue)
     signed_off = process.state == CatalogueProcess.State.SIGNED_OFF
     if not signed_off and not history:
         return ""
+    pending = signed_off and state.changes_seen_at is not None
     issue_url = ""
     if pending and policy.can_administer_catalogue(request.user, catalogue):
         issue_url = reverse("admin:approvals_memo_issue", args=[process.pk])
@@ -38,8 +40,8 @@ def catalogue_memo_panel(request, catalogue):
         "approvals/memos/panel.html",
         {
             "signed_off": signed_off,
-            "pending_count": len(pending),
-            "due_at": detection.due_at(process) if pending else None,
+            "pending": pending,
+            "due_at": state.changes_seen_at + detection.quiet_period() if pending else None,
             "history": history,
             "issue_url": issue_url,
         },

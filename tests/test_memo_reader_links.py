@@ -1,0 +1,196 @@
+"""The budget parties' signed links to a memo (issue 9 §4): no login, read-only, expiring,
+logged when opened; and who sees the parties' e-mail addresses on the memo page."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.urls import reverse
+
+from approvals import policy
+from approvals.memos import delivery as memo_delivery
+from approvals.memos import links
+from approvals.memos.models import Memo, MemoDelivery, MemoLinkOpening
+from approvals.models import Committee, Membership
+from tests.approval_factories import make_department_admin
+from tests.factories import make_user
+from tests.memo_factories import make_memo_with_one_change
+
+pytestmark = pytest.mark.django_db
+
+SUBJECT = "Ændringer i Omprioriteringer til Velfærdspuljen efter godkendelse"
+
+
+@pytest.fixture
+def memo():
+    return make_memo_with_one_change()
+
+
+def delivery_to(memo, email="anna@parti-a.example"):
+    return memo.deliveries.get(email=email)
+
+
+def link_in(text):
+    found = re.findall(r"https?://[^\s\"<>]+/notater/laes/[^\s\"<>]+/", text)
+    assert found, text
+    return found[0]
+
+
+def path_of(url):
+    return url.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
+
+
+def test_the_email_carries_the_recipients_own_link_which_opens_without_login(client, memo, settings):
+    settings.SITE_URL = "https://budget.kommune.example"
+    delivery = delivery_to(memo)
+    memo_delivery.deliver(delivery.pk)
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    url = link_in(message.body)
+    assert url.startswith("https://budget.kommune.example/notater/laes/")
+    assert url in html and "kræver ikke login" in message.body
+    assert reverse("memos:detail", args=[memo.pk]) not in message.body  # no login wall behind the link
+
+    response = client.get(path_of(url))  # a fresh client: nobody is logged in
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert SUBJECT in page and "1.500" in page
+    # Read-only and private: no other recipients, no admin or archive links, not cached or indexed.
+    assert "bo@parti-v.example" not in page and "anna@parti-a.example" not in page
+    assert f'href="{reverse("memos:list")}"' not in page and "Forsendelser" not in page
+    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    [opening] = MemoLinkOpening.objects.all()
+    assert opening.delivery == delivery and opening.kind == MemoLinkOpening.Kind.HTML
+
+
+def test_each_recipient_gets_a_different_link(memo):
+    anna, bo = delivery_to(memo), delivery_to(memo, "bo@parti-v.example")
+    assert links.reader_url(anna) != links.reader_url(bo)
+    assert links.delivery_for(links.token(bo)) == bo
+
+
+def test_the_pdf_link_returns_the_memo_pdf_and_is_logged(client, memo):
+    delivery = delivery_to(memo)
+    page = client.get(links.reader_path(delivery)).content.decode()
+    pdf_url = re.search(r'href="([^"]+/pdf/\?download=1)"', page).group(1)
+    response = client.get(pdf_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(Memo.objects.get(pk=memo.pk).pdf) and response.content.startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+    kinds = sorted(MemoLinkOpening.objects.filter(delivery=delivery).values_list("kind", flat=True))
+    assert kinds == ["html", "pdf"]
+
+
+class _SignedLongAgo(signing.TimestampSigner):
+    """Signs as if it were ``days`` ago (TimestampSigner reads the clock in ``timestamp``)."""
+
+    days = 0
+
+    def timestamp(self):
+        return signing.b62_encode(int(time.time() - timedelta(days=self.days).total_seconds()))
+
+
+def signed_days_ago(delivery, days):
+    signer = _SignedLongAgo(salt=links.SALT)
+    signer.days = days
+    return signer.sign(str(delivery.pk))
+
+
+def test_an_expired_link_says_so_in_danish_with_410_and_no_login_wall(client, memo, settings):
+    settings.MEMO_READER_LINK_MAX_AGE_DAYS = 30
+    delivery = delivery_to(memo)
+    fresh = signed_days_ago(delivery, 29)
+    assert client.get(reverse("memos:reader", args=[fresh])).status_code == 200
+    old = signed_days_ago(delivery, 31)
+    for url in (reverse("memos:reader", args=[old]), reverse("memos:reader_pdf", args=[old])):
+        response = client.get(url)
+        assert response.status_code == 410
+        page = response.content.decode()
+        assert "Linket er udløbet" in page and "30 dage" in page
+        assert SUBJECT not in page and "login" not in response.get("Location", "")
+    assert MemoLinkOpening.objects.filter(delivery=delivery).count() == 1  # only the fresh one
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda token: token.replace(token.split(":")[0], str(int(token.split(":")[0]) + 1), 1),  # another delivery
+        lambda token: token[:-3],  # cut short
+        lambda token: "noget-helt-andet",
+    ],
+)
+def test_an_altered_link_is_refused_with_403(client, memo, tamper):
+    token = links.token(delivery_to(memo))
+    response = client.get(reverse("memos:reader", args=[tamper(token)]))
+    assert response.status_code == 403
+    assert "Linket er ugyldigt" in response.content.decode()
+    assert not MemoLinkOpening.objects.exists()
+
+
+def test_a_link_of_a_deleted_delivery_is_invalid(client, memo):
+    delivery = delivery_to(memo)
+    token = links.token(delivery)
+    MemoDelivery.objects.filter(pk=delivery.pk).delete()
+    assert client.get(reverse("memos:reader", args=[token])).status_code == 403
+
+
+def test_the_link_is_read_only(client, memo):
+    url = links.reader_path(delivery_to(memo))
+    assert client.post(url).status_code == 405
+    assert not MemoLinkOpening.objects.exists()
+
+
+def test_a_link_signed_for_something_else_is_refused(client, memo):
+    # Same secret key, another purpose (salt): not a memo link.
+    token = signing.TimestampSigner(salt="something-else").sign(str(delivery_to(memo).pk))
+    assert client.get(reverse("memos:reader", args=[token])).status_code == 403
+
+
+# --- who sees the parties' addresses ------------------------------------------------------
+
+
+def committee_member(department):
+    committee = Committee.objects.create(department=department, kind=Committee.Kind.LMU, name="LMU Adresser")
+    user = make_user()
+    Membership.objects.create(committee=committee, user=user)
+    return user
+
+
+def test_only_administrators_see_the_parties_addresses_on_the_memo_page(client, memo):
+    department = memo.process.catalogue.department
+    member, admin = committee_member(department), make_department_admin(department)
+    url = reverse("memos:detail", args=[memo.pk])
+
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert "Forsendelser" in page and "Anna A" in page and "Afventer" in page  # who, not where
+    assert "anna@parti-a.example" not in page and "bo@parti-v.example" not in page
+    assert "direktor@aarhus.example" not in page  # a manager's address, without a name
+
+    client.force_login(admin)
+    page = client.get(url).content.decode()
+    assert "anna@parti-a.example" in page and "direktor@aarhus.example" in page
+
+
+def test_the_policy_predicate_and_filter_agree(memo):
+    department = memo.process.catalogue.department
+    member, admin, other_admin = (
+        committee_member(department),
+        make_department_admin(department),
+        make_department_admin(),
+    )
+    for user, allowed in ((member, False), (admin, True), (other_admin, False)):
+        assert policy.can_see_memo_recipients(user, memo) is allowed
+        assert policy.memos_with_visible_recipients(user, Memo.objects.all()).filter(pk=memo.pk).exists() is allowed
+
+
+def test_the_memo_page_shows_administrators_when_a_link_was_opened(client, memo):
+    delivery = delivery_to(memo)
+    client.get(links.reader_path(delivery))
+    client.get(links.reader_path(delivery))
+    client.force_login(make_department_admin(memo.process.catalogue.department))
+    page = client.get(reverse("memos:detail", args=[memo.pk])).content.decode()
+    assert "2 gange, senest" in page
