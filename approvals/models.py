@@ -5,6 +5,8 @@ and the invariants the database can enforce."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Catalogue, Department, Proposal
@@ -271,7 +273,7 @@ class SignOff(models.Model):
         verbose_name_plural = _("godkendelser")
 
     def __str__(self):
-        return f"{self.get_decision_display()} {self.decided_at:%d.%m.%Y}"
+        return f"{self.get_decision_display()} {date_format(timezone.localtime(self.decided_at), 'SHORT_DATE_FORMAT')}"
 
 
 class SsoGroupMapping(models.Model):

@@ -96,7 +96,7 @@ def response_edit_refusal(user, response, process, committee):
         return (
             "workflow",
             _("Høringsfristen %(deadline)s er overskredet; svaret kan ikke længere ændres.")
-            % {"deadline": date_format(process.hearing_deadline, "j. F Y")},
+            % {"deadline": date_format(process.hearing_deadline, "DATE_FORMAT")},
         )
     return None
 

@@ -87,7 +87,7 @@ def _has_deadline(process, actor, note):
         return _("Angiv en høringsfrist, før høringen åbnes.")
     if process.hearing_deadline < permissions.local_today():
         return _("Høringsfristen %(deadline)s er allerede overskredet; angiv en ny frist.") % {
-            "deadline": date_format(process.hearing_deadline, "j. F Y")
+            "deadline": date_format(process.hearing_deadline, "DATE_FORMAT")
         }
     return None
 

@@ -16,7 +16,7 @@ EMPTY = _("Ingen kataloger.")
 
 
 def _date(value):
-    return date_format(value, "j. F Y") if value else "—"
+    return date_format(value, "DATE_FORMAT") if value else "—"
 
 
 class BaseTable(tables.Table):
@@ -160,13 +160,13 @@ class ResponseTable(BaseTable):
         return record.get_status_display()
 
     def render_submitted_at(self, value):
-        return date_format(timezone.localtime(value), "j. F Y H:i") if value else "—"
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "—"
 
     def render_submitted_by(self, value):
         return value.get_full_name() or value.username
 
     def render_updated_at(self, value):
-        return date_format(timezone.localtime(value), "j. F Y H:i")
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 class StanceCountTable(BaseTable):

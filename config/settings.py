@@ -189,6 +189,9 @@ TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Named date formats per language (config/formats/da, en): templates and code ask for
+# "DATE_FORMAT"/"DATETIME_FORMAT", never a pattern of their own.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # History of every figure (django-simple-history): read-only in the admin; a catalogue is
 # changed by its own forms and imports, not by restoring one row of it.

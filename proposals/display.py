@@ -43,7 +43,7 @@ def header_facts(catalogue):
         (gettext("Fortegn"), sign_convention_words(catalogue)),
     ]
     if catalogue.updated_at:
-        facts.append((gettext("Senest ændret"), date_format(timezone.localtime(catalogue.updated_at), "j. F Y")))
+        facts.append((gettext("Senest ændret"), date_format(timezone.localtime(catalogue.updated_at), "DATE_FORMAT")))
     return [(label, value) for label, value in facts if value]
 
 

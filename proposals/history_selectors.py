@@ -309,7 +309,7 @@ def _row(catalogue, model, record, field, old, new, action, names, proposal_rows
     local = timezone.localtime(record.history_date)
     return FigureChange(
         when=record.history_date,
-        when_text=formats.date_format(local, "j. F Y H:i"),
+        when_text=formats.date_format(local, "DATETIME_FORMAT"),
         who=_who(record.history_user),
         what=str(what),
         proposal_id=proposal_id,

@@ -24,7 +24,7 @@ LONG_TEXT = 80  # texts longer than this are shown as a word-level diff
 def danish_date(value):
     """date -> "11. november 2023" whatever the active language."""
     with translation.override("da"):
-        return formats.date_format(value, "j. F Y")
+        return formats.date_format(value, "DATE_FORMAT")
 
 
 @dataclass

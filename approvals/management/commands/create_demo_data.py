@@ -54,7 +54,7 @@ class Command(BaseCommand):
         base = settings.SITE_URL
         slug = process.catalogue.slug
         if result.process_configured:
-            deadline = date_format(process.hearing_deadline, "j. F Y")
+            deadline = date_format(process.hearing_deadline, "DATE_FORMAT")
             out(self.style.MIGRATE_HEADING("GENNEMGANG"))
             out(f"  Kataloget »{process.catalogue.title}« er klar til høring (status: kladde), frist {deadline},")
             out("  med de tre MSO-LMU'er som hørte udvalg. E-mails vises i konsollen.")
