@@ -1,6 +1,8 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
+
+from config.cache import create_cache_table
 
 
 class ApprovalsConfig(AppConfig):
@@ -22,6 +24,8 @@ class ApprovalsConfig(AppConfig):
         post_save.connect(
             signals.create_process_for_new_catalogue, sender=Catalogue, dispatch_uid="approvals_catalogue_process"
         )
+        # The shared cache's table (the admin import between two web servers; config.cache).
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="approvals_cache_table")
         pre_save.connect(signals.refuse_signoff_change, sender=SignOff, dispatch_uid="approvals_signoff_immutable")
         panels.register()  # the workflow panel on the catalogue page
         policy.register()  # who may see which catalogue and administer which department
