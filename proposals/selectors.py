@@ -102,10 +102,11 @@ def _overview(catalogue, rows, year_rows):
     )
 
 
-def catalogue_overview(catalogue, *, with_lines=True):
+def catalogue_overview(catalogue, *, with_lines=True, with_goals=None):
     """The catalogue's figures (a ``CatalogueState``) in a fixed number of queries.
 
-    ``with_lines`` also loads breakdown lines and follow-up goals (detail, snapshot)."""
+    ``with_lines`` also loads breakdown lines and follow-up goals (detail, snapshot);
+    ``with_goals=False`` leaves the goals out (an import compares figures and texts only)."""
     catalogue = (
         Catalogue.objects.select_related("department", "agreement").prefetch_related("year_rows").get(pk=catalogue.pk)
     )
@@ -113,7 +114,7 @@ def catalogue_overview(catalogue, *, with_lines=True):
         Proposal.objects.filter(catalogue=catalogue).order_by("position", "id"),
         {"catalogue": catalogue},
         with_lines=with_lines,
-        with_goals=with_lines,
+        with_goals=with_lines if with_goals is None else with_goals,
     )
     return _overview(catalogue, rows, catalogue.year_rows.all())
 
