@@ -160,5 +160,15 @@ def responses(request, slug):
     return render(
         request,
         "approvals/responses.html",
-        page_context(request, catalogue, process, "responses", table=table, filter=filterset, own_committees=own),
+        page_context(
+            request,
+            catalogue,
+            process,
+            "responses",
+            table=table,
+            filter=filterset,
+            own_committees=own,
+            # Administrators see every committee's response, drafts too (responses_for_process).
+            sees_all=permissions.is_admin(request.user, process),
+        ),
     )
