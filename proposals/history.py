@@ -15,8 +15,10 @@ Who and why come from the path that writes:
   user (``proposals.spreadsheets.importer.CatalogueImport.run``);
 - the seed loader records ``seed_reason(...)`` and the ``--user`` of the command.
 
-Rows written with ``bulk_create`` send no signals; the importer creates rows through
-``create_with_history`` instead, so nothing is written without its history row.
+Rows written in bulk send no signals; the importer writes them through
+``create_with_history``, ``update_with_history`` and ``delete_with_history`` instead, which
+write the history rows in bulk too (user, reason and whether it was stated), so nothing is
+written without its history row.
 """
 
 import contextvars
@@ -24,11 +26,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
-from simple_history.utils import bulk_create_with_history
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,71 @@ class FigureHistory(HistoricalRecords):
         return super().get_change_reason_for_object(instance, history_type, using) or current_reason()
 
 
+# Rows per statement: bulk_update's CASE grows with the batch, and SQLite limits parameters.
+BULK_BATCH_SIZE = 500
+
+
+def _record_history(model, ids, history_type):
+    """The history rows of the rows ``ids`` as they are stored now, one ``INSERT ... SELECT``
+    per batch (user, reason and whether it was stated from the ``recording`` block): the
+    bulk writes record exactly what a save would, without building each row in Python."""
+    if not ids:
+        return
+    history_model = model.history.model
+    context = _context()
+    user = context.user or history_model.get_default_history_user(model())
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    copied = [model._meta.get_field(f.name).column for f in history_model.tracked_fields]
+    extra = {
+        "history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "history_change_reason": context.reason or None,
+        "history_type": history_type,
+        "history_user": user.pk if user is not None else None,
+        "reason_stated": context.stated and bool(context.reason),
+    }
+    targets = [quote(c) for c in copied] + [quote(history_model._meta.get_field(n).column) for n in extra]
+    pk = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BULK_BATCH_SIZE):
+            batch = ids[start : start + BULK_BATCH_SIZE]
+            cursor.execute(
+                f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(targets)}) "
+                f"SELECT {', '.join(quote(c) for c in copied)}, {', '.join(['%s'] * len(extra))} "
+                f"FROM {quote(model._meta.db_table)} WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
+                [*extra.values(), *batch],
+            )
+
+
 def create_with_history(model, objs):
     """``bulk_create`` that also writes the history rows (user and reason of the block)."""
     objs = list(objs)
     if not objs:
         return []
-    return bulk_create_with_history(objs, model, default_user=current_user(), default_change_reason=current_reason())
+    with transaction.atomic(savepoint=False):
+        model._default_manager.bulk_create(objs, batch_size=BULK_BATCH_SIZE)
+        _record_history(model, [obj.pk for obj in objs], "+")
+    return objs
+
+
+def update_with_history(model, objs, fields):
+    """``bulk_update`` of ``fields`` that also writes a history row per object."""
+    objs = list(objs)
+    if objs:
+        with transaction.atomic(savepoint=False):
+            model._default_manager.bulk_update(objs, sorted(fields), batch_size=BULK_BATCH_SIZE)
+            _record_history(model, [obj.pk for obj in objs], "~")
+
+
+def delete_with_history(model, objs):
+    """Delete ``objs`` in one statement per batch, each with its history row.
+
+    The objects' own children must be deleted first: the rows are deleted as they are,
+    without Django's cascade, whose per-object signals would write the history row by row."""
+    ids = [obj.pk for obj in objs]
+    if ids:
+        with transaction.atomic(savepoint=False):
+            _record_history(model, ids, "-")
+            for start in range(0, len(ids), BULK_BATCH_SIZE):
+                queryset = model._default_manager.filter(pk__in=ids[start : start + BULK_BATCH_SIZE])
+                queryset._raw_delete(queryset.db)

@@ -42,24 +42,27 @@ def test_one_bad_row_changes_nothing(make_file, fmt):
 
 
 def test_database_error_midway_rolls_back_everything(monkeypatch):
-    """An unexpected failure while saving (after earlier rows were written) undoes those rows too."""
+    """An unexpected failure while saving (after the rows were written in bulk) undoes them too,
+    and is reported as the import's error."""
     catalogue = make_catalogue(proposals=1)
     before, before_counts = catalogue_snapshot(catalogue), counts()
     rows = [
         row(code="A", theme="Tema 1", net=["-1"] * 4),
         row(code="B", theme="Tema 1", title="x" * 10, net=["-1"] * 4),
     ]
-    original = importer.save_figures
+    original = importer.write_proposals
 
-    def failing(instance, parsed):
-        original(instance, parsed)
-        if instance.code == "B":
-            # A real constraint violation in the database, not a Python stand-in.
-            ProposalYear.objects.create(proposal=instance, year=2024, net_amount=0)
+    def failing(catalogue, proposals, theme_for, **kwargs):
+        saved = original(catalogue, proposals, theme_for, **kwargs)
+        written = {p.code: p for p, _created in saved}
+        assert Proposal.objects.filter(code__in=["A", "B"]).count() == 2  # written before the failure
+        # A real constraint violation in the database, not a Python stand-in.
+        ProposalYear.objects.create(proposal=written["B"], year=2024, net_amount=0)
+        return saved
 
-    monkeypatch.setattr(importer, "save_figures", failing)
+    monkeypatch.setattr(importer, "write_proposals", failing)
     outcome = import_catalogue_rows(catalogue, csv_bytes(rows), "csv", dry_run=False)
-    assert not outcome.ok
-    assert any("Række 3" in str(e) for e in outcome.errors), outcome.error_messages()
+    assert not outcome.ok and outcome.error_messages()
+    assert not outcome.created and outcome.balance is None
     assert catalogue_snapshot(catalogue) == before and counts() == before_counts
     assert connection.vendor in ("sqlite", "postgresql")

@@ -2,15 +2,17 @@
 
 1. The whole file is parsed and checked first (``parsing.parse_rows``); any error and
    nothing is written.
-2. In one transaction, every proposal of the file that differs from the catalogue is created
-   or updated by its code (an unchanged one is not written at all), with its years and lines
-   replaced to match the file (``writing``). Each proposal is saved in a savepoint; a failure
-   names the proposal's row.
+2. Every proposal of the file is compared with the catalogue (``plan.existing_states``); an
+   unchanged one is not written at all. The others are created or updated by their code,
+   with their years and lines, in bulk and in one transaction (``writing``), every row
+   with its history row.
 3. Proposals missing from the file are reported, and deleted only with ``delete_missing``;
-   the catalogue before and after is compared and the balance checked.
+   the balance is checked on the catalogue as the import leaves it (``plan.planned_state``:
+   the stored state with the file's proposals over it, so it is not read again).
 
-A dry run, or any error, rolls the whole transaction back. Every row written is in the
-figure history under the importing user, with the file name as the reason."""
+A dry run writes nothing and reports the same. Any error rolls the whole transaction back. Every row written
+is in the figure history under the importing user, with the file name as the reason, and
+the catalogue's listeners are told once ("look again", ``signals.catalogue_changed``)."""
 
 import logging
 
@@ -22,11 +24,12 @@ from ..balance import check_balance
 from ..history import import_reason, recording
 from ..models import Proposal, Theme
 from ..selectors import catalogue_overview
+from ..signals import catalogue_changed
 from .errors import CatalogueFileError, RowError
 from .outcome import ImportOutcome
 from .parsing import parse_rows
-from .plan import existing_states
-from .writing import save_figures
+from .plan import existing_states, planned_state
+from .writing import write_proposals
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +53,7 @@ class CatalogueImport:
             outcome.warnings.append(dataset.title)  # the reading warning (Windows-1252)
         with recording(user=user, reason=import_reason(file_name)), transaction.atomic():
             try:
-                self._import(dataset, outcome)
+                self._import(dataset, outcome, dry_run=dry_run)
             except Exception as exc:  # reported as an error of the import, never half-saved
                 logger.debug("Import into %s failed", self.catalogue, exc_info=True)
                 outcome.errors.extend(RowError(None, "", m) for m in str(exc).split("\n") if m)
@@ -63,61 +66,57 @@ class CatalogueImport:
                 transaction.set_rollback(True)
         return outcome
 
-    def _import(self, dataset, outcome):
-        before = existing_states(self.catalogue)
-        parsed = parse_rows(dataset, self.catalogue, create_themes=self.create_themes)
+    def _import(self, dataset, outcome, *, dry_run):
+        before_state = catalogue_overview(self.catalogue, with_goals=False)
+        before = existing_states(before_state)
+        parsed = parse_rows(dataset, self.catalogue, create_themes=self.create_themes, stored=before_state)
         if parsed.errors:
             outcome.errors.extend(parsed.errors)
             return
-        self._themes = {t.title: t for t in self.catalogue.themes.all()}
-        for proposal in parsed.proposals.values():
-            if before.get(proposal.code) == proposal.state():
-                continue
-            try:
-                with transaction.atomic():
-                    self._save(proposal)
-            except Exception as exc:
-                logger.debug("Saving row %s failed", proposal.row, exc_info=True)
-                outcome.errors.append(RowError(proposal.row, "", str(exc)))
-        if outcome.errors:
-            return
+        to_write = [p for p in parsed.proposals.values() if before.get(p.code) != p.state()]
         outcome.missing = [code for code in before if code not in parsed.proposals]
-        if self.delete_missing and outcome.missing:
-            self._delete(outcome.missing)
-            outcome.deleted = list(outcome.missing)
-        after = existing_states(self.catalogue)
+        deleting = outcome.missing if self.delete_missing else []
+        if dry_run:
+            # Nothing is written: what would be saved, for the preview.
+            self.saved = [
+                (Proposal(catalogue=self.catalogue, code=p.code, **p.values), p.code not in before) for p in to_write
+            ]
+        else:
+            self._themes = {t.title: t for t in self.catalogue.themes.all()}
+            self._create_themes(parsed.new_themes)
+            self.saved = write_proposals(self.catalogue, to_write, self._theme, stored_codes=before.keys())
+            if deleting:
+                self._delete(deleting)
+            if to_write or deleting or parsed.new_themes:
+                catalogue_changed.send(sender=Proposal, catalogue_id=self.catalogue.pk)
+        # The catalogue as the import leaves it: the stored state with the file's proposals
+        # written over it (what was just written, or in a dry run would be).
+        after_state = planned_state(before_state, to_write, deleted=set(deleting))
+        written = {p.code for p in to_write}
+        outcome.deleted = list(deleting)
         for code in parsed.proposals:
             if code not in before:
                 outcome.created.append(code)
-            elif before[code] != after.get(code):
+            elif code in written:
                 outcome.updated.append(code)
             else:
                 outcome.unchanged.append(code)
         outcome.new_themes = list(parsed.new_themes)
         outcome.proposals = list(parsed.proposals.values())
-        outcome.balance = check_balance(catalogue_overview(self.catalogue))
+        outcome.balance = check_balance(after_state)
 
-    def _save(self, parsed):
-        instance = self.catalogue.proposals.select_related("theme").filter(code=parsed.code).first()
-        created = instance is None
-        if created:
-            instance = Proposal()
-        instance.catalogue = self.catalogue
-        instance.code = parsed.code
-        instance.position = parsed.position
-        instance.theme = self._theme(parsed.theme_title)
-        for attr, value in parsed.values.items():
-            setattr(instance, attr, value)
-        instance.save()
-        save_figures(instance, parsed)
-        self.saved.append((instance, created))
+    def _create_themes(self, titles):
+        position = max((t.position for t in self._themes.values()), default=0)
+        for title in titles:
+            if title not in self._themes:
+                position += 1
+                self._themes[title] = Theme.objects.create(catalogue=self.catalogue, title=title, position=position)
 
     def _theme(self, title):
         if not title:
             return None
         if title not in self._themes:
-            position = max((t.position for t in self._themes.values()), default=0) + 1
-            self._themes[title] = Theme.objects.create(catalogue=self.catalogue, title=title, position=position)
+            self._create_themes([title])
         return self._themes[title]
 
     def _delete(self, codes):

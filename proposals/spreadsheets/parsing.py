@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Proposal
 from ..numbers import NumberFormatError, parse_amount
+from ..selectors import catalogue_overview
 from .cells import cell_problem, is_blank, text
 from .columns import (
     COL_CODE,
@@ -59,13 +60,16 @@ class RowCells:
             self.errors.append(RowError(self.number, column, message))
 
 
-def parse_rows(dataset, catalogue, *, create_themes=False):
-    """Parse and validate the whole dataset. Nothing is written."""
+def parse_rows(dataset, catalogue, *, create_themes=False, stored=None):
+    """Parse and validate the whole dataset against ``stored``, the catalogue's
+    ``CatalogueState`` (read here when not given). Nothing is written."""
     headers, errors = parse_headers(dataset.headers, catalogue)
     parsed = ParsedFile(headers=headers, errors=errors, proposals=OrderedDict(), new_themes=[])
     if errors:
         return parsed
-    proposal_rows = ProposalRows(catalogue, parsed, create_themes=create_themes)
+    if stored is None:
+        stored = catalogue_overview(catalogue, with_goals=False)
+    proposal_rows = ProposalRows(catalogue, parsed, create_themes=create_themes, stored=stored)
     for number, raw in enumerate(dataset, start=2):
         cells = dict(zip(headers, raw, strict=True))
         if all(is_blank(v) for v in cells.values()):

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..selectors import catalogue_overview
+from ..state import CatalogueState, LineRow, ProposalRow
 from .columns import PROPOSAL_VALUE_ATTRS
 
 
@@ -61,9 +61,9 @@ def proposal_state(position, theme_title, values, years, lines):
     )
 
 
-def existing_states(catalogue):
-    """code -> state of every proposal in the catalogue now (fixed number of queries)."""
-    overview = catalogue_overview(catalogue)
+def existing_states(overview):
+    """code -> state of every proposal of a catalogue's ``CatalogueState`` (from
+    ``catalogue_overview``, read in a fixed number of queries)."""
     states = {}
     for row in overview.rows:
         p = row.proposal
@@ -76,3 +76,42 @@ def existing_states(catalogue):
             [(ln.line.text, ln.line.counts_toward_net, ln.amounts) for ln in row.lines],
         )
     return states
+
+
+def planned_state(before, proposals, *, deleted=()):
+    """The catalogue's ``CatalogueState`` as it will be after writing ``proposals``
+    (ParsedProposal) over ``before`` and deleting the codes ``deleted``, without writing:
+    what a dry run checks the balance of. Rows in the catalogue's order (position, then
+    stored before new)."""
+    planned = {p.code: p for p in proposals}
+    rows = []
+    for index, row in enumerate(before.rows):
+        if row.code in deleted or row.code in planned:
+            continue
+        rows.append(((row.proposal.position, 0, row.proposal.pk or 0, index), row))
+    stored_ids = {row.code: row.proposal.pk for row in before.rows}
+    for index, p in enumerate(proposals):
+        order = (p.position, 0, stored_ids[p.code], index) if p.code in stored_ids else (p.position, 1, 0, index)
+        rows.append((order, _planned_row(p)))
+    rows.sort(key=lambda item: item[0])
+    return CatalogueState(
+        years=before.years,
+        rows=[row for _order, row in rows],
+        targets=before.targets,
+        stated_fte=before.stated_fte,
+        convention=before.convention,
+        catalogue=before.catalogue,
+    )
+
+
+def _planned_row(parsed):
+    return ProposalRow(
+        code=parsed.code,
+        title=parsed.values.get("title", ""),
+        net=dict(parsed.net),
+        fte={y: parsed.fte.get(y) for y in parsed.net},
+        lines=[
+            LineRow(text=ln.text, counts_toward_net=ln.counts_toward_net, amounts=ln.amounts) for ln in parsed.lines
+        ],
+        saving_type=parsed.values.get("saving_type", ""),
+    )

@@ -6,7 +6,7 @@ sheet must not blank descriptions or staffing figures."""
 
 from django.utils.translation import gettext as _
 
-from ..models import Proposal, ProposalYear, Theme
+from ..models import Proposal, Theme
 from ..numbers import NumberFormatError, check_decimal_limits, parse_decimal
 from .cells import parse_yes_no
 from .columns import (
@@ -33,19 +33,15 @@ from .plan import ParsedProposal
 class ProposalRows:
     """The proposal rows of one file, parsed against the catalogue as it is now."""
 
-    def __init__(self, catalogue, parsed, *, create_themes):
+    def __init__(self, catalogue, parsed, *, create_themes, stored):
+        """``stored``: the catalogue's ``CatalogueState`` as read before the import."""
         self.catalogue = catalogue
         self.parsed = parsed
         self.present = set(parsed.headers)
         self.themes = [t.title for t in catalogue.themes.all()]
         self.may_create_themes = create_themes or not self.themes
-        self.existing = {p.code: p for p in catalogue.proposals.select_related("theme")}
-        self.existing_fte = {
-            (code, year): fte
-            for code, year, fte in ProposalYear.objects.filter(proposal__catalogue=catalogue).values_list(
-                "proposal__code", "year", "fte"
-            )
-        }
+        self.existing = {row.code: row.proposal for row in stored.rows}
+        self.existing_fte = {(row.code, year): fte for row in stored.rows for year, fte in row.fte.items()}
         self.code_rows = {}  # code -> the row of its proposal row
 
     def parse(self, row, code, title, net, unreadable_net):
