@@ -15,14 +15,13 @@ class NumberFormatError(ValueError):
     """A cell that is not a number in Danish format; the message says what was found."""
 
 
+# Spaces of every width group thousands in some sources ("1 100", narrow no-break space);
+# every kind of minus reads as "-". One translate per cell (imports parse many).
+_NORMALISE = str.maketrans({**dict.fromkeys(" \u00a0\u202f\u2009"), **dict.fromkeys(MINUS_SIGNS, "-")})
+
+
 def _normalise(text):
-    # Spaces of every width group thousands in some sources ("1 100", narrow no-break space).
-    text = str(text).strip()
-    for space in " \u00a0\u202f\u2009":
-        text = text.replace(space, "")
-    for sign in MINUS_SIGNS:
-        text = text.replace(sign, "-")
-    return text
+    return str(text).strip().translate(_NORMALISE)
 
 
 def parse_amount(value):

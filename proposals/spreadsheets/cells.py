@@ -44,6 +44,17 @@ def cell_problem(value):
     return None
 
 
+def may_have_cell_problems(values):
+    """False when none of a row's cells can have a ``cell_problem`` (one search per row)."""
+    texts = []
+    for value in values:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, FormulaCell):
+            return True
+    return CONTROL_CHARACTERS_RE.search("".join(texts)) is not None
+
+
 def is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -47,7 +47,7 @@ def csv_rows(data):
             delimiter = "\t"
     rows = _records(text, delimiter)
     # An export marks a text that starts like a formula with an apostrophe; remove it again.
-    rows = [[unneutralise_cell(v) for v in r] for r in rows]
+    rows = [[unneutralise_cell(v) if v[:1] == "'" else v for v in r] for r in rows]
     return rows, warning
 
 

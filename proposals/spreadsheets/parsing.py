@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ..models import Proposal
 from ..numbers import NumberFormatError, parse_amount
 from ..selectors import catalogue_overview
-from .cells import cell_problem, is_blank, text
+from .cells import cell_problem, is_blank, may_have_cell_problems, text
 from .columns import (
     COL_CODE,
     COL_KIND,
@@ -41,11 +41,12 @@ class RowCells:
         # A cell that can never be imported (a formula without a result, a NUL byte) is
         # reported once; its column gets no follow-on errors ("Titlen mangler").
         self.bad_columns = set()
-        for column, value in cells.items():
-            problem = cell_problem(value)
-            if problem:
-                errors.append(RowError(number, column, problem))
-                self.bad_columns.add(column)
+        if may_have_cell_problems(cells.values()):
+            for column, value in cells.items():
+                problem = cell_problem(value)
+                if problem:
+                    errors.append(RowError(number, column, problem))
+                    self.bad_columns.add(column)
         for column in self.bad_columns:
             cells[column] = None
 
