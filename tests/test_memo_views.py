@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from approvals.memos import issuing
+from approvals import policy
+from approvals.memos import issuing, sweep
 from approvals.models import Committee, Membership, MemoState
 from proposals.models import Proposal, ProposalYear
 from tests.approval_factories import make_department_admin
@@ -43,7 +44,9 @@ def test_manager_committee_member_and_staff_see_the_memo(client, memo):
         assert detail.status_code == 200
         page = detail.content.decode()
         assert "Ændringer i Omprioriteringer til Velfærdspuljen efter godkendelse" in page
-        assert "1.500" in page and "anna@parti-a.example" in page and "Afventer" in page
+        assert "1.500" in page and "Anna A" in page and "Afventer" in page
+        # The parties' addresses: administrators only (tests/test_memo_reader_links.py).
+        assert ("anna@parti-a.example" in page) is policy.can_administer_catalogue(user, memo.process.catalogue)
         pdf = client.get(reverse("memos:pdf", args=[memo.pk]) + "?download=1")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
         assert pdf.content == bytes(memo.pdf)
@@ -73,14 +76,20 @@ def test_list_is_newest_first(client, memo):
     assert html.index(reverse("memos:detail", args=[second.pk])) < html.index(reverse("memos:detail", args=[memo.pk]))
 
 
-def test_catalogue_panel_shows_history_and_changes_not_yet_told(client, memo):
+def test_catalogue_panel_shows_history_and_changes_not_yet_told(client, memo, settings):
+    settings.MEMO_QUIET_PERIOD_SECONDS = 3600
     process = memo.process
     proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
-    ProposalYear.objects.filter(proposal=proposal, year__in=[2025, 2026]).update(net_amount=-1700)
     client.force_login(make_department_admin(process.catalogue.department))
     html = client.get(process.catalogue.get_absolute_url()).content.decode()
+    assert "Ingen ændringer der endnu ikke er meddelt." in html
+    ProposalYear.objects.filter(proposal=proposal, year__in=[2025, 2026]).update(net_amount=-1700)
+    # The panel shows what the last look found (a save's check, the sweep), not a new diff.
+    assert issuing.check_catalogue(process.catalogue_id) is None  # seen; not quiet long enough to issue
+    html = client.get(process.catalogue.get_absolute_url()).content.decode()
     assert "Notater til forligspartierne" in html
-    assert "2 ændringer der endnu ikke er meddelt forligspartierne." in html
+    assert "Der er ændringer, som endnu ikke er meddelt forligspartierne." in html
+    assert "udsendes automatisk" in html
     assert reverse("memos:detail", args=[memo.pk]) in html
     assert reverse("admin:approvals_memo_issue", args=[process.pk]) in html
 
@@ -97,15 +106,26 @@ def test_admin_issue_view_previews_saves_explanation_and_issues(admin_client, me
 
     admin_client.post(url, {"explanation": "Aftalt med rådmanden.", "save_explanation": "1"})
     assert MemoState.objects.get(process=process).explanation == "Aftalt med rådmanden."
+    # The preview is the pending memo as it will be sent, with the paragraph just saved.
+    page = admin_client.get(url).content.decode()
+    assert '<p class="memo-explanation">Aftalt med rådmanden.</p>' in page
 
+    # "Udsend notat nu" records the request; the request itself issues nothing (no broker
+    # here: the tasks would run inside the request, so the sweep issues it).
     response = admin_client.post(url, {"explanation": "Aftalt med rådmanden.", "issue": "1"})
+    assert response.status_code == 302 and response["Location"] == url
+    assert process.memos.count() == 1
+    assert MemoState.objects.get(process=process).issue_requested_at is not None
+    assert "Udsendelse bestilt" in admin_client.get(url).content.decode()
+    sweep.sweep()
     second = process.memos.get(number=2)
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "admin:approvals_memo_change", args=[second.pk]
-    )
     assert second.explanation == "Aftalt med rådmanden."
-    # Nothing left to tell: a second press issues nothing.
+    assert second.issued_by.username == "admin"
+    assert MemoState.objects.get(process=process).issue_requested_at is None
+    # Nothing left to tell: a second press asks for nothing.
     admin_client.post(url, {"explanation": "", "issue": "1"})
+    assert MemoState.objects.get(process=process).issue_requested_at is None
+    sweep.sweep()
     assert process.memos.count() == 2
 
 

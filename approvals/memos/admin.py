@@ -2,12 +2,15 @@
 
 Memos are read-only (an issued memo never changes). Extra admin views, registered through
 MemoAdmin.get_urls: an overview of signed-off catalogues with changes not yet told, and per
-catalogue a page that previews the next memo, stores an explanatory paragraph for it, or
-issues it now. MemoStateInline shows a process's memo state (when changes were seen, the
-next memo's paragraph, extra recipients) on the workflow's process page (approvals/admin.py)."""
+catalogue a page that shows the pending memo as it will be sent (the same rendering as the
+PDF and e-mail), stores an explanatory paragraph for it, or asks for it to be issued now
+(the worker or the sweep issues it, never the request). MemoStateInline shows a process's
+memo state (when changes were seen, the next memo's paragraph, extra recipients) on the
+workflow's process page (approvals/admin.py)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +23,7 @@ from proposals.admin_scope import DepartmentScopedAdmin
 
 from .. import policy
 from ..models import CatalogueProcess
-from . import delivery, detection, issuing, selectors
+from . import delivery, detection, issuing, rendering, selectors, tasks
 from .models import Memo, MemoDelivery, MemoState
 
 
@@ -159,34 +162,49 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
         if request.method == "POST":
             form = MemoIssueForm(request.POST)
             if form.is_valid():
-                explanation = form.cleaned_data["explanation"]
-                if "save_explanation" in request.POST:
-                    issuing.save_explanation(process, explanation)
-                    self.message_user(request, _("Forklaringen indgår i det næste notat."), messages.SUCCESS)
-                    return redirect("admin:approvals_memo_issue", process.pk)
-                memo = issuing.issue_memo(process, actor=request.user, explanation=explanation)
-                if memo is None:
-                    self.message_user(
-                        request, _("Der er ingen ændringer at meddele; der er ikke udsendt et notat."), messages.WARNING
-                    )
-                    return redirect("admin:approvals_memo_issue", process.pk)
-                self.message_user(
-                    request,
-                    _("Notat nr. %(number)s er udsendt til %(count)s modtagere.")
-                    % {"number": memo.number, "count": memo.deliveries.count()},
-                    messages.SUCCESS,
-                )
-                return redirect("admin:approvals_memo_change", memo.pk)
+                return self._issue_post(request, process, form.cleaned_data["explanation"])
         else:
             form = MemoIssueForm(initial={"explanation": MemoState.of(process).explanation})
+        # The pending memo with the stored paragraph, rendered as the PDF and e-mail render it.
+        draft = issuing.draft_memo(process)
+        state = MemoState.of(process)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Udsend notat om ændringer i %(title)s") % {"title": process.catalogue.title},
             "opts": self.model._meta,
             "process": process,
             "form": form,
-            "doc": selectors.pending_preview(process),
+            "draft": draft,
+            "preview": rendering.render_memo_body(draft) if draft is not None and draft.changes else "",
             "recipients": issuing.recipients(process),
             "due_at": detection.due_at(process),
+            "issue_requested_at": state.issue_requested_at,
         }
         return TemplateResponse(request, "approvals/memos/admin_issue.html", context)
+
+    def _issue_post(self, request, process, explanation):
+        """Save the paragraph, or ask for the memo now: the request is recorded and a worker
+        (or, without a broker, the sweep) issues it after this response."""
+        here = redirect("admin:approvals_memo_issue", process.pk)
+        if "save_explanation" in request.POST:
+            issuing.save_explanation(process, explanation)
+            self.message_user(request, _("Forklaringen indgår i det næste notat."), messages.SUCCESS)
+            return here
+        if not detection.pending_changes(process):
+            self.message_user(
+                request, _("Der er ingen ændringer at meddele; der er ikke udsendt et notat."), messages.WARNING
+            )
+            return here
+        issuing.request_issue(process, actor=request.user, explanation=explanation)
+        catalogue_id = process.catalogue_id
+        transaction.on_commit(lambda: tasks.enqueue_issue(catalogue_id))
+        self.message_user(
+            request,
+            _(
+                "Notat nr. %(number)s udsendes nu i baggrunden. Det står under Notater, når det er "
+                "udsendt (normalt inden for et minut)."
+            )
+            % {"number": issuing.next_memo_number(process)},
+            messages.SUCCESS,
+        )
+        return here

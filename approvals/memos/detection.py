@@ -40,7 +40,8 @@ def told_state(process):
     signoff = approved_signoff(process)
     if signoff is None or signoff.snapshot is None:
         return None, None
-    memo = process.memos.order_by("-number").first()
+    # Only its snapshot and date are read: its PDF and other documents stay in the database.
+    memo = process.memos.order_by("-number").only("pk", "process_id", "number", "issued_at", "snapshot").first()
     # A new sign-off after earlier memos starts the story again from what was approved.
     if memo is not None and memo.issued_at >= signoff.decided_at:
         return memo.snapshot, memo

@@ -18,6 +18,8 @@ from proposals.models import Catalogue, Proposal
 from proposals.numbers import format_amount, format_decimal
 from proposals.state import CatalogueState, ProposalRow, fte_value
 
+from .textdiff import changed_sentences
+
 LONG_TEXT = 80  # texts longer than this are shown as a word-level diff
 
 
@@ -49,6 +51,11 @@ class TextChange:
     before: str
     after: str
     words: list = None  # for long texts: paragraphs of [(op, text)], op in "same", "del", "ins"
+
+    @cached_property
+    def changed_sentences(self):
+        """For plain text: only the changed sentences of a long text, marked [-…-] {+…+}."""
+        return changed_sentences(self.before, self.after) if self.words is not None else []
 
 
 @dataclass

@@ -1,8 +1,10 @@
-"""Issuing memos: at once (the administrator's "Udsend notat nu") or once the changes have
-been quiet for the quiet period (check_catalogue, from the "look again" task and the sweep).
+"""Issuing memos: once the changes have been quiet for the quiet period, or at once when an
+administrator asked for it ("Udsend notat nu" records the request, request_issue); both in
+check_catalogue, run by the worker's task and the sweep, never by a web request.
 
 The memo, its PDF (rendered once, never again) and one delivery row per recipient are
-written in one transaction; delivery is enqueued after commit (delivery.py)."""
+written in one transaction; delivery is enqueued after commit (delivery.py). draft_memo is
+the next memo unsaved: what issuing writes and what the admin's preview renders."""
 
 import logging
 
@@ -55,45 +57,60 @@ def _lock(process_pk):
     )
 
 
-def issue_memo(process, *, actor=None, explanation=None):
+def draft_memo(process, *, explanation=None, actor=None, current=None, now=None):
+    """The memo that would be issued now, unsaved (no PDF): None when the catalogue is not
+    signed off. Its ``changes`` may be empty (nothing to tell).
+
+    ``explanation`` defaults to the paragraph stored for the next memo (MemoState)."""
+    if process.state != CatalogueProcess.State.SIGNED_OFF:
+        return None
+    told, source = detection.told_state(process)
+    if told is None:
+        return None
+    current = current if current is not None else catalogue_snapshot(process.catalogue)
+    now = now or timezone.now()
+    if explanation is None:
+        explanation = MemoState.of(process).explanation
+    return Memo(
+        process=process,
+        number=next_memo_number(process),
+        issued_at=now,
+        issued_by=actor,
+        explanation=explanation.strip(),
+        previous_snapshot=told,
+        snapshot=current,
+        changes=detection.changes_to_tell(process, told, source, current),
+        letterhead=letterhead(process, now),
+    )
+
+
+def issue_memo(process, *, actor=None, explanation=None, current=None):
     """Issue the next memo of a signed-off catalogue now, if there is anything to tell.
 
     ``explanation`` (else the stored ``MemoState.explanation``, which is consumed) becomes a
-    paragraph of the memo. Returns the Memo, or None when there are no changes."""
+    paragraph of the memo. Returns the Memo, or None when there are no changes. Called by
+    the worker (check_catalogue), the sweep and the command line; the admin asks through
+    request_issue."""
     with transaction.atomic():
         process = _lock(process.pk)
-        if process.state != CatalogueProcess.State.SIGNED_OFF:
+        memo = draft_memo(process, explanation=explanation, actor=actor, current=current)
+        if memo is None or not memo.changes:
             return None
-        told, source = detection.told_state(process)
-        if told is None:
-            return None
-        current = catalogue_snapshot(process.catalogue)
-        changes = detection.changes_to_tell(process, told, source, current)
-        if not changes:
-            return None
-        state = MemoState.of(process)
-        number = next_memo_number(process)
-        issued_at = timezone.now()
-        memo = Memo(
-            process=process,
-            number=number,
-            issued_at=issued_at,
-            issued_by=actor,
-            explanation=(explanation if explanation is not None else state.explanation).strip(),
-            previous_snapshot=told,
-            snapshot=current,
-            changes=changes,
-            letterhead=letterhead(process, issued_at),
-        )
         memo.pdf = render_memo_pdf(memo)
         memo.save()
         MemoDelivery.objects.bulk_create(
             MemoDelivery(memo=memo, email=email, name=name[:200]) for email, name in recipients(process)
         )
-        # Told now: the paragraph is used up and the quiet-period clock stops.
-        MemoState.objects.filter(process=process).update(explanation="", changes_seen_at=None, changes_fingerprint="")
+        # Told now: the paragraph is used up, the quiet-period clock stops, a request is met.
+        MemoState.objects.filter(process=process).update(
+            explanation="",
+            changes_seen_at=None,
+            changes_fingerprint="",
+            issue_requested_at=None,
+            issue_requested_by=None,
+        )
         delivery.enqueue_on_commit(memo.deliveries.values_list("pk", flat=True))
-    logger.info("Issued memo %s for catalogue %s with %d changes", memo.number, process.catalogue_id, len(changes))
+    logger.info("Issued memo %s for catalogue %s with %d changes", memo.number, process.catalogue_id, len(memo.changes))
     return memo
 
 
@@ -104,10 +121,27 @@ def save_explanation(process, explanation):
         MemoState.objects.update_or_create(process_id=process.pk, defaults={"explanation": explanation.strip()})
 
 
+def request_issue(process, *, actor, explanation):
+    """The administrator's "Udsend notat nu": store the paragraph and ask for the memo to be issued without
+    waiting for the quiet period. The worker's check (or the sweep) issues it in the
+    background; the caller enqueues that check once this has committed."""
+    with transaction.atomic():
+        _lock(process.pk)
+        MemoState.objects.update_or_create(
+            process_id=process.pk,
+            defaults={
+                "explanation": explanation.strip(),
+                "issue_requested_at": timezone.now(),
+                "issue_requested_by": actor,
+            },
+        )
+
+
 def check_catalogue(catalogue_id, *, now=None):
     """Look at one catalogue; issue its memo once its changes have been quiet long enough.
 
-    Returns the issued Memo or None."""
+    An administrator's request (request_issue) does not wait for the quiet period; with
+    nothing to tell it lapses. Returns the issued Memo or None."""
     now = now or timezone.now()
     with transaction.atomic():
         process = (
@@ -121,6 +155,8 @@ def check_catalogue(catalogue_id, *, now=None):
         current = catalogue_snapshot(process.catalogue)
         changes = detection.pending_changes(process, current=current)
         state = detection.observe(process, current, changed=bool(changes), now=now)
-        if not changes or not detection.is_quiet(state, now):
+        if state.issue_requested_at and not changes:
+            MemoState.objects.filter(pk=state.pk).update(issue_requested_at=None, issue_requested_by=None)
+        if not changes or not (state.issue_requested_at or detection.is_quiet(state, now)):
             return None
-        return issue_memo(process)
+        return issue_memo(process, actor=state.issue_requested_by, current=current)

@@ -64,6 +64,27 @@ class MemoDelivery(models.Model):
         return f"{self.email} ({self.get_status_display()})"
 
 
+class MemoLinkOpening(models.Model):
+    """One opening of a delivery's signed link (approvals.memos.links): which delivery, when,
+    the page or the PDF. The parties have no login; this is how one knows a memo was read."""
+
+    class Kind(models.TextChoices):
+        HTML = "html", _("Notatet")
+        PDF = "pdf", _("PDF")
+
+    delivery = models.ForeignKey(MemoDelivery, on_delete=models.CASCADE, related_name="openings")
+    opened_at = models.DateTimeField(_("åbnet"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("åbnet som"), max_length=4, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("åbning af link til notat")
+        verbose_name_plural = _("åbninger af links til notater")
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.kind} {self.opened_at:%Y-%m-%d %H:%M}"
+
+
 class MemoState(models.Model):
     """The memos' state of one catalogue process, kept off the workflow's row.
 
@@ -83,6 +104,12 @@ class MemoState(models.Model):
     )
     extra_recipients = models.TextField(
         _("ekstra modtagere af notater"), blank=True, help_text=_("Én e-mailadresse pr. linje.")
+    )
+    # "Udsend notat nu": an administrator asked for the next memo at once. The request is
+    # recorded here and the worker (or the sweep) issues it: never inside a web request.
+    issue_requested_at = models.DateTimeField(_("udsendelse bestilt"), null=True, blank=True)
+    issue_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:

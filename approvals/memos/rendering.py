@@ -28,26 +28,36 @@ SENDER_FIELDS = (
 
 
 def letterhead(process, issued_at):
-    """What the memo says about its sender, addressee and sign-off, frozen at issue."""
+    """What the memo says about its sender, addressee and sign-off, frozen at issue: the
+    sign-off meeting's date as configured on the workflow (the date the parties know) and,
+    apart from it, when the approval was recorded."""
     catalogue = process.catalogue
     department = catalogue.department
     signoff = (
         process.signoffs.filter(decision=SignOff.Decision.APPROVED, decided_at__lte=issued_at)
         .order_by("-decided_at")
+        .defer("snapshot")
         .first()
     )
     return {
         "department": {field: getattr(department, field) for field in SENDER_FIELDS},
         "agreement_name": catalogue.agreement.name if catalogue.agreement else "",
         "signoff_date": timezone.localdate(signoff.decided_at).isoformat() if signoff else "",
+        "signoff_meeting": process.signoff_meeting.isoformat() if process.signoff_meeting else "",
     }
+
+
+def _frozen_date(head, key):
+    return date.fromisoformat(head[key]) if head.get(key) else None
 
 
 def memo_context(memo):
     process = memo.process
     catalogue = process.catalogue
     head = memo.letterhead or letterhead(process, memo.issued_at)
-    signoff_date = date.fromisoformat(head["signoff_date"]) if head["signoff_date"] else None
+    signoff_date = _frozen_date(head, "signoff_date")
+    # Memos issued before the meeting date was frozen name the recorded date, as they did.
+    meeting_date = _frozen_date(head, "signoff_meeting")
     previous = None
     if memo.number > 1:
         previous = process.memos.filter(number=memo.number - 1).first()
@@ -59,8 +69,15 @@ def memo_context(memo):
         "catalogue_title": snapshot_cat.get("title", catalogue.title),
         "agreement_name": snapshot_cat.get("agreement") or head["agreement_name"],
         "department": head["department"],
+        # The PDF's author: the sending department of its municipality.
+        "author": ", ".join(x for x in (head["department"]["name"], head["department"]["municipality"]) if x),
         "date_text": danish_date(timezone.localdate(memo.issued_at)),
         "signoff_date_text": danish_date(signoff_date) if signoff_date else "",
+        "meeting_date_text": danish_date(meeting_date) if meeting_date else "",
+        # The recorded approval, named apart only where it differs from the meeting's date.
+        "recorded_date_text": (
+            danish_date(signoff_date) if meeting_date and signoff_date and signoff_date != meeting_date else ""
+        ),
         "previous_memo": previous,
         "previous_date_text": danish_date(timezone.localdate(previous.issued_at)) if previous else "",
         "subject": memo_subject(memo),
@@ -82,16 +99,27 @@ def memo_subject(memo):
     return _("Ændringer i %(title)s efter godkendelse") % {"title": title}
 
 
-def render_memo_html(memo, *, standalone=True):
+def render_memo_html(memo):
+    """The memo as a standalone document (the PDF's source)."""
     with translation.override("da"):
         return render_to_string("approvals/memos/memo.html", memo_context(memo))
 
 
+def render_memo_body(memo):
+    """The memo's body as the PDF, the page and the e-mail show it: the admin previews the
+    pending memo through this, so what it shows is what will be sent."""
+    with translation.override("da"):
+        return render_to_string("approvals/memos/_body.html", memo_context(memo))
+
+
 def render_memo_pdf(memo):
+    """The memo as PDF/A-3b (archivable), with title, language and author in its metadata
+    (from the HTML's <title>, lang and <meta name="author">)."""
     # Loaded on the first PDF rather than at start-up (WeasyPrint pulls in Pango); not a cycle.
     from weasyprint import HTML
 
-    return HTML(string=render_memo_html(memo), base_url=str(settings.BASE_DIR)).write_pdf()
+    document = HTML(string=render_memo_html(memo), base_url=str(settings.BASE_DIR))
+    return document.write_pdf(pdf_variant="pdf/a-3b")
 
 
 def pdf_filename(memo):

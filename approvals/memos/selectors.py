@@ -1,14 +1,12 @@
 """Reads of memos (notater): archive lists (as the policy lets the user see them), a catalogue's history."""
 
-from django.db.models import Count, Q
-
-from proposals.snapshots import catalogue_snapshot
+from django.db.models import Count, Max, Q
 
 from .. import policy
 from ..models import CatalogueProcess
-from . import detection
+from . import issuing
 from .document import MemoDocument
-from .models import Memo, MemoDelivery
+from .models import Memo, MemoDelivery, MemoState
 
 
 def _with_counts(queryset):
@@ -32,14 +30,21 @@ def can_view_memo(user, memo):
     return policy.can_view_memo(user, memo)
 
 
-def get_memo(pk):
-    return Memo.objects.select_related(
-        "process__catalogue__department", "process__catalogue__agreement", "issued_by"
-    ).get(pk=pk)
+def get_memo(pk, *, with_pdf=False):
+    """The memo with its catalogue; its PDF (large) only ``with_pdf``."""
+    memos = Memo.objects.select_related("process__catalogue__department", "process__catalogue__agreement", "issued_by")
+    if not with_pdf:
+        memos = memos.defer("pdf")
+    return memos.get(pk=pk)
 
 
 def memo_deliveries(memo):
-    return list(memo.deliveries.order_by("email"))
+    """The memo's deliveries with how often and when each one's signed link was last opened."""
+    return list(
+        memo.deliveries.annotate(opened_count=Count("openings"), last_opened_at=Max("openings__opened_at")).order_by(
+            "email"
+        )
+    )
 
 
 def oldest_undelivered_email_queued_at():
@@ -64,11 +69,15 @@ def catalogue_memo_history(catalogue):
 
 
 def catalogue_memo_status(catalogue):
-    """(process or None, pending change list) for a catalogue's page and the admin."""
-    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("catalogue", "memo_state").first()
+    """(process or None, its MemoState) for the catalogue page's memo panel, in one query.
+
+    Whether changes wait to be told is what the last look recorded (``changes_seen_at``: a
+    save's check, the sweep every minute), not a new comparison of the whole catalogue with
+    the last told state on every page view; the admin's issue page shows the changes."""
+    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("memo_state").first()
     if process is None:
-        return None, []
-    return process, detection.pending_changes(process)
+        return None, None
+    return process, MemoState.of(process)
 
 
 def signed_off_processes(user):
@@ -82,10 +91,8 @@ def signed_off_processes(user):
 
 
 def pending_preview(process):
-    """What the next memo would say now: a MemoDocument over (told state, current state)."""
-    told, source = detection.told_state(process)
-    if told is None or process.state != CatalogueProcess.State.SIGNED_OFF:
+    """What the next memo would say now: the MemoDocument of issuing's draft memo."""
+    memo = issuing.draft_memo(process)
+    if memo is None:
         return None
-    current = catalogue_snapshot(process.catalogue)
-    changes = detection.changes_to_tell(process, told, source, current)
-    return MemoDocument(previous_snapshot=told, snapshot=current, changes=changes)
+    return MemoDocument(previous_snapshot=memo.previous_snapshot, snapshot=memo.snapshot, changes=memo.changes)

@@ -10,7 +10,7 @@ ask for deliveries to be sent through ``delivery.deliveries_ready``; hooks.py co
 
 import logging
 
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.exceptions import Retry
 from django.db import transaction
 
@@ -67,6 +67,23 @@ def enqueue_check(catalogue_id):
         check_memo.delay(catalogue_id)
     except Exception:  # broker down: the sweep looks anyway
         logger.warning("Could not enqueue memo check for catalogue %s", catalogue_id, exc_info=True)
+
+
+def enqueue_issue(catalogue_id):
+    """After an administrator's "Udsend notat nu" has committed: a worker issues the memo.
+
+    Without a broker (the embedded default) a task would run eagerly, inside the web request
+    that asked; then nothing is enqueued and the sweep running beside the web server
+    (``manage.py memo_sweep --loop``, started by bin/run) issues it. Returns whether a worker
+    was asked."""
+    if current_app.conf.task_always_eager:
+        return False
+    try:
+        check_memo.delay(catalogue_id)
+    except Exception:  # broker down: the sweep issues it
+        logger.warning("Could not enqueue memo issue for catalogue %s; the sweep will", catalogue_id, exc_info=True)
+        return False
+    return True
 
 
 def on_catalogue_changed(sender, catalogue_id, **kwargs):
