@@ -21,11 +21,14 @@ from decimal import Decimal
 
 import tablib
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from ..numbers import NumberFormatError, parse_decimal
 
 FORMULA_TRIGGERS = "=+-@\t\r"
+_FORMULA_STARTS = frozenset(FORMULA_TRIGGERS)
 NEUTRALISING_MARK = "'"
 
 # A text that a spreadsheet program could read as a formula. Leading apostrophes are part of
@@ -74,34 +77,41 @@ def _cell_value(value):
     return str(value)  # lazy translations, SafeString and the like
 
 
+def _text_cell(sheet, value, font=None):
+    """A cell that stays text: openpyxl makes "=..." a formula otherwise."""
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    if value[:1] in _FORMULA_STARTS:
+        cell.quotePrefix = True
+    if font is not None:
+        cell.font = font
+    return cell
+
+
 def xlsx_bytes(dataset, *, title):
     """One sheet, header row bold and frozen. Numbers are number cells; every text is a text
     cell (a title that starts with "=" stays that text instead of becoming a formula), and a
-    text that starts like a formula is quote-prefixed."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title or "Katalog"
+    text that starts like a formula is quote-prefixed.
+
+    Written in openpyxl's write-only mode (rows streamed to the file, not kept as cell
+    objects): only a text that starts like a formula needs a cell of its own."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title or "Katalog")
     headers = list(dataset.headers or [])
-    bold = Font(bold=True)
-    rows = [headers, *dataset] if headers else list(dataset)
-    for row_number, values in enumerate(rows, start=1):
-        for column_number, value in enumerate(values, start=1):
-            value = _cell_value(value)
-            if value is None:
-                continue
-            cell = sheet.cell(row=row_number, column=column_number)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl makes "=..." a formula otherwise
-                if value[:1] in FORMULA_TRIGGERS:
-                    cell.quotePrefix = True
-            if row_number == 1 and headers:
-                cell.font = bold
     if headers:
         sheet.freeze_panes = "A2"
         for index, header in enumerate(headers, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = max(10, min(60, len(str(header)) + 2))
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, min(60, len(str(header)) + 2))
+        bold = Font(bold=True)
+        sheet.append([None if h is None else _text_cell(sheet, str(h), bold) for h in headers])
+    for values in dataset:
+        row = []
+        for value in values:
+            value = _cell_value(value)
+            if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+                value = _text_cell(sheet, value)
+            row.append(value)
+        sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
