@@ -1,14 +1,17 @@
 """Demo committees, members and budget parties so a newcomer can walk the whole flow.
 
-Idempotent: running it again updates the same rows (and resets the demo passwords to the
-printed ones); a catalogue whose process has moved on from draft is left alone. Every
-person, address and party contact here is fictitious (example.dk)."""
+Idempotent: running it again updates the same rows; a user who exists keeps their password,
+and a catalogue whose process has moved on from draft is left alone. Every person, address
+and party contact here is fictitious (example.dk). Only with DEBUG on: the passwords are
+printed and known to all (never in production)."""
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from proposals.models import BudgetAgreement, BudgetParty, Catalogue, Department
 
@@ -74,6 +77,14 @@ DEMO_SENDER = {
 }
 
 
+# Shown instead of the password of a user who existed before: it is theirs, not the demo's.
+UNCHANGED_PASSWORD = "(uændret)"
+
+
+class DemoDataRefused(Exception):
+    """Demo data asked for outside DEBUG: users with printed passwords have no place in production."""
+
+
 @dataclass
 class DemoResult:
     credentials: list = field(default_factory=list)  # [(username, password, description)]
@@ -83,16 +94,19 @@ class DemoResult:
     process_configured: bool = False
 
 
-def _user(username, first_name="", last_name="", *, password=DEMO_PASSWORD, **flags):
+def _user(result, description, username, first_name="", last_name="", *, password=DEMO_PASSWORD, **flags):
+    """The demo user, made with the demo password if new; an existing user's password is kept."""
     User = get_user_model()
-    user, _created = User.objects.get_or_create(username=username)
+    user, created = User.objects.get_or_create(username=username)
     user.first_name, user.last_name = first_name, last_name
     user.email = f"{username}@example.dk"
     user.is_active = True
     for key, value in flags.items():
         setattr(user, key, value)
-    user.set_password(password)
+    if created:
+        user.set_password(password)
     user.save()
+    result.credentials.append((username, password if created else UNCHANGED_PASSWORD, description))
     return user
 
 
@@ -101,13 +115,35 @@ def _demo_catalogue():
     return found or Catalogue.objects.filter(department__code="MSO", title__icontains="Velfærdspuljen").first()
 
 
+def ensure_demo_allowed():
+    """Raise DemoDataRefused unless DEBUG is on."""
+    if not settings.DEBUG:
+        raise DemoDataRefused(
+            _(
+                "Demodata oprettes kun med DEBUG=1 (udvikling og demo): demo-brugernes adgangskoder er "
+                "kendte. Intet er oprettet eller ændret."
+            )
+        )
+
+
 @transaction.atomic
 def create_demo_data(today=None):
-    """Create or update the demo committees, users, parties and the demo hearing. Returns a DemoResult."""
+    """Create or update the demo committees, users, parties and the demo hearing. Returns a DemoResult.
+
+    Raises DemoDataRefused unless DEBUG is on."""
+    ensure_demo_allowed()
     result = DemoResult()
     today = today or permissions.local_today()
-    admin = _user(ADMIN_USERNAME, "Anna", "Administrator", password=ADMIN_PASSWORD, is_staff=True, is_superuser=True)
-    result.credentials.append((ADMIN_USERNAME, ADMIN_PASSWORD, "administrator (superbruger): admin og alle handlinger"))
+    admin = _user(
+        result,
+        "administrator (superbruger): admin og alle handlinger",
+        ADMIN_USERNAME,
+        "Anna",
+        "Administrator",
+        password=ADMIN_PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+    )
     committees = {}
     for code, specs in COMMITTEES.items():
         department = Department.objects.filter(code=code).first()
@@ -122,19 +158,18 @@ def create_demo_data(today=None):
                 setattr(department, name, value)
             department.save(update_fields=list(DEMO_SENDER))
         username, first, last = DEPARTMENT_ADMINS[code]
-        department_admin = _user(username, first, last, is_staff=True)
+        description = f"administrator af {department.code} (kun den afdeling)"
+        department_admin = _user(result, description, username, first, last, is_staff=True)
         DepartmentAdministrator.objects.get_or_create(user=department_admin, department=department)
-        result.credentials.append((username, DEMO_PASSWORD, f"administrator af {department.code} (kun den afdeling)"))
         for kind, name, members in specs:
             committee, _created = Committee.objects.update_or_create(
                 department=department, name=name, defaults={"kind": kind}
             )
             committees[name] = committee
             for username, first, last, role in members:
-                user = _user(username, first, last)
-                Membership.objects.update_or_create(committee=committee, user=user, defaults={"role": role})
                 label = Membership.Role(role).label
-                result.credentials.append((username, DEMO_PASSWORD, f"{label.lower()} i {name}"))
+                user = _user(result, f"{label.lower()} i {name}", username, first, last)
+                Membership.objects.update_or_create(committee=committee, user=user, defaults={"role": role})
 
     agreement = BudgetAgreement.objects.filter(name=AGREEMENT).first()
     if agreement is not None:

@@ -151,11 +151,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Hours until a lockout lifts by itself; unset: only an administrator lifts it.
-AXES_COOLOFF_TIME = float(os.environ["AXES_COOLOFF_TIME"]) if os.environ.get("AXES_COOLOFF_TIME") else None
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_TIME") or 0) or None
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a proxy the client's address is in X-Forwarded-For: the number of proxies in front.
-AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"]) if os.environ.get("AXES_IPWARE_PROXY_COUNT") else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT") or 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR"] if AXES_IPWARE_PROXY_COUNT else []) + ["REMOTE_ADDR"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

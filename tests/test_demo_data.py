@@ -14,6 +14,12 @@ from proposals.models import BudgetParty, Department
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _debug(settings):
+    # Demo data only in DEBUG (tests/test_production_accounts.py: refused without it).
+    settings.DEBUG = True
+
+
 def run():
     out = StringIO()
     call_command("create_demo_data", stdout=out)

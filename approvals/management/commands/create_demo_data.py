@@ -1,11 +1,11 @@
 """python manage.py create_demo_data: demo committees, members, budget parties and a hearing to walk."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from approvals.demo import DEMO_CATALOGUE_TITLE, create_demo_data
+from approvals.demo import DEMO_CATALOGUE_TITLE, DemoDataRefused, create_demo_data, ensure_demo_allowed
 from proposals.models import Catalogue
 
 
@@ -16,6 +16,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        try:
+            ensure_demo_allowed()
+        except DemoDataRefused as refused:
+            raise CommandError(str(refused)) from refused
         if not Catalogue.objects.exists():
             self.stdout.write(
                 self.style.WARNING(

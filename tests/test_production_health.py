@@ -1,0 +1,97 @@
+"""GET /health/ for the load balancer: 200 when the database answers, the broker takes a
+connection, a Celery worker answers a ping and no e-mail has waited too long; 500 otherwise."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from approvals.memos.models import Memo, MemoDelivery
+from approvals.memos.selectors import oldest_undelivered_email_queued_at
+from tests.conftest import require
+from tests.e2e.services import PrivateRedis, Worker, celery_on_broker
+from tests.memo_factories import make_memo_with_one_change
+
+pytestmark = pytest.mark.django_db
+
+
+def health(client):
+    response = client.get("/health/")
+    return response.status_code, response.content.decode()
+
+
+def test_healthy_without_login_and_in_plain_text(client):
+    status, text = health(client)
+    assert status == 200
+    assert "Database(alias='default'): OK" in text and "EmailOutbox" in text
+    # The embedded default (tasks in process) has no broker or worker to ask.
+    assert "Broker" not in text and "CeleryWorker" not in text
+    json_response = client.get("/health/?format=json")
+    assert json_response.status_code == 200 and set(json_response.json().values()) == {"OK"}
+
+
+def waiting_since(minutes):
+    memo = make_memo_with_one_change()
+    MemoDelivery.objects.filter(memo=memo).update(status=MemoDelivery.Status.SENT)
+    Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - datetime.timedelta(minutes=minutes))
+    return MemoDelivery.objects.create(memo=memo, email="venter@example.dk")
+
+
+def test_an_email_waiting_longer_than_the_threshold_is_unhealthy(client, settings):
+    settings.HEALTH_EMAIL_MAX_AGE_SECONDS = 3600
+    delivery = waiting_since(minutes=59)
+    assert health(client)[0] == 200
+
+    Memo.objects.filter(pk=delivery.memo_id).update(issued_at=timezone.now() - datetime.timedelta(minutes=61))
+    status, text = health(client)
+    assert status == 500
+    assert "oldest undelivered e-mail has waited 36" in text  # 3660 s and a little
+
+    # Sent (or given up as failed: the admin's to resend), it no longer waits.
+    MemoDelivery.objects.filter(pk=delivery.pk).update(status=MemoDelivery.Status.FAILED)
+    assert health(client)[0] == 200
+
+
+def test_the_selector_names_the_oldest_pending_email():
+    assert oldest_undelivered_email_queued_at() is None
+    older = waiting_since(minutes=30)
+    waiting_since(minutes=10)
+    assert oldest_undelivered_email_queued_at() == Memo.objects.get(pk=older.memo_id).issued_at
+
+
+@pytest.fixture
+def private_broker(settings):
+    require(PrivateRedis.available(), "needs the redis-server program for a broker the test can stop")
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: a broker, so ask for it and a worker
+    redis = PrivateRedis()
+    redis.start()
+    try:
+        with celery_on_broker(redis.url):
+            yield redis
+    finally:
+        redis.stop()
+
+
+@pytest.mark.services
+def test_broker_and_worker_healthy_then_unhealthy_when_stopped(client, private_broker, tmp_path):
+    worker = Worker(
+        broker_url=private_broker.url,
+        database_url=f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        smtp_port=1,
+        log_path=tmp_path / "worker.log",
+    )
+    worker.start()
+    try:
+        status, text = health(client)
+        assert status == 200, text
+        assert "Broker(): OK" in text and "CeleryWorker(): OK" in text
+    finally:
+        worker.stop()
+
+    status, text = health(client)
+    assert status == 500
+    assert "CeleryWorker(): Unavailable: Celery workers unavailable" in text and "Broker(): OK" in text
+
+    private_broker.stop()
+    status, text = health(client)
+    assert status == 500 and "Broker(): Unavailable: broker unreachable" in text
