@@ -243,6 +243,15 @@ CELERY_BEAT_SCHEDULE = {
     "memo-sweep": {"task": "approvals.memo_tasks.sweep_memos", "schedule": 60.0},
 }
 
+# The hearing response and HMU review forms post a stance, a comment and a confirmation per
+# proposal (approvals.forms.PerProposalForm). Django's limits (1,000 fields, 2.5 MB) would
+# refuse a catalogue of more than ~330 proposals; they are sized from the largest catalogue
+# we take instead (a whole municipality's budget: 5,000 proposals, with room), so an
+# oversized or abusive POST is still refused. Body: about 1,000 characters per proposal.
+LARGEST_CATALOGUE_PROPOSALS = int(os.environ.get("LARGEST_CATALOGUE_PROPOSALS", "6000"))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 3 * LARGEST_CATALOGUE_PROPOSALS + 100
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, 1_000 * LARGEST_CATALOGUE_PROPOSALS)
+
 # Workflow and memo settings.
 HEARING_REMINDER_DAYS = int(os.environ.get("HEARING_REMINDER_DAYS", "2"))
 MEMO_QUIET_PERIOD_SECONDS = int(os.environ.get("MEMO_QUIET_PERIOD_SECONDS", "600"))
