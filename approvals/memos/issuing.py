@@ -122,9 +122,9 @@ def save_explanation(process, explanation):
 
 
 def request_issue(process, *, actor, explanation):
-    """The administrator's "Udsend notat nu": store the paragraph and ask for the memo to be issued without
-    waiting for the quiet period. The worker's check (or the sweep) issues it in the
-    background; the caller enqueues that check once this has committed."""
+    """The administrator's "Udsend notat nu": store the paragraph and ask for the memo to be
+    issued without waiting for the quiet period. The worker's check (or the sweep) issues it
+    in the background; the caller enqueues that check once this has committed."""
     with transaction.atomic():
         _lock(process.pk)
         MemoState.objects.update_or_create(

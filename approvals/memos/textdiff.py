@@ -6,8 +6,9 @@ A long description changed in one word is one line, not two full copies of the t
 import difflib
 import re
 
-# A sentence ends at . ! ? (followed by a space) or at a line break; bullets stay their own.
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+# A sentence ends at a line break, or at . ! ? after a letter and before a capital letter
+# ("1. april" and "ca. 20" do not end one).
+SENTENCE_END = re.compile(r"(?<=[^\W\d_][.!?])\s+(?=[A-ZÆØÅ\"«])|\s*\n+\s*")
 
 
 def sentences(text):
