@@ -16,7 +16,7 @@ from . import history_selectors, selectors
 from .balance import check_balance
 from .display import header_facts, sign_convention_words
 from .filters import CatalogueFilter
-from .hooks import render_catalogue_panels
+from .hooks import render_catalogue_panels, render_catalogue_tabs
 from .models import Catalogue, Proposal
 from .tables import CatalogueExport, CatalogueTable, OverviewTable
 
@@ -41,7 +41,8 @@ def _catalogue_or_404(request, slug):
 
 
 def catalogue_detail(request, slug):
-    overview = selectors.catalogue_overview(_catalogue_or_404(request, slug))
+    # The page shows no follow-up goals: not loaded (a prefetch builds a queryset per proposal).
+    overview = selectors.catalogue_overview(_catalogue_or_404(request, slug), with_goals=False)
     catalogue = overview.catalogue
     report = check_balance(overview)
     table = OverviewTable(overview)
@@ -63,6 +64,7 @@ def catalogue_detail(request, slug):
             "report": report,
             "facts": header_facts(catalogue),
             "sign_convention_words": sign_convention_words(catalogue),
+            "tabs": render_catalogue_tabs(request, catalogue),
             "panels": render_catalogue_panels(request, catalogue),
             **_changes_since(request, catalogue),
             "export_formats": EXPORT_FORMATS,

@@ -5,9 +5,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.approval_factories import make_department_admin
-from tests.factories import make_catalogue, make_department
+from approvals.memos import detection, issuing, links
+from approvals.memos.models import Memo, MemoDelivery
+from approvals.memos.rendering import letterhead
+from proposals.models import ProposalYear
+from proposals.snapshots import catalogue_snapshot
+from tests.approval_factories import make_committee, make_department_admin
+from tests.factories import make_catalogue, make_department, make_user
+from tests.memo_factories import make_agreement, sign_off_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +46,7 @@ def overview_url(catalogue, query=""):
 def test_overview_page_and_exports(user_client, department, django_assert_num_queries, query):
     small = make_catalogue(proposals=10, lines=True, department=department)
     expected = count_queries(user_client, overview_url(small, query))
-    assert expected <= 20  # 8 of them ours; the rest are the session and other apps' panels
+    assert expected <= 24  # 8 of them ours; the rest are the session, the access policy and other apps' panels
     large = make_catalogue(proposals=1000, lines=True, department=department)
     with django_assert_num_queries(expected):
         response = user_client.get(overview_url(large, query))
@@ -75,3 +82,67 @@ def test_list_page_with_more_catalogues_and_proposals(user_client, department, d
     assert "AAA stor" in html and "31 kataloger" in html and "AAA andre" not in html
     with django_assert_num_queries(expected):
         user_client.get(url + "?sort=-first_year_total&page=2")
+
+
+# --- At 1.000 proposals and 30 LMUs, on a signed-off catalogue with a memo (issue 12) ------
+
+
+def signed_off_with_memo(department, *, proposals, lmus):
+    """A catalogue heard by ``lmus`` LMUs (a member each), signed off, memo no. 1 telling of a
+    fifth of its proposals changed (written directly: its PDF is not what is counted here), and
+    a tenth changed again since, as the last look recorded it (the memo panel's marker)."""
+    catalogue = make_catalogue(proposals=proposals, lines=True, department=department, agreement=make_agreement())
+    process = sign_off_directly(catalogue)
+    process.heard_committees.set(make_committee(department, members=[make_user()]) for _ in range(lmus))
+    ids = list(catalogue.proposals.order_by("position").values_list("pk", flat=True))
+    ProposalYear.objects.filter(proposal_id__in=ids[::5], year=2024).update(net_amount=-1500)
+    told, source = detection.told_state(process)
+    current = catalogue_snapshot(catalogue)
+    now = timezone.now()
+    memo = Memo.objects.create(
+        process=process,
+        number=1,
+        issued_at=now,
+        previous_snapshot=told,
+        snapshot=current,
+        changes=detection.changes_to_tell(process, told, source, current),
+        letterhead=letterhead(process, now),
+        pdf=b"%PDF-1.4 test",
+    )
+    MemoDelivery.objects.bulk_create(MemoDelivery(memo=memo, email=e, name=n) for e, n in issuing.recipients(process))
+    ProposalYear.objects.filter(proposal_id__in=ids[1::10], year=2027).update(net_amount=-1200)
+    detection.observe(process, catalogue_snapshot(catalogue), changed=True, now=now)
+    return catalogue, memo
+
+
+PAGES = {
+    "overview": lambda catalogue, memo: reverse("proposals:catalogue_detail", args=[catalogue.slug]),
+    "overview sorted": lambda catalogue, memo: (
+        reverse("proposals:catalogue_detail", args=[catalogue.slug]) + "?sort=-y2025"
+    ),
+    "proposal": lambda catalogue, memo: reverse(
+        "proposals:proposal_detail", args=[catalogue.slug, catalogue.proposals.order_by("-position").first().pk]
+    ),
+    "memo list": lambda catalogue, memo: reverse("memos:list"),
+    "memo": lambda catalogue, memo: reverse("memos:detail", args=[memo.pk]),
+    "memo link (no login)": lambda catalogue, memo: links.reader_path(memo.deliveries.order_by("email").first()),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_at_1000_proposals_and_30_lmus(user_client, department, django_assert_num_queries, page):
+    small, small_memo = signed_off_with_memo(department, proposals=10, lmus=1)
+    expected = count_queries(user_client, PAGES[page](small, small_memo))
+    assert expected <= 24
+    other = make_department("QL")  # its own memo list: the two catalogues' memos are not mixed
+    user_client.force_login(make_department_admin(other))
+    large, large_memo = signed_off_with_memo(other, proposals=1000, lmus=30)
+    url = PAGES[page](large, large_memo)
+    with django_assert_num_queries(expected):
+        response = user_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if page.startswith("overview"):
+        assert "Forslag 1000" in html and "Der er ændringer, som endnu ikke er meddelt" in html
+    if page.startswith("memo link"):
+        assert "Notat nr. 1" in html
