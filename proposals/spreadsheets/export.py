@@ -30,7 +30,7 @@ def export_dataset(catalogue, *, numeric=False):
     """The catalogue as a tablib.Dataset in the import format.
 
     ``numeric`` writes amounts and FTE as numbers (for XLSX cells) instead of Danish text."""
-    overview = catalogue_overview(catalogue)
+    overview = catalogue_overview(catalogue, with_goals=False)  # a file has no follow-up goals
     years = overview.years
 
     def amount(value):

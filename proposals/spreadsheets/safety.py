@@ -108,8 +108,11 @@ def xlsx_bytes(dataset, *, title):
         row = []
         for value in values:
             value = _cell_value(value)
-            if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
-                value = _text_cell(sheet, value)
+            if isinstance(value, str):
+                if not value:
+                    value = None  # an empty cell, as a spreadsheet program saves it
+                elif value[0] in _FORMULA_STARTS:
+                    value = _text_cell(sheet, value)
             row.append(value)
         sheet.append(row)
     buffer = io.BytesIO()
