@@ -11,7 +11,10 @@ its workflow, and what a saved change will lead to).
 It also registers the catalogue access policy (``register_catalogue_access``): who may see
 which catalogue and administer which department. ``proposals.access`` asks it; with none
 registered, only active staff users and superusers see anything (fail closed). Panels are
-rendered only for a user who may see the catalogue (render_catalogue_panels checks)."""
+rendered only for a user who may see the catalogue (render_catalogue_panels checks).
+
+It also registers the catalogue's tab bar (``register_catalogue_tabs``: ``func(request,
+catalogue) -> str``), so the economic overview keeps the tabs of the workflow's pages."""
 
 from django.utils.safestring import mark_safe
 
@@ -31,6 +34,22 @@ def render_catalogue_panels(request, catalogue):
     if not catalogue_access().can_view_catalogue(request.user, catalogue):
         return []
     return [mark_safe(html) for html in (panel(request, catalogue) for panel in _catalogue_panels) if html]
+
+
+_catalogue_tabs = []
+
+
+def register_catalogue_tabs(func):
+    if func not in _catalogue_tabs:
+        _catalogue_tabs.append(func)
+    return func
+
+
+def render_catalogue_tabs(request, catalogue):
+    """The tab bar's HTML, or "" (none registered, or a user who may not see the catalogue)."""
+    if not catalogue_access().can_view_catalogue(request.user, catalogue):
+        return ""
+    return mark_safe("".join(func(request, catalogue) for func in _catalogue_tabs))
 
 
 def register_admin_notice(func):
