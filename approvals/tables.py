@@ -1,4 +1,5 @@
-"""django-tables2 tables of the workflow pages (DKFDS markup via templates/approvals/tables/table.html)."""
+"""django-tables2 tables of the workflow pages (DKFDS markup: the project's default table template,
+settings.DJANGO_TABLES2_TEMPLATE)."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -11,7 +12,6 @@ from django.utils.translation import ngettext
 from . import permissions
 from .models import HearingResponse, Stance
 
-TEMPLATE = "approvals/tables/table.html"
 EMPTY = _("Ingen kataloger.")
 
 
@@ -21,7 +21,6 @@ def _date(value):
 
 class BaseTable(tables.Table):
     class Meta:
-        template_name = TEMPLATE
         attrs = {"class": "table table--zebra"}
         per_page = 20
 
