@@ -226,12 +226,3 @@ def responses_for_process(process, user=None):
         own = Committee.objects.filter(memberships__user=user).values("pk")
         qs = qs.filter(Q(status=Submitted) | Q(committee__in=own))
     return qs.order_by("committee__name")
-
-
-def stances_for_proposal(proposal):
-    """Submitted LMU stances on one proposal, with committee, by committee name (for a stances table)."""
-    return (
-        ProposalStance.objects.filter(proposal=proposal, response__status=Submitted)
-        .select_related("response__committee")
-        .order_by("response__committee__name")
-    )
