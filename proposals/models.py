@@ -11,6 +11,7 @@ Staffing changes (FTE) follow the same rule: a reduction is stored negative (MSB
 "-15"); MSO's documents show a reduction of 2,8 årsværk as "2,8".
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -335,3 +336,53 @@ class FollowUpGoal(models.Model):
 
     def __str__(self):
         return self.what[:60]
+
+
+class ImportJob(models.Model):
+    """An uploaded catalogue spreadsheet: kept in the database between the admin's preview and
+    its confirmation (so any web server can read it, no local temporary file), and the import
+    of a large file in the background, with its progress and what it did."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploadet")
+        QUEUED = "queued", _("Venter")
+        RUNNING = "running", _("Importeres")
+        DONE = "done", _("Importeret")
+        FAILED = "failed", _("Afvist")
+
+    token = models.CharField(max_length=64, unique=True)
+    data = models.BinaryField()
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.UPLOADED)
+    catalogue = models.ForeignKey(
+        Catalogue,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        null=True,
+        blank=True,
+        verbose_name=_("katalog"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("bruger"),
+    )
+    file_name = models.CharField(_("fil"), max_length=255, blank=True)
+    file_format = models.CharField(max_length=10, blank=True)
+    create_themes = models.BooleanField(default=False)
+    delete_missing = models.BooleanField(default=False)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=list, blank=True)  # the outcome's Danish lines
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import af regneark")
+        verbose_name_plural = _("importer af regneark")
+
+    def __str__(self):
+        return self.file_name or self.token
