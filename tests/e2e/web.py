@@ -7,12 +7,14 @@ import re
 import signal
 import subprocess
 import sys
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
 from .services import BASE_DIR, _port_open, free_port, wait_for
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+CONFIG = BASE_DIR / "config" / "gunicorn.conf.py"
 TEST_SECRET_KEY = "tests-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
@@ -39,6 +41,7 @@ class Gunicorn:
     """``gunicorn config.wsgi`` on 127.0.0.1:<port> in its own process group."""
 
     def __init__(self, *, env, log_path, port=None, workers=1, threads=4):
+        """``workers``/``threads`` None: the production configuration's (config/gunicorn.conf.py)."""
         self.env = env
         self.port = port or free_port()
         self.log_path = Path(log_path)
@@ -53,18 +56,7 @@ class Gunicorn:
     def start(self):
         self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--threads",
-                str(self.threads),
-                "--graceful-timeout",
-                "5",
-            ],
+            [str(GUNICORN), *self.arguments()],
             cwd=BASE_DIR,
             env=self.env,
             stdout=self._log,
@@ -75,7 +67,27 @@ class Gunicorn:
             lambda: _port_open(self.port) or self.process.poll() is not None, 60, message=f"gunicorn on {self.port}"
         )
         assert self.process.poll() is None, f"gunicorn exited:\n{self.log()[-3000:]}"
+        # The port opens before the workers have loaded the application: wait for a page.
+        wait_for(lambda: self._answers() or self.process.poll() is not None, 120, message="gunicorn's first page")
+        assert self.process.poll() is None, f"gunicorn exited:\n{self.log()[-3000:]}"
         return self
+
+    def _answers(self):
+        try:
+            with urllib.request.urlopen(f"{self.url}/login/", timeout=30) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def arguments(self):
+        # The production configuration where it exists; the command line's settings win.
+        arguments = ["-c", str(CONFIG)] if CONFIG.exists() else []
+        arguments += ["config.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "5"]
+        if self.workers is not None:
+            arguments += ["--workers", str(self.workers)]
+        if self.threads is not None:
+            arguments += ["--threads", str(self.threads)]
+        return arguments
 
     def log(self):
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
