@@ -36,7 +36,11 @@ class PerProposalForm(AccessibleForm):
     """Base of the forms with a stance and a comment per proposal.
 
     ``proposals`` is a list of Proposal objects (in catalogue order); ``initial_stances``
-    maps proposal id -> (stance, comment)."""
+    maps proposal id -> (stance, comment). The per-proposal inputs are not Django fields: a
+    catalogue of 5,000 proposals would make 10,000 field objects and widget renders. They are
+    read from the data here (``stance_<id>``, ``comment_<id>``, ``confirm_<id>``), their errors
+    kept in ``row_errors`` and the page renders them from ``rows()``. The phase-in pool row
+    asks for no stance and has no inputs."""
 
     stance_label = _("Holdning")
     comment_label = _("Kommentar")
@@ -44,19 +48,9 @@ class PerProposalForm(AccessibleForm):
     def __init__(self, *args, proposals, initial_stances=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.proposals = list(proposals)
-        initial_stances = initial_stances or {}
-        for proposal in self.proposals:
-            stance, comment = initial_stances.get(proposal.pk, ("", ""))
-            self.fields[self.stance_name(proposal)] = forms.ChoiceField(
-                label=self.stance_label,
-                choices=STANCE_CHOICES,
-                required=False,
-                initial=stance,
-                widget=forms.Select(attrs={"class": "form-select"}),
-            )
-            self.fields[self.comment_name(proposal)] = forms.CharField(
-                label=self.comment_label, required=False, initial=comment, widget=_textarea(2)
-            )
+        self.asked = [p for p in self.proposals if not p.is_phase_in]
+        self.initial_stances = initial_stances or {}
+        self.row_errors = {}  # proposal id -> {"stance": [messages], "comment": [messages]}
 
     @staticmethod
     def stance_name(proposal):
@@ -66,19 +60,78 @@ class PerProposalForm(AccessibleForm):
     def comment_name(proposal):
         return f"comment_{proposal.pk}"
 
-    def proposal_fields(self):
-        """[(proposal, stance bound field, comment bound field)] in catalogue order."""
-        return [(p, self[self.stance_name(p)], self[self.comment_name(p)]) for p in self.proposals]
+    @staticmethod
+    def confirm_name(proposal):
+        return f"confirm_{proposal.pk}"
+
+    def _value(self, proposal, index):
+        if self.is_bound:
+            name = (self.stance_name, self.comment_name)[index](proposal)
+            return self.data.get(name, "")
+        return self.initial_stances.get(proposal.pk, ("", ""))[index]
+
+    def rows(self):
+        """{proposal id: row} for the template: names, ids, shown values, errors."""
+        out = {}
+        for p in self.asked:
+            errors = self.row_errors.get(p.pk, {})
+            out[p.pk] = {
+                "stance_name": self.stance_name(p),
+                "comment_name": self.comment_name(p),
+                "confirm_name": self.confirm_name(p),
+                "stance": self._value(p, 0) or "",
+                "comment": self._value(p, 1) or "",
+                "stance_errors": errors.get("stance", []),
+                "comment_errors": errors.get("comment", []),
+            }
+        return out
+
+    @property
+    def row_error_links(self):
+        """[(input id, message)] for the error summary, in catalogue order."""
+        return [
+            (f"id_{kind}_{p.pk}", message)
+            for p in self.asked
+            for kind in ("stance", "comment")
+            for message in self.row_errors.get(p.pk, {}).get(kind, [])
+        ]
+
+    @property
+    def has_errors(self):
+        return bool(self.errors or self.row_errors)
+
+    def is_valid(self):
+        return super().is_valid() and not self.row_errors
+
+    def _row_error(self, proposal, kind, message):
+        self.row_errors.setdefault(proposal.pk, {}).setdefault(kind, []).append(message)
+
+    def clean(self):
+        cleaned = super().clean()
+        valid = {value for value, _label in STANCE_CHOICES}
+        self.row_values = {}
+        for p in self.asked:
+            stance = str(self.data.get(self.stance_name(p), "")).strip()
+            comment = str(self.data.get(self.comment_name(p), "")).strip()
+            if stance not in valid:
+                self._row_error(
+                    p, "stance", gettext("Vælg et gyldigt valg. %(value)s er ikke et af de tilgængelige valg.") % {"value": stance}
+                )
+                stance = ""
+            if "\x00" in comment:
+                self._row_error(p, "comment", gettext("Teksten må ikke indeholde nul-tegn."))
+            self.row_values[p.pk] = (stance, comment)
+        self.confirmed = {p.pk for p in self.asked if self.data.get(self.confirm_name(p))}
+        return cleaned
 
     def require_all_stances(self):
         # Mirrors hearing.save_hearing_response (which stays the authority) so the error
         # can stand next to its field: the phase-in pool row needs no stance.
-        for proposal in self.proposals:
-            if proposal.is_phase_in:
-                continue
-            if not self.cleaned_data.get(self.stance_name(proposal)):
-                self.add_error(
-                    self.stance_name(proposal),
+        for proposal in self.asked:
+            if not self.row_values[proposal.pk][0] and not self.row_errors.get(proposal.pk):
+                self._row_error(
+                    proposal,
+                    "stance",
                     gettext("Vælg en holdning til forslag %(code)s %(title)s.")
                     # One full stop even after a title that ends in one ("… mv.").
                     % {"code": proposal.code, "title": proposal.title.rstrip(".")},
@@ -86,25 +139,19 @@ class PerProposalForm(AccessibleForm):
 
     def require_stance_for_comment(self):
         # ProposalStance needs a stance; a comment alone would be lost, so say so.
-        for proposal in self.proposals:
-            if self.cleaned_data.get(self.comment_name(proposal)) and not self.cleaned_data.get(
-                self.stance_name(proposal)
-            ):
-                self.add_error(
-                    self.stance_name(proposal),
+        for proposal in self.asked:
+            stance, comment = self.row_values[proposal.pk]
+            if comment and not stance and not self.row_errors.get(proposal.pk):
+                self._row_error(
+                    proposal,
+                    "stance",
                     gettext("Vælg en holdning til forslag %(code)s, når du skriver en kommentar til det.")
                     % {"code": proposal.code},
                 )
 
     def stances(self):
-        """{proposal id: (stance, comment)} for every proposal (service input; "" clears a stance)."""
-        return {
-            p.pk: (
-                self.cleaned_data.get(self.stance_name(p)) or "",
-                (self.cleaned_data.get(self.comment_name(p)) or "").strip(),
-            )
-            for p in self.proposals
-        }
+        """{proposal id: (stance, comment)} for every proposal asked (service input; "" clears a stance)."""
+        return dict(self.row_values)
 
 
 class HearingResponseForm(PerProposalForm):
@@ -116,6 +163,12 @@ class HearingResponseForm(PerProposalForm):
     general_comment = forms.CharField(label=_("Generel kommentar"), required=False, widget=_textarea(5))
     # Sent by the pressed button (name="action"); no button (e.g. Enter) means a draft.
     action = forms.ChoiceField(choices=[(SAVE, _("Gem kladde")), (SUBMIT, _("Indsend"))], required=False)
+
+    # The confirmation step of a submission: an explicit tick next to the button, checked here.
+    confirm_submit = forms.BooleanField(
+        label=_("Jeg bekræfter, at svaret er færdigt og skal indsendes. Et indsendt svar kan ikke ændres."),
+        required=False,
+    )
 
     field_order = ["general_comment"]
 
@@ -129,6 +182,8 @@ class HearingResponseForm(PerProposalForm):
         self.require_stance_for_comment()
         if cleaned["action"] == self.SUBMIT:
             self.require_all_stances()
+            if not cleaned.get("confirm_submit"):
+                self.add_error("confirm_submit", gettext("Bekræft, at svaret skal indsendes."))
         return cleaned
 
 

@@ -2,16 +2,19 @@
 HMU's review. Each runs in one transaction with the catalogue's process row locked first, as the
 workflow's steps in approvals.services do, so a response cannot be saved past a state change."""
 
-from django.db import transaction
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proposals.models import Proposal
 
 from . import permissions
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import CatalogueProcess, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
 from .services import lock_process, require_actor
+from .stance_versions import CurrentVersions
 
 State = CatalogueProcess.State
 
@@ -19,9 +22,10 @@ State = CatalogueProcess.State
 # --- hearing responses ---------------------------------------------------------------------
 
 
-def _clean_stances(process, stances, *, what):
-    """Validate ``{proposal_id: (stance, comment)}``; returns {proposal: (stance or "", comment)}."""
-    proposals = {p.pk: p for p in Proposal.objects.filter(catalogue_id=process.catalogue_id)}
+def _clean_stances(versions, stances, *, what):
+    """Validate ``{proposal_id: (stance, comment)}`` against the catalogue's proposals (as
+    ``versions`` read them); returns ({proposal: (stance or "", comment)}, {id: proposal})."""
+    proposals = {row.proposal.pk: row.proposal for row in versions.state.rows}
     valid = set(Stance.values)
     cleaned = {}
     for key, value in (stances or {}).items():
@@ -45,26 +49,68 @@ def _clean_stances(process, stances, *, what):
     return cleaned, proposals
 
 
-def _store_stances(model, owner_field, owner, cleaned):
-    """Upsert the given stances; an empty stance removes that proposal's row."""
-    existing = {row.proposal_id: row for row in model.objects.filter(**{owner_field: owner})}
+def _insert_stances(model, owner_field, owner_id, rows):
+    """Insert ``rows`` [(proposal id, stance, comment, given_on, fingerprint)] in ONE statement,
+    whatever their number: they travel as one JSON parameter the database unpacks
+    (bulk_create splits into batches of 999 variables on SQLite, so its query count grows)."""
+    if not rows:
+        return
+    meta = model._meta
+    qn = connection.ops.quote_name
+    columns = ", ".join(
+        qn(meta.get_field(name).column)
+        for name in (owner_field, "proposal", "stance", "comment", "given_on", "given_on_fingerprint")
+    )
+    payload = json.dumps([list(row) for row in rows], cls=DjangoJSONEncoder)
+    if connection.vendor == "postgresql":
+        select = "SELECT %s, (e->>0)::bigint, e->>1, e->>2, e->3, e->>4 FROM jsonb_array_elements(%s::jsonb) AS e"
+    elif connection.vendor == "sqlite":
+        select = (
+            "SELECT %s, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'),"
+            " json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]') FROM json_each(%s) AS e"
+        )
+    else:  # another database: correct, in the ORM's batches
+        model.objects.bulk_create(
+            model(**{f"{owner_field}_id": owner_id}, proposal_id=pk, stance=st, comment=c, given_on=g, given_on_fingerprint=f)
+            for pk, st, c, g, f in rows
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {qn(meta.db_table)} ({columns}) {select}", [owner_id, payload])
+
+
+def _store_stances(model, owner_field, owner, cleaned, versions, *, confirmed=()):
+    """Write the given stances in bulk: one read, one DELETE and one INSERT whatever the number
+    of proposals. An empty stance removes that proposal's row. A new or changed stance, and one
+    in ``confirmed`` (proposal ids), is given on the proposal's current version (``versions``,
+    stance_versions.CurrentVersions); an unchanged one keeps the version it was given on."""
+    existing = {
+        pk: (stance, comment)
+        for pk, stance, comment in model.objects.filter(**{owner_field: owner}).values_list(
+            "proposal_id", "stance", "comment"
+        )
+    }
+    confirmed = set(confirmed)
+    replaced, rows = [], []
     for proposal, (stance, comment) in cleaned.items():
-        row = existing.get(proposal.pk)
-        if not stance:
-            if row:
-                row.delete()
-        elif row is None:
-            model.objects.create(**{owner_field: owner}, proposal=proposal, stance=stance, comment=comment)
-        elif (row.stance, row.comment) != (stance, comment):
-            row.stance, row.comment = stance, comment
-            row.save(update_fields=["stance", "comment"])
+        before = existing.get(proposal.pk)
+        replace = before is not None and (not stance or before != (stance, comment) or proposal.pk in confirmed)
+        if replace:
+            replaced.append(proposal.pk)
+        if stance and (before is None or replace):
+            rows.append((proposal.pk, stance, comment, *versions.stamp(proposal.pk)))
+    if replaced:
+        model.objects.filter(**{owner_field: owner}, proposal_id__in=replaced).delete()
+    _insert_stances(model, owner_field, owner.pk, rows)
 
 
-def save_hearing_response(process, committee, *, actor, general_comment, stances, submit=False):
+def save_hearing_response(process, committee, *, actor, general_comment, stances, submit=False, confirmed=()):
     """Save (and with ``submit=True`` submit) ``committee``'s response; the actor becomes an author.
 
     ``stances`` is ``{proposal_id: (stance, comment)}``; an empty stance clears that proposal.
-    Submitting needs a stance on every proposal except the phase-in pool row."""
+    Submitting needs a stance on every proposal except the phase-in pool row. ``confirmed``:
+    proposal ids whose stance, given on an earlier version, the LMU keeps for the current one.
+    A fixed number of queries, whatever the number of proposals."""
     require_actor(actor)
     with transaction.atomic():
         locked = lock_process(process)
@@ -73,11 +119,12 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
         if refusal:
             kind, message = refusal
             raise (NotPermitted if kind == "permission" else WorkflowError)(message)
-        cleaned, proposals = _clean_stances(locked, stances, what=_("en holdning"))
+        versions = CurrentVersions(locked.catalogue)
+        cleaned, proposals = _clean_stances(versions, stances, what=_("en holdning"))
         if response is None:
             response = HearingResponse.objects.create(process=locked, committee=committee)
         response.general_comment = (general_comment or "").strip()
-        _store_stances(ProposalStance, "response", response, cleaned)
+        _store_stances(ProposalStance, "response", response, cleaned, versions, confirmed=confirmed)
         response.authors.add(actor)
         fields = ["general_comment", "updated_at"]
         if submit:
@@ -95,6 +142,40 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
             response.submitted_by = actor
             fields += ["status", "submitted_at", "submitted_by"]
         response.save(update_fields=fields)
+    return response
+
+
+def stale_stance_refusal(actor, response, process, committee):
+    """Why ``actor`` may not confirm or revise a stance of ``committee``'s response that was given
+    on an earlier version of its proposal, as (kind, message), or None: as for editing the
+    response, except that a submitted one may (a changed proposal needs the LMU's word again)."""
+    if response is not None and response.status == HearingResponse.Status.SUBMITTED:
+        response = None  # judged as if not yet written: member, heard, in hearing, before the deadline
+    return permissions.response_edit_refusal(actor, response, process, committee)
+
+
+def revise_stale_stance(process, committee, proposal_id, *, actor, stance, comment):
+    """The LMU confirms (same stance and comment) or revises its stance on a proposal changed
+    since the stance was given, also in a submitted response while the hearing is open; the
+    stance is then given on the proposal's current version."""
+    require_actor(actor)
+    with transaction.atomic():
+        locked = lock_process(process)
+        response = HearingResponse.objects.select_for_update().filter(process=locked, committee=committee).first()
+        refusal = stale_stance_refusal(actor, response, locked, committee)
+        if refusal:
+            kind, message = refusal
+            raise (NotPermitted if kind == "permission" else WorkflowError)(message)
+        row = response and ProposalStance.objects.filter(response=response, proposal_id=proposal_id).first()
+        if row is None:
+            raise WorkflowError(_("Der er ingen holdning til forslaget at bekræfte."))
+        versions = CurrentVersions(locked.catalogue)
+        cleaned, _proposals = _clean_stances(versions, {proposal_id: (stance, comment)}, what=_("en holdning"))
+        if not any(s for s, _c in cleaned.values()):
+            raise WorkflowError(_("Vælg en holdning til forslaget."))
+        _store_stances(ProposalStance, "response", response, cleaned, versions, confirmed={int(proposal_id)})
+        response.authors.add(actor)
+        response.save(update_fields=["updated_at"])
     return response
 
 
@@ -157,8 +238,9 @@ def allow_late_response(process, committee, *, actor, reason):
 # --- HMU review ------------------------------------------------------------------------------
 
 
-def save_hmu_review(process, *, actor, statement, positions):
-    """HMU's statement and per-proposal positions ``{proposal_id: (stance, comment)}``."""
+def save_hmu_review(process, *, actor, statement, positions, confirmed=()):
+    """HMU's statement and per-proposal positions ``{proposal_id: (stance, comment)}``;
+    ``confirmed`` as for a hearing response. A fixed number of queries."""
     require_actor(actor)
     with transaction.atomic():
         locked = lock_process(process)
@@ -169,10 +251,11 @@ def save_hmu_review(process, *, actor, statement, positions):
                 _("HMU's holdning kan kun registreres under HMU-behandlingen (status: %(state)s).")
                 % {"state": locked.get_state_display()}
             )
-        cleaned, _proposals = _clean_stances(locked, positions, what=_("HMU's holdning"))
+        versions = CurrentVersions(locked.catalogue)
+        cleaned, _proposals = _clean_stances(versions, positions, what=_("HMU's holdning"))
         review, _created = HmuReview.objects.get_or_create(process=locked)
         review.statement = (statement or "").strip()
         review.updated_by = actor
         review.save(update_fields=["statement", "updated_by", "updated_at"])
-        _store_stances(HmuPosition, "review", review, cleaned)
+        _store_stances(HmuPosition, "review", review, cleaned, versions, confirmed=confirmed)
     return review

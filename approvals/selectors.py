@@ -23,6 +23,7 @@ from .models import (
     Stance,
     Transition,
 )
+from .stance_versions import CurrentVersions, GivenStance, given_stances
 from .transitions import RULES
 
 Submitted = HearingResponse.Status.SUBMITTED
@@ -41,9 +42,37 @@ def missing_committees(process):
     return process.heard_committees.exclude(pk__in=submitted.values("committee_id"))
 
 
+def hearing_finished_q(today=None):
+    """The one rule of a finished hearing, as a filter on CatalogueProcess: the deadline has
+    passed (permissions.deadline_passed) or every heard LMU has submitted. HMU review may then
+    start without a reason, HMU's dashboard lists the catalogue, and HMU is told once
+    (approvals.completion). ``hearing_finished`` asks this filter for one process."""
+    today = today or permissions.local_today()
+    submitted = HearingResponse.objects.filter(
+        committee=OuterRef("pk"), process=OuterRef(OuterRef("pk")), status=Submitted
+    )
+    unanswered = Committee.objects.filter(hearings=OuterRef("pk")).exclude(Exists(submitted))
+    return Q(hearing_deadline__lt=today) | ~Exists(unanswered)
+
+
 def hearing_finished(process):
     """HMU review may open: the deadline has passed or every heard LMU has submitted."""
-    return permissions.deadline_passed(process) or not missing_committees(process).exists()
+    return CatalogueProcess.objects.filter(pk=process.pk).filter(hearing_finished_q()).exists()
+
+
+def awaiting_hmu_q(today=None):
+    """HMU's queue: under review, or in a hearing that is finished (waiting for HMU to start)."""
+    State = CatalogueProcess.State
+    return Q(state=State.HMU_REVIEW) | (Q(state=State.HEARING) & hearing_finished_q(today))
+
+
+def hearing_round_opening(process, before=None):
+    """The transition that opened the current hearing round (opening the hearing, or sending the
+    catalogue back to it), or None; ``before``: the round a later transition belongs to."""
+    openings = Transition.objects.filter(process=process, to_state=CatalogueProcess.State.HEARING)
+    if before is not None:
+        openings = openings.filter(pk__lt=before.pk)
+    return openings.order_by("-pk").first()
 
 
 def allowed_transitions(process, user):
@@ -98,28 +127,33 @@ def processes_for_user(user):
     return qs.order_by(F("hearing_deadline").asc(nulls_last=True), "catalogue__title")
 
 
-def response_for(process, committee):
-    """``committee``'s response with authors and stances loaded, or None.
+def response_for(process, committee, versions=None):
+    """``committee``'s response with authors loaded, or None.
 
-    The response gets ``stance_map``: {proposal_id: ProposalStance}."""
+    The response gets ``stance_map``: {proposal_id: stance_versions.GivenStance}, each marked
+    stale (with what changed) when given on an earlier version of its proposal (``versions``:
+    the catalogue's CurrentVersions, read here if not given)."""
     response = (
         HearingResponse.objects.filter(process=process, committee=committee)
         .select_related("committee", "submitted_by")
-        .prefetch_related("authors", "stances")
+        .prefetch_related("authors")
         .first()
     )
     if response is not None:
-        response.stance_map = {s.proposal_id: s for s in response.stances.all()}
+        versions = versions or CurrentVersions(process.catalogue)
+        stances = given_stances(ProposalStance.objects.filter(response=response), "response", versions)
+        response.stance_map = {s.proposal_id: s for s in stances}
     return response
 
 
-def hmu_review_for(process):
-    """HMU's review with positions loaded (``position_map``: {proposal_id: HmuPosition}), or None."""
-    review = (
-        HmuReview.objects.filter(process=process).select_related("updated_by").prefetch_related("positions").first()
-    )
+def hmu_review_for(process, versions=None):
+    """HMU's review with positions loaded (``position_map``: {proposal_id: GivenStance}, marked
+    stale as in ``response_for``), or None."""
+    review = HmuReview.objects.filter(process=process).select_related("updated_by").first()
     if review is not None:
-        review.position_map = {p.proposal_id: p for p in review.positions.all()}
+        versions = versions or CurrentVersions(process.catalogue)
+        positions = given_stances(HmuPosition.objects.filter(review=review), "review", versions)
+        review.position_map = {p.proposal_id: p for p in positions}
     return review
 
 
@@ -144,7 +178,7 @@ def signoffs_for(process):
 @dataclass
 class StanceCell:
     committee: Committee
-    stance: ProposalStance | None  # None: the committee did not submit, or gave no stance
+    stance: GivenStance | None  # None: the committee did not submit, or gave no stance
 
 
 @dataclass
@@ -152,11 +186,15 @@ class ProposalHearingRow:
     proposal: Proposal
     cells: list  # [StanceCell] in the order of ``HearingOverview.committees``
     counts: list  # [(stance value, label, n)] in Stance order
-    hmu_position: HmuPosition | None = None
+    hmu_position: GivenStance | None = None
 
     @property
     def answered(self):
         return sum(n for _v, _l, n in self.counts)
+
+    @property
+    def stale_cells(self):
+        return [cell for cell in self.cells if cell.stance is not None and cell.stance.stale]
 
 
 @dataclass
@@ -169,42 +207,58 @@ class HearingOverview:
     totals: list  # [(stance value, label, n)] over all proposals
     hmu_review: HmuReview | None = None
     general_comments: list = field(default_factory=list)  # [(committee, response)] submitted only
+    versions: CurrentVersions | None = None  # the proposals as they are now (figures, snapshot)
+    stale_count: int = 0  # submitted LMU stances and HMU positions given on an earlier version
 
 
-def hearing_overview(process):
-    """All heard LMUs' submitted stances per proposal side by side, with counts and who is missing.
+def hearing_overview(process, versions=None):
+    """All heard LMUs' submitted stances per proposal side by side, with counts and who is missing;
+    each stance marked stale (with what changed) when given on an earlier version of its proposal.
 
-    Only submitted responses count: drafts are their committee's own business."""
+    Only submitted responses count: drafts are their committee's own business. ``versions``:
+    the catalogue's stance_versions.CurrentVersions if the caller has read it. A fixed number of
+    queries whatever the number of proposals and LMUs."""
     process = CatalogueProcess.objects.select_related("catalogue", "catalogue__department").get(pk=process.pk)
+    versions = versions or CurrentVersions(process.catalogue)
     committees = list(process.heard_committees.order_by("name"))
     responses = {
         r.committee_id: r
         for r in HearingResponse.objects.filter(process=process, status=Submitted)
         .select_related("submitted_by")
-        .prefetch_related("authors", Prefetch("stances", queryset=ProposalStance.objects.all()))
+        .prefetch_related("authors")
     }
-    review = hmu_review_for(process)
-    proposals = list(
-        Proposal.objects.filter(catalogue_id=process.catalogue_id).select_related("theme").order_by("position", "id")
-    )
-    stance_maps = {cid: {s.proposal_id: s for s in r.stances.all()} for cid, r in responses.items()}
+    by_response = {r.pk: cid for cid, r in responses.items()}
+    stance_maps = {cid: {} for cid in responses}
+    for stance in given_stances(
+        ProposalStance.objects.filter(response__process=process, response__status=Submitted), "response", versions
+    ):
+        stance_maps[by_response[stance.owner_id]][stance.proposal_id] = stance
+    review = hmu_review_for(process, versions)
+    positions = review.position_map if review else {}
+    maps = [(committee, stance_maps.get(committee.pk, {})) for committee in committees]
     totals = {value: 0 for value in Stance.values}
-    rows = []
-    for proposal in proposals:
+    labels = [(value, str(label)) for value, label in Stance.choices]
+    rows, stale = [], 0
+    for version_row in versions.state.rows:
+        proposal = version_row.proposal
         cells = []
-        counts = {value: 0 for value in Stance.values}
-        for committee in committees:
-            stance = stance_maps.get(committee.pk, {}).get(proposal.pk)
-            cells.append(StanceCell(committee=committee, stance=stance))
+        counts = dict.fromkeys(Stance.values, 0)
+        for committee, stance_map in maps:
+            stance = stance_map.get(proposal.pk)
+            cells.append(StanceCell(committee, stance))
             if stance is not None:
                 counts[stance.stance] += 1
-                totals[stance.stance] += 1
+                stale += stance.stale is not None
+        for value, n in counts.items():
+            totals[value] += n
+        position = positions.get(proposal.pk)
+        stale += position is not None and position.stale is not None
         rows.append(
             ProposalHearingRow(
                 proposal=proposal,
                 cells=cells,
-                counts=[(value, label, counts[value]) for value, label in Stance.choices],
-                hmu_position=review.position_map.get(proposal.pk) if review else None,
+                counts=[(value, label, counts[value]) for value, label in labels],
+                hmu_position=position,
             )
         )
     return HearingOverview(
@@ -213,9 +267,11 @@ def hearing_overview(process):
         responses=responses,
         missing=[c for c in committees if c.pk not in responses],
         rows=rows,
-        totals=[(value, label, totals[value]) for value, label in Stance.choices],
+        totals=[(value, label, totals[value]) for value, label in labels],
         hmu_review=review,
         general_comments=[(c, responses[c.pk]) for c in committees if c.pk in responses],
+        versions=versions,
+        stale_count=stale,
     )
 
 

@@ -19,6 +19,11 @@ urlpatterns = [
     path(
         "forloeb/<slug:slug>/hoeringssvar/<int:committee_id>/genaabn/", hearing.reopen_response, name="response_reopen"
     ),
+    path(
+        "forloeb/<slug:slug>/hoeringssvar/<int:committee_id>/holdning/<int:proposal_id>/",
+        hearing.revise_stale_stance,
+        name="stance_revise",
+    ),
     path("forloeb/<slug:slug>/hmu/", hmu.hmu_review, name="hmu_review"),
     path(
         "forloeb/<slug:slug>/hmu/videresend/",

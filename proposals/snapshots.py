@@ -3,6 +3,9 @@
 The approved state at sign-off and every later memo come from these two functions, so
 admin edits, imports and bulk updates are all seen: we compare states, not save events."""
 
+import hashlib
+import json
+
 from .selectors import catalogue_overview
 from .state import fte_text, fte_value, year_keys
 
@@ -26,11 +29,12 @@ PROPOSAL_TEXT_FIELDS = (
 PROPOSAL_FLAG_FIELDS = ("is_phase_in", "reduces_service", "from_innovation_proposal")
 
 
-def catalogue_snapshot(catalogue):
+def catalogue_snapshot(catalogue, *, state=None):
     """Every figure and text of a catalogue, internal sign convention, keys as strings.
 
+    ``state``: the catalogue's ``catalogue_overview`` (with lines) when the caller has it.
     ``state.CatalogueState.from_snapshot`` reads the figures back."""
-    state = catalogue_overview(catalogue)
+    state = state or catalogue_overview(catalogue)
     cat = state.catalogue
     proposals = []
     for position, row in enumerate(state.rows):
@@ -73,6 +77,20 @@ def catalogue_snapshot(catalogue):
         },
         "proposals": proposals,
     }
+
+
+def proposal_fingerprint(proposal):
+    """A short hash of one proposal's snapshot (an entry of ``catalogue_snapshot``'s
+    "proposals") as a reader sees it: equal fingerprints, no change by ``snapshot_diff``
+    (positions are ordering, not a change)."""
+    shown = _as_typed({k: v for k, v in proposal.items() if k != "position"})
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def with_proposals(snapshot, proposals):
+    """``snapshot`` narrowed to ``proposals`` (its catalogue kept): what ``snapshot_diff`` and a
+    memo's document compare when only these proposals matter."""
+    return {**snapshot, "proposals": list(proposals)}
 
 
 # --- Comparing two snapshots ---------------------------------------------------------

@@ -70,6 +70,12 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server, fast_password
     page.select_option(f"#id_stance_{second.pk}", "concerns")
     page.fill(f"#id_comment_{second.pk}", "Bekymring for arbejdsmiljøet.")
     page.select_option(f"#id_stance_{third.pk}", "oppose")
+    # Submitting asks for confirmation: an explicit tick, refused without it (nothing lost).
+    page.get_by_role("button", name="Indsend").click()
+    expect(page.get_by_role("link", name="Bekræft, at svaret skal indsendes.")).to_be_visible()
+    expect(page.locator(f"#id_comment_{second.pk}")).to_have_value("Bekymring for arbejdsmiljøet.")
+    page.get_by_text("Jeg bekræfter, at svaret er færdigt og skal indsendes.").click()
+    expect(page.get_by_label("Jeg bekræfter, at svaret er færdigt og skal indsendes.", exact=False)).to_be_checked()
     # Keyboard: the submit button is reachable and pressed with Enter.
     page.get_by_role("button", name="Indsend").focus()
     with page.expect_navigation():

@@ -23,8 +23,10 @@ def url(s, committee=None):
     return reverse("approvals:response", args=[s.catalogue.slug, (committee or s.lmu1).pk])
 
 
-def post_data(s, stances, general="Generelt svar", action="save"):
+def post_data(s, stances, general="Generelt svar", action="save", confirm=True):
     data = {"general_comment": general, "action": action}
+    if action == "submit" and confirm:
+        data["confirm_submit"] = "on"  # the confirmation step's tick
     for p in s.proposals:
         stance, comment = stances.get(p.pk, ("", ""))
         data[f"stance_{p.pk}"] = stance

@@ -116,7 +116,8 @@ def test_hearing_overview_query_count_does_not_grow(django_assert_num_queries):
                 [(c.committee.name, c.stance and c.stance.comment) for c in row.cells]
             [(r.submitted_by, list(r.authors.all())) for r in overview.responses.values()]
         counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1] <= 8
+    # 5 of them read the proposals as they are now (figures, lines, goals: stance versions).
+    assert counts[0] == counts[1] <= 13
     with django_assert_num_queries(counts[1]):
         selectors.hearing_overview(big.process)
 

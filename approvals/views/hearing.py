@@ -4,18 +4,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from proposals.selectors import catalogue_overview
-
 from .. import hearing, permissions, selectors
 from ..exceptions import NotPermitted, WorkflowError
 from ..filters import HearingResponseFilter
-from ..forms import HearingResponseForm, ReasonForm
+from ..forms import STANCE_CHOICES, HearingResponseForm, ReasonForm
 from ..models import CatalogueProcess, Committee, HearingResponse
+from ..stance_versions import CurrentVersions
 from ..tables import ResponseTable
+from .committee_rows import figure_tables
 from .common import figure_rows, page_context, process_or_404, say_refusal
 
 State = CatalogueProcess.State
@@ -35,9 +36,14 @@ def _unsaved_text(post, proposals):
     return [(label, text.strip()) for label, text in texts if text.strip()]
 
 
-def _response_page(request, catalogue, process, committee, *, form=None, reopen_form=None, unsaved=None):
+def _proposals(versions):
+    return [row.proposal for row in versions.state.rows]
+
+
+def _response_page(request, catalogue, process, committee, *, versions=None, form=None, reopen_form=None, unsaved=None):
     user = request.user
-    response = selectors.response_for(process, committee)
+    versions = versions or CurrentVersions(catalogue)
+    response = selectors.response_for(process, committee, versions)
     refusal = permissions.response_edit_refusal(user, response, process, committee)
     if refusal is not None:
         kind, message = refusal
@@ -47,8 +53,11 @@ def _response_page(request, catalogue, process, committee, *, form=None, reopen_
             may_read = True  # the committee's own members: "no response was given"
         if not may_read:
             raise PermissionDenied(message)
-    overview = catalogue_overview(catalogue, with_lines=False)
-    rows = figure_rows(overview)
+    stance_map = getattr(response, "stance_map", {}) if response else {}
+    # A submitted response's stances on changed proposals can still be confirmed or revised.
+    may_revise = refusal is not None and response is not None and not hearing.stale_stance_refusal(
+        user, response, process, committee
+    )
     context = page_context(
         request,
         catalogue,
@@ -61,28 +70,38 @@ def _response_page(request, catalogue, process, committee, *, form=None, reopen_
         unsaved=unsaved or [],
         unit=catalogue.unit,
         convention=catalogue.get_sign_convention_display(),
+        stance_choices=[(value, str(label)) for value, label in STANCE_CHOICES],
+        stale_count=sum(1 for s in stance_map.values() if s.stale),
+        may_revise=may_revise,
+        stance_label=HearingResponseForm.stance_label,
+        comment_label=HearingResponseForm.comment_label,
     )
     if refusal is None:
-        stance_map = getattr(response, "stance_map", {}) if response else {}
         if form is None:
             form = HearingResponseForm(
-                proposals=[r.proposal for r in rows],
+                proposals=_proposals(versions),
                 initial={"general_comment": response.general_comment if response else ""},
                 initial_stances={pid: (s.stance, s.comment) for pid, s in stance_map.items()},
             )
-        by_pk = {r.proposal.pk: r for r in rows}
+        fields = form.rows()
         context["form"] = form
-        context["form_rows"] = [
-            {"proposal": p, "stance": stance, "comment": comment, "row": by_pk[p.pk]}
-            for p, stance, comment in form.proposal_fields()
-        ]
     else:
-        stance_map = getattr(response, "stance_map", {}) if response else {}
-        context["read_rows"] = [{"proposal": r.proposal, "stance": stance_map.get(r.proposal.pk)} for r in rows]
+        fields = {}
         late = response is None and permissions.deadline_passed(process)
         may_reopen = permissions.can_reopen_response(user, process)
         if (response is not None or late) and may_reopen and process.state == State.HEARING:
             context["reopen_form"] = reopen_form or ReasonForm(prefix="reopen")
+    rows = figure_rows(versions.state)
+    tables = figure_tables(rows, catalogue)
+    context["items"] = [
+        {
+            "proposal": r.proposal,
+            "figures_html": tables[r.proposal.pk],
+            "field": fields.get(r.proposal.pk),
+            "stance": stance_map.get(r.proposal.pk),
+        }
+        for r in rows
+    ]
     return render(request, "approvals/response.html", context)
 
 
@@ -93,16 +112,15 @@ def response(request, slug, committee_id):
         return _response_page(request, catalogue, process, committee)
     existing = HearingResponse.objects.filter(process=process, committee=committee).first()
     refusal = permissions.response_edit_refusal(request.user, existing, process, committee)
+    versions = CurrentVersions(catalogue)
     if refusal is not None:
         kind, message = refusal
         if kind == "permission":
             raise PermissionDenied(message)
         # E.g. the deadline passed, or a co-member submitted, while this member was writing.
-        proposals = list(catalogue.proposals.order_by("position", "id"))
-        unsaved = _unsaved_text(request.POST, proposals)
-        return _response_page(request, catalogue, process, committee, unsaved=unsaved)
-    proposals = list(catalogue.proposals.order_by("position", "id"))
-    form = HearingResponseForm(request.POST, proposals=proposals)
+        unsaved = _unsaved_text(request.POST, _proposals(versions))
+        return _response_page(request, catalogue, process, committee, versions=versions, unsaved=unsaved)
+    form = HearingResponseForm(request.POST, proposals=_proposals(versions))
     if form.is_valid():
         submit = form.cleaned_data["action"] == HearingResponseForm.SUBMIT
         try:
@@ -113,6 +131,7 @@ def response(request, slug, committee_id):
                 general_comment=form.cleaned_data["general_comment"],
                 stances=form.stances(),
                 submit=submit,
+                confirmed=form.confirmed,
             )
         except NotPermitted as exc:
             raise PermissionDenied(exc.message) from exc
@@ -121,7 +140,30 @@ def response(request, slug, committee_id):
         else:
             messages.success(request, _("Høringssvaret er indsendt.") if submit else _("Kladden er gemt."))
             return redirect("approvals:response", slug, committee.pk)
-    return _response_page(request, catalogue, process, committee, form=form)
+    return _response_page(request, catalogue, process, committee, versions=versions, form=form)
+
+
+@require_POST
+def revise_stale_stance(request, slug, committee_id, proposal_id):
+    """Confirm or revise one stance, given on an earlier version of its proposal, of a submitted response."""
+    catalogue, process = process_or_404(request, slug)
+    committee = _heard_committee_or_404(process, committee_id)
+    try:
+        hearing.revise_stale_stance(
+            process,
+            committee,
+            proposal_id,
+            actor=request.user,
+            stance=request.POST.get("stance", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except NotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except WorkflowError as exc:
+        say_refusal(request, exc)
+    else:
+        messages.success(request, _("Holdningen gælder nu forslaget, som det ser ud nu."))
+    return redirect(f"{reverse('approvals:response', args=[slug, committee.pk])}#forslag-{proposal_id}")
 
 
 @require_POST

@@ -6,22 +6,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
-from proposals.selectors import catalogue_overview
-
 from .. import hearing, permissions, selectors, transitions
 from ..exceptions import NotPermitted, WorkflowError
-from ..forms import HmuReviewForm
+from ..forms import STANCE_CHOICES, HmuReviewForm
 from ..models import CatalogueProcess
+from ..stance_versions import CurrentVersions
 from ..tables import StanceCountTable, stance_count_rows
+from .committee_rows import figure_tables, stale_groups
 from .common import allowed_rule_names, button_forms, figure_rows, may_view_hmu, page_context, process_or_404
 
 State = CatalogueProcess.State
 
 
-def hmu_page(request, catalogue, process, *, form=None, back_form=None, forward_form=None):
+def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form=None, forward_form=None):
     user = request.user
-    overview = selectors.hearing_overview(process)
-    figures_by_pk = {r.proposal.pk: r for r in figure_rows(catalogue_overview(catalogue, with_lines=False))}
+    versions = versions or CurrentVersions(catalogue)
+    overview = selectors.hearing_overview(process, versions)
+    rows = figure_rows(versions.state)
+    tables = figure_tables(rows, catalogue)
     review = overview.hmu_review
     can_record = permissions.can_record_hmu(user, process) and process.state == State.HMU_REVIEW
     if can_record and form is None:
@@ -30,13 +32,13 @@ def hmu_page(request, catalogue, process, *, form=None, back_form=None, forward_
             initial={"statement": review.statement if review else ""},
             initial_stances={pid: (p.stance, p.comment) for pid, p in (review.position_map if review else {}).items()},
         )
-    fields = {p.pk: (stance, comment) for p, stance, comment in form.proposal_fields()} if form else {}
+    fields = form.rows() if form else {}
     items = [
         {
             "row": row,
-            "figures": figures_by_pk.get(row.proposal.pk),
-            "stance_field": fields.get(row.proposal.pk, (None, None))[0],
-            "comment_field": fields.get(row.proposal.pk, (None, None))[1],
+            "figures_html": tables.get(row.proposal.pk, ""),
+            "field": fields.get(row.proposal.pk),
+            "stale_groups": stale_groups(row),
         }
         for row in overview.rows
     ]
@@ -62,6 +64,9 @@ def hmu_page(request, catalogue, process, *, form=None, back_form=None, forward_
         forward_form=buttons.get("forward_form"),
         back_form=buttons.get("back_form"),
         may_start_review=transitions.START_HMU_REVIEW.name in allowed and selectors.hearing_finished(process),
+        stance_choices=[(value, str(label)) for value, label in STANCE_CHOICES],
+        stance_label=HmuReviewForm.stance_label,
+        comment_label=HmuReviewForm.comment_label,
     )
     return render(request, "approvals/hmu_review.html", context)
 
@@ -74,12 +79,16 @@ def hmu_review(request, slug):
         return hmu_page(request, catalogue, process)
     if not permissions.can_record_hmu(request.user, process):
         raise PermissionDenied
-    proposals = list(catalogue.proposals.order_by("position", "id"))
-    form = HmuReviewForm(request.POST, proposals=proposals)
+    versions = CurrentVersions(catalogue)
+    form = HmuReviewForm(request.POST, proposals=[row.proposal for row in versions.state.rows])
     if form.is_valid():
         try:
             hearing.save_hmu_review(
-                process, actor=request.user, statement=form.cleaned_data["statement"], positions=form.stances()
+                process,
+                actor=request.user,
+                statement=form.cleaned_data["statement"],
+                positions=form.stances(),
+                confirmed=form.confirmed,
             )
         except NotPermitted as exc:
             raise PermissionDenied(exc.message) from exc
@@ -88,4 +97,4 @@ def hmu_review(request, slug):
         else:
             messages.success(request, _("HMU's behandling er gemt."))
             return redirect("approvals:hmu_review", slug)
-    return hmu_page(request, catalogue, process, form=form)
+    return hmu_page(request, catalogue, process, versions=versions, form=form)

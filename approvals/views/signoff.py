@@ -3,10 +3,10 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from proposals.selectors import catalogue_overview
-
 from .. import selectors, transitions
 from ..models import CatalogueProcess
+from ..stance_versions import CurrentVersions
+from .committee_rows import stale_groups
 from .common import allowed_rule_names, button_forms, figure_rows, may_view_signoff, page_context, process_or_404
 
 State = CatalogueProcess.State
@@ -14,8 +14,9 @@ State = CatalogueProcess.State
 
 def signoff_page(request, catalogue, process, *, approve_form=None, back_form=None):
     user = request.user
-    overview = catalogue_overview(catalogue, with_lines=False)
-    hearing = selectors.hearing_overview(process)
+    versions = CurrentVersions(catalogue)
+    overview = versions.state
+    hearing = selectors.hearing_overview(process, versions)
     buttons = button_forms(
         allowed_rule_names(user, process),
         {"approve_form": approve_form, "back_form": back_form},
@@ -29,6 +30,7 @@ def signoff_page(request, catalogue, process, *, approve_form=None, back_form=No
         process,
         "signoff",
         econ_rows=figure_rows(overview),
+        stale_rows=[(row, stale_groups(row)) for row in hearing.rows if row.stale_cells or (row.hmu_position and row.hmu_position.stale)],
         years=overview.years,
         totals=[totals[y] for y in overview.years],
         targets=[targets[y] for y in overview.years],
