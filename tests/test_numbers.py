@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from proposals.numbers import NumberFormatError, format_amount, format_decimal, parse_amount, parse_decimal
+from proposals.numbers import (
+    NumberFormatError,
+    danish_number,
+    format_amount,
+    format_decimal,
+    parse_amount,
+    parse_decimal,
+)
 
 
 @pytest.mark.parametrize(
@@ -184,6 +191,14 @@ def test_format_decimal_signed():
     assert format_decimal(Decimal("2.8"), signed=True) == "+2,8"
     assert format_decimal(Decimal("-0.5"), signed=True) == "-0,5"
     assert format_decimal(Decimal("0"), signed=True) == "0"
+
+
+@pytest.mark.parametrize("value", [0, 7, -7, 999, -1000, 1100, -1960, 17700, 123456, -1234567, 10**12])
+def test_amounts_read_as_djangos_number_formatting_says(value):
+    # format_amount keeps Python's fast grouping for the overview's many cells; it must say
+    # exactly what django.utils.numberformat says (the rule format_decimal goes through).
+    assert format_amount(value) == danish_number(value)
+    assert format_amount(Decimal(value)) == danish_number(value)
 
 
 @pytest.mark.parametrize("value", [1100, -1960, 0, 17700, -1234567])
