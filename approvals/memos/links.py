@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from . import page_cache
 from .models import MemoDelivery, MemoLinkOpening
 
 logger = logging.getLogger(__name__)
@@ -69,8 +70,10 @@ def delivery_for(signed, *, with_pdf=False):
     deliveries = MemoDelivery.objects.select_related(
         "memo__process__catalogue__department", "memo__process__catalogue__agreement"
     )
-    if not with_pdf:
-        deliveries = deliveries.defer("memo__pdf")
+    # The memo's JSON documents are read only to render it (page_cache), its PDF only to send it.
+    deliveries = deliveries.defer(
+        *(f"memo__{name}" for name in page_cache.DOCUMENT_FIELDS), *([] if with_pdf else ["memo__pdf"])
+    )
     try:
         return deliveries.get(pk=int(delivery_id))
     except (MemoDelivery.DoesNotExist, ValueError) as exc:

@@ -4,7 +4,7 @@ from django.db.models import Count, Max, Q
 
 from .. import policy
 from ..models import CatalogueProcess
-from . import issuing
+from . import issuing, page_cache
 from .document import MemoDocument
 from .models import Memo, MemoDelivery, MemoState
 
@@ -31,10 +31,11 @@ def can_view_memo(user, memo):
 
 
 def get_memo(pk, *, with_pdf=False):
-    """The memo with its catalogue; its PDF (large) only ``with_pdf``."""
+    """The memo with its catalogue; its PDF only ``with_pdf``. Its JSON documents (two whole
+    catalogue states and the changes) are not loaded: the page reads them only when its
+    cached rendering is missing (``page_cache.memo_page``)."""
     memos = Memo.objects.select_related("process__catalogue__department", "process__catalogue__agreement", "issued_by")
-    if not with_pdf:
-        memos = memos.defer("pdf")
+    memos = memos.defer(*page_cache.DOCUMENT_FIELDS, *([] if with_pdf else ["pdf"]))
     return memos.get(pk=pk)
 
 

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .. import policy
-from . import links, selectors
+from . import links, page_cache, selectors
 from .models import Memo, MemoLinkOpening
-from .rendering import memo_context, pdf_filename
+from .rendering import pdf_filename
 
 
 def _memo_for(request, pk, *, with_pdf=False):
@@ -28,9 +28,14 @@ def memo_list(request):
     return render(request, "approvals/memos/list.html", {"memos": selectors.memos_for_user(request.user)})
 
 
+def _page_context(memo):
+    page = page_cache.memo_page(memo)
+    return {"memo": memo, "catalogue": memo.process.catalogue, "subject": page["subject"], "memo_body": page["body"]}
+
+
 def memo_detail(request, pk):
     memo = _memo_for(request, pk)
-    context = memo_context(memo)
+    context = _page_context(memo)
     context["deliveries"] = selectors.memo_deliveries(memo)
     # The parties' addresses are for the memo's administrators only (policy).
     context["show_addresses"] = policy.can_see_memo_recipients(request.user, memo)
@@ -73,7 +78,7 @@ def memo_reader(request, token):
     except (links.LinkExpired, links.LinkInvalid) as exc:
         return _refused(request, exc)
     links.record_opening(delivery, MemoLinkOpening.Kind.HTML)
-    context = memo_context(delivery.memo)
+    context = _page_context(delivery.memo)
     context["pdf_url"] = links.pdf_path(token)
     return _private(render(request, "approvals/memos/reader.html", context))
 
