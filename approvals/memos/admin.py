@@ -46,8 +46,8 @@ class MemoStateInline(admin.StackedInline):
 
     model = MemoState
     verbose_name = verbose_name_plural = gettext_lazy("Notater efter godkendelse")
-    fields = ("changes_seen_at", "explanation", "extra_recipients")
-    readonly_fields = ("changes_seen_at",)
+    fields = ("changes_seen_at", "issue_requested_at", "explanation", "extra_recipients")
+    readonly_fields = ("changes_seen_at", "issue_requested_at")
     extra = 1
     max_num = 1
     can_delete = False
