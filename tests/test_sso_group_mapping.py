@@ -89,3 +89,25 @@ def test_group_claim_as_a_string_or_a_list(settings):
 def test_a_mapping_grants_something():
     with pytest.raises(IntegrityError):
         SsoGroupMapping.objects.create(group="nothing")
+
+
+def test_the_mapping_is_maintained_in_the_admin_by_superusers_only(client, world):
+    department, lmu, *_ = world
+    superuser = make_user(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    changelist = client.get("/admin/approvals/ssogroupmapping/")
+    assert changelist.status_code == 200
+    assert "SOS-LMU-Syd" in changelist.content.decode()
+    response = client.post(
+        "/admin/approvals/ssogroupmapping/add/",
+        {"group": "SOS-LMU-Nord", "committee": lmu.pk, "role": "secretary", "department": ""},
+    )
+    assert response.status_code == 302
+    assert SsoGroupMapping.objects.filter(group="SOS-LMU-Nord", committee=lmu, role="secretary").exists()
+
+    # A department's administrator may not grant memberships or administrations by group.
+    administrator = make_user(is_staff=True)
+    DepartmentAdministrator.objects.create(user=administrator, department=department)
+    client.force_login(administrator)
+    assert client.get("/admin/approvals/ssogroupmapping/").status_code == 403
+    assert 'href="/admin/approvals/ssogroupmapping/"' not in client.get("/admin/").content.decode()

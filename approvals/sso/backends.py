@@ -86,10 +86,19 @@ class OidcBackend(OIDCAuthenticationBackend):
         user = self.UserModel.objects.create_user(self._username(claims))
         return self.update_user(user, claims)
 
+    def _names(self, claims):
+        """Given and family name; from "name" when the directory sends only that (Entra ID
+        without the optional claims): the last word is the family name."""
+        given, family = str(claims.get("given_name") or ""), str(claims.get("family_name") or "")
+        if not (given or family):
+            given, _, family = str(claims.get("name") or "").strip().rpartition(" ")
+        return given.strip(), family.strip()
+
     def update_user(self, user, claims):
+        given, family = self._names(claims)
         changed = []
-        for field, claim in (("email", "email"), ("first_name", "given_name"), ("last_name", "family_name")):
-            value = str(claims.get(claim) or "")[: self.UserModel._meta.get_field(field).max_length]
+        for field, value in (("email", str(claims.get("email") or "")), ("first_name", given), ("last_name", family)):
+            value = value[: self.UserModel._meta.get_field(field).max_length]
             if value and getattr(user, field) != value:
                 setattr(user, field, value)
                 changed.append(field)
