@@ -265,6 +265,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # uploaded file waits in the cache they all share (config/cache.py): a database table made by
 # migrate, or Redis with CACHE_URL=redis://host:6379/1.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# A confirmed import of a file with more rows than this runs in a Celery task, with its
+# progress in the admin (proposals.import_jobs); smaller files are imported in the request.
+IMPORT_IN_BACKGROUND_ROWS = int(os.environ.get("IMPORT_IN_BACKGROUND_ROWS", "3000"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 if os.environ.get("CACHE_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}

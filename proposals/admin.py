@@ -19,6 +19,7 @@ from import_export.admin import ImportMixin
 from .admin_forms import CatalogueConventionFormSet, convention_form
 from .admin_history import FigureHistoryAdmin
 from .admin_import import (
+    BackgroundImportMixin,
     CatalogueConfirmImportForm,
     CatalogueCSV,
     CatalogueImportForm,
@@ -252,7 +253,14 @@ def _year_column(year):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ScopedImportMixin, DepartmentScopedAdmin, CatalogueStateMixin, ImportMixin, FigureHistoryAdmin):
+class ProposalAdmin(
+    ScopedImportMixin,
+    DepartmentScopedAdmin,
+    CatalogueStateMixin,
+    BackgroundImportMixin,
+    ImportMixin,
+    FigureHistoryAdmin,
+):
     department_path = "catalogue__department"
     scoped_choices = {"catalogue": "department", "theme": "catalogue__department"}
     list_display = ("code", "title", "catalogue", "theme", "kind", "saving_type", "is_phase_in")

@@ -7,16 +7,22 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.results import RowResult
 
-from .models import Catalogue
+from .import_jobs import imports_in_background, log_saved, note_rows, queue_import
+from .models import Catalogue, ImportJob
 from .numbers import format_amount, format_decimal
 from .spreadsheets.columns import fte_column, net_column
 from .spreadsheets.reading import load_dataset
+from .tasks import enqueue_import
 
 
 @dataclass
@@ -143,16 +149,12 @@ def report_import(request, outcome):
 
 def log_import(request, result):
     """The admin history of each new or changed proposal says it came from a spreadsheet."""
-    entries = {
-        "new": (ADDITION, _("Oprettet ved import af regneark.")),
-        "update": (CHANGE, _("Ændret ved import af regneark.")),
-    }
-    for import_type, (flag, message) in entries.items():
-        instances = [row.instance for row in result.valid_rows() if row.import_type == import_type and row.instance]
-        if instances:
-            LogEntry.objects.log_actions(
-                request.user.pk, instances, flag, change_message=message, single_object=len(instances) == 1
-            )
+    saved = [
+        (row.instance, row.import_type == RowResult.IMPORT_TYPE_NEW)
+        for row in result.valid_rows()
+        if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE) and row.instance
+    ]
+    log_saved(request.user.pk, saved)
 
 
 # --------------------------------------------------------------------------- upload formats and forms
@@ -200,3 +202,75 @@ class CatalogueConfirmImportForm(ConfirmImportForm):
     catalogue = forms.ModelChoiceField(queryset=Catalogue.objects.all(), widget=forms.HiddenInput())
     create_themes = forms.BooleanField(required=False, widget=forms.HiddenInput())
     delete_missing = forms.BooleanField(required=False, widget=forms.HiddenInput())
+
+
+# --------------------------------------------------------------------------- large files in the background
+
+
+class BackgroundImportMixin:
+    """A confirmed import of more than ``settings.IMPORT_IN_BACKGROUND_ROWS`` rows runs in a
+    Celery task (``proposals.import_jobs``); the admin shows its progress on a page that
+    reloads itself (a meta refresh: no script, which the CSP would refuse) until it is done."""
+
+    import_job_template_name = "admin/proposals/proposal/import_job.html"
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        view = self.admin_site.admin_view(self.import_job_view)
+        return [path("import/<str:token>/", view, name="%s_%s_import_job" % info), *super().get_urls()]
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result, confirm_form = context.get("result"), context.get("confirm_form")
+        if result is not None and confirm_form is not None:
+            note_rows(confirm_form.initial.get("import_file_name"), result.total_rows)
+        return response
+
+    def process_import(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_confirm_form(request)
+            if form.is_valid() and imports_in_background(form.cleaned_data["import_file_name"]):
+                input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+                token = form.cleaned_data["import_file_name"]
+                upload = self.get_tmp_storage_class()(
+                    name=token, read_mode=input_format.get_read_mode(), **self.get_tmp_storage_class_kwargs()
+                )
+                job = queue_import(
+                    token,
+                    upload.read(),
+                    catalogue=form.cleaned_data["catalogue"],
+                    user=request.user,
+                    file_format=input_format.get_extension(),
+                    file_name=form.cleaned_data.get("original_file_name"),
+                    create_themes=bool(form.cleaned_data.get("create_themes")),
+                    delete_missing=bool(form.cleaned_data.get("delete_missing")),
+                )
+                upload.remove()
+                enqueue_import(job)
+                info = self.model._meta.app_label, self.model._meta.model_name
+                return redirect(reverse("admin:%s_%s_import_job" % info, args=[job.token]))
+        return super().process_import(request, **kwargs)
+
+    def import_job_view(self, request, token):
+        job = (
+            ImportJob.objects.select_related("catalogue", "user")
+            .filter(token=token)
+            .exclude(state=ImportJob.State.UPLOADED)
+            .first()
+        )
+        if job is None or not (
+            self.has_import_permission(request) and (job.user_id == request.user.pk or request.user.is_superuser)
+        ):
+            raise Http404
+        running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import af %(file)s") % {"file": job.file_name},
+            "job": job,
+            "running": running,
+            "refresh_seconds": 2,
+            "percent": round(100 * job.rows_done / job.rows_total) if job.rows_total else 0,
+        }
+        return TemplateResponse(request, self.import_job_template_name, context)

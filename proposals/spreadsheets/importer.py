@@ -46,14 +46,17 @@ class CatalogueImport:
         self.saved = []  # (proposal, created) in file order; empty when rolled back
         self._themes = {}
 
-    def run(self, dataset, *, dry_run, user=None, file_name=None):
-        """Import the tablib.Dataset of ``reading.load_dataset``; returns the ImportOutcome."""
+    def run(self, dataset, *, dry_run, user=None, file_name=None, progress=None):
+        """Import the tablib.Dataset of ``reading.load_dataset``; returns the ImportOutcome.
+
+        ``progress(rows_done)`` is told how many of the file's rows are read (a background
+        import shows it); all of them once the import is written."""
         outcome = ImportOutcome(catalogue=self.catalogue, dry_run=dry_run)
         if dataset.title:
             outcome.warnings.append(dataset.title)  # the reading warning (Windows-1252)
         with recording(user=user, reason=import_reason(file_name)), transaction.atomic():
             try:
-                self._import(dataset, outcome, dry_run=dry_run)
+                self._import(dataset, outcome, dry_run=dry_run, progress=progress)
             except Exception as exc:  # reported as an error of the import, never half-saved
                 logger.debug("Import into %s failed", self.catalogue, exc_info=True)
                 outcome.errors.extend(RowError(None, "", m) for m in str(exc).split("\n") if m)
@@ -66,10 +69,12 @@ class CatalogueImport:
                 transaction.set_rollback(True)
         return outcome
 
-    def _import(self, dataset, outcome, *, dry_run):
+    def _import(self, dataset, outcome, *, dry_run, progress=None):
         before_state = catalogue_overview(self.catalogue, with_goals=False)
         before = existing_states(before_state)
-        parsed = parse_rows(dataset, self.catalogue, create_themes=self.create_themes, stored=before_state)
+        parsed = parse_rows(
+            dataset, self.catalogue, create_themes=self.create_themes, stored=before_state, progress=progress
+        )
         if parsed.errors:
             outcome.errors.extend(parsed.errors)
             return
@@ -104,6 +109,8 @@ class CatalogueImport:
         outcome.new_themes = list(parsed.new_themes)
         outcome.proposals = list(parsed.proposals.values())
         outcome.balance = check_balance(after_state)
+        if progress is not None:
+            progress(len(dataset))
 
     def _create_themes(self, titles):
         position = max((t.position for t in self._themes.values()), default=0)

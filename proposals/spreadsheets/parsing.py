@@ -61,9 +61,13 @@ class RowCells:
             self.errors.append(RowError(self.number, column, message))
 
 
-def parse_rows(dataset, catalogue, *, create_themes=False, stored=None):
+PROGRESS_EVERY = 500  # rows between two ``progress`` calls
+
+
+def parse_rows(dataset, catalogue, *, create_themes=False, stored=None, progress=None):
     """Parse and validate the whole dataset against ``stored``, the catalogue's
-    ``CatalogueState`` (read here when not given). Nothing is written."""
+    ``CatalogueState`` (read here when not given). Nothing is written. ``progress(rows)``
+    is told every ``PROGRESS_EVERY`` data rows read."""
     headers, errors = parse_headers(dataset.headers, catalogue)
     parsed = ParsedFile(headers=headers, errors=errors, proposals=OrderedDict(), new_themes=[])
     if errors:
@@ -72,6 +76,8 @@ def parse_rows(dataset, catalogue, *, create_themes=False, stored=None):
         stored = catalogue_overview(catalogue, with_goals=False)
     proposal_rows = ProposalRows(catalogue, parsed, create_themes=create_themes, stored=stored)
     for number, raw in enumerate(dataset, start=2):
+        if progress is not None and number % PROGRESS_EVERY == 1:
+            progress(number - 1)
         cells = dict(zip(headers, raw, strict=True))
         if all(is_blank(v) for v in cells.values()):
             continue
