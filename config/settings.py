@@ -10,6 +10,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from config.logging import logging_config
 
@@ -206,8 +207,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "config.static.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Before collectstatic, WhiteNoise finds each file in those folders when asked (no start-up scan,
+# which every test client would pay); after it, it serves the collected files only.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not (STATIC_ROOT / "staticfiles.json").exists()
 warnings.filterwarnings("ignore", message="No directory at: ")  # WhiteNoise, before collectstatic
+# Not worth compressing: DKFDS' legacy font formats (browsers take its woff2) and its sources.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "otf", "eot", "map", "scss"]
 # DKFDS is installed from npm by bin/setup into node_modules; served by the app, no CDN.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if (BASE_DIR / "node_modules" / "dkfds" / "dist").exists():
