@@ -26,6 +26,7 @@ from . import (
     transitions,
 )
 from .admin_actions import ReasonForm, ReopenForm, intermediate_page, run_on_each, transition_action
+from .admin_records import ReadOnlyInline, ReadOnlyRecordAdmin, StanceInline, WorkflowRecordAdmin
 from .exceptions import WorkflowError
 from .memos import admin as memo_admin  # noqa: F401  (memos and their deliveries)
 from .models import (
@@ -43,17 +44,6 @@ from .models import (
 from .sso import admin as sso_admin  # noqa: F401  (the single sign-on group mapping)
 
 State = CatalogueProcess.State
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # --- committees ---------------------------------------------------------------------------------
@@ -142,7 +132,7 @@ HEARING_FIELDS = ("heard_committees", "hearing_deadline", "hmu_meeting", "signof
 
 
 @admin.register(CatalogueProcess)
-class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
+class CatalogueProcessAdmin(WorkflowRecordAdmin):  # every catalogue has exactly one, made for it
     department_path = "catalogue__department"
     form = CatalogueProcessForm
     list_display = ("catalogue", "department", "state", "hearing_deadline", "hmu_meeting", "signoff_meeting")
@@ -164,12 +154,6 @@ class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
         if obj is not None and obj.state not in (State.DRAFT, State.HEARING):
             readonly += HEARING_FIELDS
         return readonly
-
-    def has_add_permission(self, request):
-        return False  # every catalogue has exactly one process, made for it
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("magistratsafdeling"), ordering="catalogue__department__code")
     def department(self, obj):
@@ -225,15 +209,12 @@ class CatalogueProcessAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
 # --- responses, HMU review, sign-off (read-only records) -------------------------------------------------
 
 
-class ProposalStanceInline(ReadOnlyInline):
+class ProposalStanceInline(StanceInline):
     model = ProposalStance
-    fields = ("proposal", "stance", "comment")
-    readonly_fields = fields
 
 
 @admin.register(HearingResponse)
-class HearingResponseAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
-    department_path = "process__catalogue__department"
+class HearingResponseAdmin(WorkflowRecordAdmin):
     list_display = ("committee", "catalogue", "status", "submitted_at", "submitted_by", "updated_at")
     list_filter = ("status", "committee__department", "committee")
     search_fields = ("committee__name", "process__catalogue__title", "general_comment")
@@ -254,12 +235,6 @@ class HearingResponseAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("committee", "process__catalogue", "submitted_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("katalog"), ordering="process__catalogue__title")
     def catalogue(self, obj):
@@ -287,25 +262,16 @@ class HearingResponseAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
         )
 
 
-class HmuPositionInline(ReadOnlyInline):
+class HmuPositionInline(StanceInline):
     model = HmuPosition
-    fields = ("proposal", "stance", "comment")
-    readonly_fields = fields
 
 
 @admin.register(HmuReview)
-class HmuReviewAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
-    department_path = "process__catalogue__department"
+class HmuReviewAdmin(WorkflowRecordAdmin):
     list_display = ("process", "updated_by", "updated_at")
     fields = ("process", "statement", "updated_by", "updated_at")
     readonly_fields = fields
     inlines = [HmuPositionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def render_snapshot(snapshot):
@@ -337,8 +303,7 @@ def render_snapshot(snapshot):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
-    department_path = "process__catalogue__department"
+class SignOffAdmin(ReadOnlyRecordAdmin):
     list_display = ("process", "decision", "decided_by", "decided_at")
     list_filter = ("decision", "process__catalogue__department")
     fields = ("process", "decision", "note", "decided_by", "decided_at", "approved_state")
@@ -346,15 +311,6 @@ class SignOffAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("process__catalogue", "decided_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("godkendt tilstand"))
     def approved_state(self, obj):
