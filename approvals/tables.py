@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import permissions
-from .models import HearingResponse, Stance
+from .models import HearingResponse
 
 EMPTY = _("Ingen kataloger.")
 
@@ -166,46 +166,3 @@ class ResponseTable(BaseTable):
 
     def render_updated_at(self, value):
         return date_format(timezone.localtime(value), "DATETIME_FORMAT")
-
-
-class StanceCountTable(BaseTable):
-    """Stances per proposal: counts of each stance and how many heard LMUs gave none."""
-
-    proposal = tables.Column(verbose_name=_("Forslag"), accessor="label", order_by=("position",))
-
-    class Meta(BaseTable.Meta):
-        per_page = 200
-        empty_text = _("Kataloget har ingen forslag.")
-
-    def __init__(self, data, **kwargs):
-        extra = [
-            (value, tables.Column(verbose_name=label, attrs={"td": {"class": "num"}, "th": {"class": "num"}}))
-            for value, label in Stance.choices
-        ]
-        extra.append(
-            (
-                "none",
-                tables.Column(verbose_name=_("Ingen holdning"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}),
-            )
-        )
-        super().__init__(data, extra_columns=extra, **kwargs)
-
-    def render_proposal(self, value, record):
-        return format_html('<a href="#forslag-{}">{}</a>', record["pk"], value)
-
-
-def stance_count_rows(overview):
-    """Rows for StanceCountTable from selectors.hearing_overview (plain dicts, sortable in Python)."""
-    heard = len(overview.committees)
-    rows = []
-    for row in overview.rows:
-        data = {
-            "pk": row.proposal.pk,
-            "position": (row.proposal.position, row.proposal.pk),
-            "label": f"{row.proposal.code} {row.proposal.title}",
-        }
-        for value, _label, n in row.counts:
-            data[value] = n
-        data["none"] = heard - row.answered
-        rows.append(data)
-    return rows

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from proposals.numbers import format_amount, format_decimal
 
+from ..models import Stance
+
 
 def figure_tables(figure_rows, catalogue):
     """{proposal id: HTML of its figures table} for ``views.common.figure_rows``."""
@@ -50,3 +52,71 @@ def stale_groups(row):
         names, _change = groups.setdefault(cell.stance.fingerprint, ([], cell.stance.stale))
         names.append(cell.committee.name)
     return [(", ".join(names), change) for names, change in groups.values()]
+
+
+def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
+    """{proposal id: HTML of the table of the LMUs' stances on it} (committee, stance, comment;
+    a stance given on an earlier version flagged), for a ``selectors.hearing_overview``."""
+    lmu, stance, comment = heads
+    empty = format_html('<tr><td colspan="3">{}</td></tr>', _("Ingen LMU'er er hørt."))
+    missing = format_html('<span class="app-missing">{}</span>', not_answered)
+    flag = format_html('<br><span class="app-stale-flag">{}</span>', stale_flag)
+    tables = {}
+    for row in overview.rows:
+        cells = []
+        for cell in row.cells:
+            st = cell.stance
+            shown = (
+                format_html('<span class="app-stance-{}">{}</span>{}', st.stance, st.label, flag if st.stale else "")
+                if st
+                else missing
+            )
+            cells.append((cell.committee.name, shown, st.comment if st else ""))
+        body = format_html_join(
+            "", '<tr><th scope="row">{}</th><td>{}</td><td class="app-comment">{}</td></tr>', cells
+        )
+        tables[row.proposal.pk] = format_html(
+            '<table class="table table--compact"><caption class="sr-only">{}</caption>'
+            '<thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            _("LMU'ernes holdninger til forslag %(code)s") % {"code": row.proposal.code},
+            lmu,
+            stance,
+            comment,
+            body or empty,
+        )
+    return tables
+
+
+COUNT_KEYS = ("proposal", *(value for value, _label in Stance.choices), "none")
+
+
+def count_table(overview, sort):
+    """The stances per proposal (how many LMUs gave each stance, how many none) sorted by
+    ``sort`` (a column key, "-" first for descending; catalogue order otherwise):
+    (headers [(label, link query, aria-sort)], body HTML)."""
+    heard = len(overview.committees)
+    rows = [
+        (row, [n for _v, _l, n in row.counts] + [heard - row.answered]) for row in overview.rows
+    ]
+    key = sort.lstrip("-")
+    if key in COUNT_KEYS and key != "proposal":
+        index = COUNT_KEYS.index(key) - 1
+        rows.sort(key=lambda item: item[1][index], reverse=sort.startswith("-"))
+    elif sort == "-proposal":
+        rows.reverse()
+    labels = [_("Forslag"), *(str(label) for _v, label in Stance.choices), _("Ingen holdning")]
+    headers = []
+    for column, label in zip(COUNT_KEYS, labels, strict=True):
+        current = "ascending" if sort == column else "descending" if sort == f"-{column}" else ""
+        headers.append((label, f"-{column}" if sort == column else column, current))
+    body = format_html_join(
+        "",
+        '<tr><th scope="row"><a href="#forslag-{}">{} {}</a></th>{}</tr>',
+        (
+            (row.proposal.pk, row.proposal.code, row.proposal.title,
+             format_html_join("", '<td class="num">{}</td>', ((n,) for n in counts)))
+            for row, counts in rows
+        ),
+    )
+    return headers, body

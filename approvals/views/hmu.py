@@ -4,15 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from .. import hearing, permissions, selectors, transitions
 from ..exceptions import NotPermitted, WorkflowError
 from ..forms import STANCE_CHOICES, HmuReviewForm
 from ..models import CatalogueProcess
 from ..stance_versions import CurrentVersions
-from ..tables import StanceCountTable, stance_count_rows
-from .committee_rows import figure_tables, stale_groups
+from .committee_rows import count_table, figure_tables, lmu_stance_tables, stale_groups
 from .common import allowed_rule_names, button_forms, figure_rows, may_view_hmu, page_context, process_or_404
 
 State = CatalogueProcess.State
@@ -49,8 +47,11 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
         transitions.FORWARD_TO_SIGNOFF,
         transitions.SEND_BACK_TO_HEARING,
     )
-    counts = StanceCountTable(stance_count_rows(overview), prefix="c-")
-    RequestConfig(request, paginate=False).configure(counts)
+    count_headers, count_body = count_table(overview, request.GET.get("c-sort", ""))
+    texts = (_("Ikke svaret"), _("Givet på en tidligere version"), (_("LMU"), _("Holdning"), _("Kommentar")))
+    stance_tables = lmu_stance_tables(overview, not_answered=texts[0], stale_flag=texts[1], heads=texts[2])
+    for item in items:
+        item["stances_html"] = stance_tables[item["row"].proposal.pk]
     context = page_context(
         request,
         catalogue,
@@ -60,7 +61,8 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
         review=review,
         items=items,
         form=form,
-        counts_table=counts,
+        count_headers=count_headers,
+        count_body=count_body,
         forward_form=buttons.get("forward_form"),
         back_form=buttons.get("back_form"),
         may_start_review=transitions.START_HMU_REVIEW.name in allowed and selectors.hearing_finished(process),
