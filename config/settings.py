@@ -262,6 +262,8 @@ HEARING_REMINDER_DAYS = int(os.environ.get("HEARING_REMINDER_DAYS", "2"))
 MEMO_QUIET_PERIOD_SECONDS = int(os.environ.get("MEMO_QUIET_PERIOD_SECONDS", "600"))
 # Attempts per memo e-mail before it is marked failed (back-off 5 s doubling to 1 hour: ~6 hours).
 MEMO_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("MEMO_DELIVERY_MAX_ATTEMPTS", "16"))
+# Days a budget party's signed link to a memo (no login; approvals.memos.links) stays valid.
+MEMO_READER_LINK_MAX_AGE_DAYS = int(os.environ.get("MEMO_READER_LINK_MAX_AGE_DAYS", "90"))
 
 DJANGO_TABLES2_TEMPLATE = "proposals/tables/dkfds_table.html"  # DKFDS markup, no Bootstrap
 IMPORT_EXPORT_USE_TRANSACTIONS = True
