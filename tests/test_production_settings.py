@@ -4,6 +4,7 @@ exactly the environment given (nothing inherited but PATH), as the IT department
 import gzip
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -164,3 +165,19 @@ def test_errors_go_to_sentry_when_sentry_dsn_is_set(sentry_ingest):
     assert [path for path, _body in _SentryIngest.received] == ["/api/42/envelope/"]
     [(_path, body)] = _SentryIngest.received
     assert b"ValueError" in body and ("prøvefejl".encode() in body or b"pr\\u00f8vefejl" in body)
+
+
+def test_every_environment_variable_is_in_the_readme_table():
+    """README, Production → Environment variables names each variable the settings read."""
+    read = set()
+    for source in ("config/settings.py", "config/gunicorn.conf.py"):
+        text = (BASE_DIR / source).read_text()
+        read |= set(
+            re.findall(r"""(?:environ\.get|environ\[|env_bool|env_list)\(?\s*["']([A-Z][A-Z0-9_]+)["']""", text)
+        )
+    readme = (BASE_DIR / "README.md").read_text()
+    table = readme[readme.index("### Environment variables") :]
+    table = table[: table.index("\n## ")]
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
+    assert len(read) > 40
+    assert read - documented == set()
