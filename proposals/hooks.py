@@ -23,10 +23,15 @@ _admin_notices = []
 _catalogue_access = []
 
 
-def register_catalogue_panel(func):
-    if func not in _catalogue_panels:
-        _catalogue_panels.append(func)
+def _register(registry, func):
+    """Add ``func`` once (apps' ready() may run again in tests)."""
+    if func not in registry:
+        registry.append(func)
     return func
+
+
+def register_catalogue_panel(func):
+    return _register(_catalogue_panels, func)
 
 
 def render_catalogue_panels(request, catalogue):
@@ -40,9 +45,7 @@ _catalogue_tabs = []
 
 
 def register_catalogue_tabs(func):
-    if func not in _catalogue_tabs:
-        _catalogue_tabs.append(func)
-    return func
+    return _register(_catalogue_tabs, func)
 
 
 def render_catalogue_tabs(request, catalogue):
@@ -53,9 +56,7 @@ def render_catalogue_tabs(request, catalogue):
 
 
 def register_admin_notice(func):
-    if func not in _admin_notices:
-        _admin_notices.append(func)
-    return func
+    return _register(_admin_notices, func)
 
 
 def catalogue_admin_notices(catalogue):
@@ -68,9 +69,7 @@ _change_telling = []
 def register_change_telling(func):
     """``func(catalogue) -> bool``: a saved change of the catalogue will be told to others
     (after sign-off, in a memo); the admin then asks for the reason of the change."""
-    if func not in _change_telling:
-        _change_telling.append(func)
-    return func
+    return _register(_change_telling, func)
 
 
 def changes_are_told(catalogue):
