@@ -61,10 +61,11 @@ def proposal_url_maker(catalogue):
     return lambda pk: f"{prefix}/{pk}/{tail}"
 
 
-def proposal_records(state):
+def proposal_records(state, *, details=True):
     """One dict per proposal in document order (grouped by theme), amounts in the
     catalogue's convention. ``net`` holds None for a year without a row; ``sort`` the
-    value that year counts as (0), so sorting matches the balance check."""
+    value that year counts as (0), so sorting matches the balance check. Without
+    ``details`` (the overview table, which shows neither) no staffing and no lines."""
     catalogue, show, shown = state.catalogue, state.show, state.shown
     url_of = proposal_url_maker(catalogue)
     records = []
@@ -86,19 +87,16 @@ def proposal_records(state):
                     "url": url_of(p.pk),
                     "net": shown(row.net),
                     "sort": {y: show(row.net_for(y)) for y in state.years},
-                    "fte": shown(row.fte),
                     "reduces_service": p.reduces_service,
                     "from_innovation_proposal": p.from_innovation_proposal,
-                    "lines": [
-                        {
-                            "text": line.text,
-                            "counts_toward_net": line.counts_toward_net,
-                            "amounts": shown(line.amounts),
-                        }
-                        for line in row.lines
-                    ],
                 }
             )
+            if details:
+                records[-1]["fte"] = shown(row.fte)
+                records[-1]["lines"] = [
+                    {"text": line.text, "counts_toward_net": line.counts_toward_net, "amounts": shown(line.amounts)}
+                    for line in row.lines
+                ]
     return records
 
 

@@ -147,7 +147,7 @@ class OverviewTable(tables.Table):
         self.catalogue = overview.catalogue
         self.export_format = None
         self.has_themes = any(row.proposal.theme_id for row in overview.rows)
-        data = proposal_records(overview)
+        data = proposal_records(overview, details=False)
         for record in data:
             for year in overview.years:
                 record[f"y{year}"] = record["net"][year]
