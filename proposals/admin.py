@@ -3,19 +3,17 @@
 Every figure is shown and typed in the catalogue's OWN sign convention, as its document
 writes it: lists, the balance report, import/export and the year inlines (admin_forms).
 Spreadsheet import runs through proposals.spreadsheets (the importer the command line uses) via
-the django-import-export admin (dry run and confirm), export through proposals.services."""
+the django-import-export admin (dry run and confirm); export in admin_export."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, Max, Min, Prefetch
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
+from .admin_export import CatalogueExportMixin
 from .admin_forms import CatalogueConventionFormSet, convention_form
 from .admin_history import FigureHistoryAdmin
 from .admin_import import (
@@ -45,7 +43,6 @@ from .models import (
     Theme,
 )
 from .numbers import format_amount, format_decimal
-from .services import export_catalogue_rows
 from .spreadsheets.errors import CatalogueFileError
 from .spreadsheets.resource import CatalogueResource
 
@@ -99,7 +96,7 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(DepartmentScopedAdmin, CatalogueStateMixin, FigureHistoryAdmin):
+class CatalogueAdmin(DepartmentScopedAdmin, CatalogueExportMixin, CatalogueStateMixin, FigureHistoryAdmin):
     scoped_choices = {"department": ""}
     list_display = ("title", "department", "kind", "year_range", "sign_convention", "proposal_count", "agreement")
     list_filter = ("department", "kind", "sign_convention", "agreement")
@@ -138,59 +135,6 @@ class CatalogueAdmin(DepartmentScopedAdmin, CatalogueStateMixin, FigureHistoryAd
         if obj is None or obj.pk is None:
             return gettext("Gem kataloget først.")
         return balance_table(obj)
-
-    @admin.display(description=_("import og eksport"))
-    def spreadsheet_links(self, obj):
-        if obj is None or obj.pk is None:
-            return ""
-        return format_html(
-            "<a href='{}'>{}</a> · <a href='{}'>{}</a> · <a href='{}'>{}</a>",
-            reverse("admin:proposals_catalogue_export", args=[obj.pk, "xlsx"]),
-            gettext("Eksportér som XLSX"),
-            reverse("admin:proposals_catalogue_export", args=[obj.pk, "csv"]),
-            gettext("Eksportér som CSV"),
-            reverse("admin:proposals_proposal_import") + f"?catalogue={obj.pk}",
-            gettext("Importér regneark"),
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:object_id>/eksport/<str:file_format>/",
-                self.admin_site.admin_view(self.export_view),
-                name="proposals_catalogue_export",
-            ),
-            *super().get_urls(),
-        ]
-
-    def export_view(self, request, object_id, file_format):
-        catalogue = get_object_or_404(Catalogue, pk=object_id)
-        if not self.has_view_permission(request, catalogue):
-            raise Http404
-        try:
-            data = export_catalogue_rows(catalogue, file_format)
-        except CatalogueFileError as exc:
-            raise Http404(str(exc)) from exc
-        return spreadsheet_response(catalogue, data, file_format)
-
-    @admin.action(description=_("Eksportér det valgte katalog som XLSX"))
-    def export_xlsx(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, gettext("Vælg præcis ét katalog at eksportere."), messages.ERROR)
-            return None
-        catalogue = queryset.get()
-        return spreadsheet_response(catalogue, export_catalogue_rows(catalogue, "xlsx"), "xlsx")
-
-
-def spreadsheet_response(catalogue, data, file_format):
-    content_type = (
-        "text/csv; charset=utf-8"
-        if file_format == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{catalogue.slug}.{file_format}"'
-    return response
 
 
 @admin.register(Theme)
