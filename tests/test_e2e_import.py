@@ -1,0 +1,79 @@
+"""End to end: a large spreadsheet confirmed in the admin is imported by a real Celery worker
+process (Redis broker, the same PostgreSQL database), which reads the file from the database,
+tells its progress and leaves the outcome for the admin's page."""
+
+import pytest
+from django.db import connection
+
+from proposals import import_jobs
+from proposals.models import ImportJob, ProposalYear
+from proposals.tasks import enqueue_import
+from tests.conftest import require_service
+from tests.e2e.services import Worker, celery_on_broker, database_url, flush_redis, free_port, wait_for
+from tests.factories import make_catalogue, make_user
+from tests.importing import csv_bytes, row
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+REDIS_DB = 12  # not the memo test's 13
+WAIT = 120  # seconds, upper bound for the worker to start and import
+
+
+@pytest.fixture
+def worker(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (the worker process shares the test database)")
+    require_service("Redis", "127.0.0.1", 6379)
+    flush_redis("127.0.0.1", 6379, REDIS_DB)
+    url = f"redis://127.0.0.1:6379/{REDIS_DB}"
+    process = Worker(
+        broker_url=url,
+        database_url=database_url(connection.settings_dict),
+        smtp_port=free_port(),  # sends no e-mail
+        log_path=tmp_path / "worker.log",
+    )
+    with celery_on_broker(url):
+        process.start()
+        try:
+            yield process
+        finally:
+            process.stop()
+            flush_redis("127.0.0.1", 6379, REDIS_DB)
+
+
+def test_a_worker_imports_the_file_kept_in_the_database(worker, settings):
+    settings.IMPORT_IN_BACKGROUND_ROWS = 1000
+    catalogue = make_catalogue(proposals=0, target=None)
+    user = make_user("kirsten", is_staff=True)
+    rows = [row(code=str(i), theme="Tema 1", title=f"Forslag {i}", net=["-1.000"] * 4) for i in range(1, 1201)]
+    data = csv_bytes(rows)
+    import_jobs.note_rows("e2e", len(rows))
+    job = import_jobs.queue_import(
+        "e2e",
+        data,
+        catalogue=catalogue,
+        user=user,
+        file_format="csv",
+        file_name="stor.csv",
+        create_themes=False,
+        delete_missing=False,
+    )
+    enqueue_import(job)  # no transaction here: sent at once, to the worker
+
+    def finished():
+        job.refresh_from_db()
+        return job.state in (ImportJob.State.DONE, ImportJob.State.FAILED)
+
+    wait_for(finished, WAIT, message=f"the import job to finish\n{worker.log()[-3000:]}")
+    assert job.state == ImportJob.State.DONE, job.summary
+    assert (job.rows_done, job.rows_total) == (1200, 1200) and bytes(job.data) == b""
+    assert (
+        "Importen er gemt." in job.summary
+        and "Nye forslag (1200): " + ", ".join(map(str, range(1, 1201))) in job.summary
+    )
+    assert catalogue.proposals.count() == 1200
+    history = ProposalYear.history.all()
+    assert set(history.values_list("history_user__username", "history_change_reason")) == {
+        ("kirsten", "Import af stor.csv")
+    }
+    assert "proposals.tasks.run_import_job" in worker.log()
