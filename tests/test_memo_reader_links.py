@@ -7,13 +7,15 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
+from django.core.cache import cache
 from django.urls import reverse
 
 from approvals import policy
 from approvals.memos import delivery as memo_delivery
-from approvals.memos import links
+from approvals.memos import issuing, links, page_cache
 from approvals.memos.models import Memo, MemoDelivery, MemoLinkOpening
 from approvals.models import Committee, Membership
+from proposals.models import ProposalYear
 from tests.approval_factories import make_department_admin
 from tests.factories import make_user
 from tests.memo_factories import make_memo_with_one_change
@@ -194,3 +196,13 @@ def test_the_memo_page_shows_administrators_when_a_link_was_opened(client, memo)
     client.force_login(make_department_admin(memo.process.catalogue.department))
     page = client.get(reverse("memos:detail", args=[memo.pk])).content.decode()
     assert "2 gange, senest" in page
+
+
+def test_a_new_memo_is_rendered_for_its_readers_once_issued(django_capture_on_commit_callbacks, memo):
+    cache.clear()
+    proposal = memo.process.catalogue.proposals.order_by("position").first()
+    ProposalYear.objects.filter(proposal=proposal, year=2025).update(net_amount=-1800)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = issuing.issue_memo(memo.process)
+    cached = cache.get(page_cache._key(second))
+    assert cached is not None and "Notat nr. 2" in cached["body"]
