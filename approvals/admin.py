@@ -21,11 +21,10 @@ from proposals.state import CatalogueState
 
 from . import (
     admin_access,  # noqa: F401  (who administers which department)
-    hearing,
     services,
     transitions,
 )
-from .admin_actions import ReasonForm, ReopenForm, intermediate_page, run_on_each, transition_action
+from .admin_actions import ReasonForm, ReopenForm, reopen_responses, transition_action
 from .admin_records import ReadOnlyInline, ReadOnlyRecordAdmin, StanceInline, WorkflowRecordAdmin
 from .exceptions import WorkflowError
 from .memos import admin as memo_admin  # noqa: F401  (memos and their deliveries)
@@ -188,22 +187,11 @@ class CatalogueProcessAdmin(WorkflowRecordAdmin):  # every catalogue has exactly
         responses = HearingResponse.objects.filter(process__in=queryset).select_related(
             "committee", "process__catalogue"
         )
-        form = ReopenForm(request.POST if "apply" in request.POST else None, responses=responses)
-        if "apply" in request.POST and form.is_valid():
-            run_on_each(
-                self,
-                request,
-                [form.cleaned_data["response"]],
-                lambda r: hearing.reopen_hearing_response(r, actor=request.user, reason=form.cleaned_data["reason"]),
-                _("%(obj)s: høringssvaret er genåbnet som kladde."),
-            )
-            return None
         if not responses.exists():
             self.message_user(request, _("De valgte kataloger har ingen høringssvar."), messages.WARNING)
             return None
-        return intermediate_page(
-            self, request, queryset, action="reopen_response_action", title=_("Genåbn høringssvar"), form=form
-        )
+        form = ReopenForm(request.POST if "apply" in request.POST else None, responses=responses)
+        return reopen_responses(self, request, queryset, form, action="reopen_response_action")
 
 
 # --- responses, HMU review, sign-off (read-only records) -------------------------------------------------
@@ -247,19 +235,7 @@ class HearingResponseAdmin(WorkflowRecordAdmin):
     @admin.action(description=gettext_lazy("Genåbn valgte høringssvar (med begrundelse)"))
     def reopen_action(self, request, queryset):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if "apply" in request.POST and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            run_on_each(
-                self,
-                request,
-                queryset,
-                lambda r: hearing.reopen_hearing_response(r, actor=request.user, reason=reason),
-                _("%(obj)s: høringssvaret er genåbnet som kladde."),
-            )
-            return None
-        return intermediate_page(
-            self, request, queryset, action="reopen_action", title=_("Genåbn høringssvar"), form=form
-        )
+        return reopen_responses(self, request, queryset, form, action="reopen_action")
 
 
 class HmuPositionInline(StanceInline):

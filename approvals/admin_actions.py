@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
+from . import hearing, services
 from .exceptions import WorkflowError
 from .models import HearingResponse
 
@@ -59,6 +59,24 @@ def run_on_each(modeladmin, request, objects, step, success, **words):
             modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
         else:
             modeladmin.message_user(request, success % {"obj": obj, **words}, messages.SUCCESS)
+
+
+def reopen_responses(modeladmin, request, queryset, form, *, action):
+    """Both reopen actions (from the process list and the response list): once the reason is
+    given, reopen the chosen response (a ReopenForm's) or else each selected one; before that,
+    ask on an intermediate page."""
+    if "apply" not in request.POST or not form.is_valid():
+        return intermediate_page(modeladmin, request, queryset, action=action, title=_("Genåbn høringssvar"), form=form)
+    chosen = form.cleaned_data.get("response")
+    reason = form.cleaned_data["reason"]
+    run_on_each(
+        modeladmin,
+        request,
+        [chosen] if chosen is not None else queryset,
+        lambda response: hearing.reopen_hearing_response(response, actor=request.user, reason=reason),
+        _("%(obj)s: høringssvaret er genåbnet som kladde."),
+    )
+    return None
 
 
 def transition_action(rule):
