@@ -28,6 +28,7 @@ from .admin_actions import ReasonForm, ReopenForm, reopen_responses, transition_
 from .admin_records import ReadOnlyInline, ReadOnlyRecordAdmin, StanceInline, WorkflowRecordAdmin
 from .exceptions import WorkflowError
 from .memos import admin as memo_admin  # noqa: F401  (memos and their deliveries)
+from .outbox import admin as outbox_admin  # noqa: F401  (the workflow's e-mails)
 from .models import (
     CatalogueProcess,
     Committee,

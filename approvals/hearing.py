@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
-from . import permissions
+from . import completion, permissions
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import CatalogueProcess, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
 from .services import lock_process, require_actor
@@ -142,6 +142,8 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
             response.submitted_by = actor
             fields += ["status", "submitted_at", "submitted_by"]
         response.save(update_fields=fields)
+        if submit:
+            completion.tell_if_complete(locked)  # the last LMU's answer: HMU is told, once
     return response
 
 

@@ -14,6 +14,7 @@ from proposals.models import Catalogue, Department, Proposal
 # Memos, their deliveries and their state live in the memo package; imported here so they
 # are this app's models (app label "approvals", tables unchanged).
 from .memos.models import Memo, MemoDelivery, MemoState  # noqa: F401
+from .outbox.models import Email  # noqa: F401  (the workflow's e-mails in the outbox)
 
 
 class Committee(models.Model):
@@ -197,6 +198,29 @@ class HearingReminder(models.Model):
 
     def __str__(self):
         return f"{self.committee} – {self.deadline}"
+
+
+class HearingCompletion(models.Model):
+    """A hearing round that was found complete (every heard LMU answered, or the deadline
+    passed) and whose HMU members were told. One per round: the round is the transition that
+    opened it (opening, or sent back to hearing), so a repeated beat or a second worker finds
+    the row and tells nobody twice, while a new round is told again."""
+
+    class Cause(models.TextChoices):
+        ALL_ANSWERED = "all_answered", _("Alle hørte LMU'er har svaret")
+        DEADLINE = "deadline", _("Høringsfristen er overskredet")
+
+    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="completions")
+    opening = models.OneToOneField(Transition, on_delete=models.CASCADE, related_name="+")
+    cause = models.CharField(_("årsag"), max_length=20, choices=Cause.choices)
+    completed_at = models.DateTimeField(_("afsluttet"))
+
+    class Meta:
+        verbose_name = _("afsluttet høring")
+        verbose_name_plural = _("afsluttede høringer")
+
+    def __str__(self):
+        return f"{self.process} – {self.get_cause_display()}"
 
 
 class StanceOnProposal(models.Model):

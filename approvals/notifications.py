@@ -1,9 +1,13 @@
-"""E-mail notifications of the workflow: who gets what, rendered as HTML with a plain-text part.
+"""The workflow's e-mails: who gets what, rendered as HTML with a plain-text part, written to
+the outbox (approvals.outbox) in the transaction of the event they tell of.
 
-Called by the thin Celery tasks in tasks.py, which follow the ``process_state_changed`` signal
-(sent after the workflow step has committed). Every
-message goes to one recipient (members do not see each other's addresses) and carries an
-absolute link (settings.SITE_URL) to the page where the recipient acts."""
+``queue_step`` is called by services.perform inside the step's transaction; hearing
+completion (approvals.completion) and the reminders write theirs in their own. Nothing is
+sent here: the outbox's engine sends each row after the commit (a worker, or without a broker
+the sweep), with back-off, once per row. Every message goes to one recipient (members do not
+see each other's addresses) and carries an absolute link (settings.SITE_URL) to the page
+where the recipient acts. A row's key names the event, and (key, address) is unique: a
+repeated step, beat or retry never tells anyone twice."""
 
 import logging
 from dataclasses import dataclass
@@ -11,19 +15,21 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import CatalogueProcess, Committee, HearingReminder, Membership, Transition
-from .selectors import missing_committees
+from . import permissions, transitions
+from .models import CatalogueProcess, Committee, HearingCompletion, HearingReminder, Membership
+from .outbox import delivery as outbox
+from .outbox.models import Email
+from .selectors import hearing_round_opening, missing_committees
 
 logger = logging.getLogger(__name__)
 State = CatalogueProcess.State
+Kind = Email.Kind
 
 
 def absolute_url(name, **kwargs):
@@ -60,16 +66,6 @@ class Message:
     context: dict
 
 
-def _load_process(process_id):
-    return CatalogueProcess.objects.select_related("catalogue", "catalogue__department").get(pk=process_id)
-
-
-def _load_transition(transition_id):
-    return Transition.objects.select_related(
-        "actor", "process", "process__catalogue", "process__catalogue__department"
-    ).get(pk=transition_id)
-
-
 def _users_of(committees):
     """{user: [committees]} for active members with an e-mail address, in a stable order."""
     found = {}
@@ -88,27 +84,13 @@ def _department_committees(process, *kinds):
     return Committee.objects.filter(department_id=process.catalogue.department_id, kind__in=kinds)
 
 
-class NotificationFailed(Exception):
-    """Some recipients could not be reached; the others got their e-mail (a retry sends
-    only to ``failed_user_ids``)."""
+def _queue(kind, key, template, subject, process, messages):
+    """Render one e-mail per message into the outbox under ``key``; returns how many rows are
+    new (a recipient who already has this key's e-mail is skipped, not told twice).
 
-    def __init__(self, sent, failed_user_ids, error):
-        super().__init__(f"{len(failed_user_ids)} recipient(s) not reached: {error}")
-        self.sent = sent
-        self.failed_user_ids = failed_user_ids
-
-
-def _send(template, subject, process, messages, only_user_ids=None):
-    """Render and send one e-mail per message; returns the number sent.
-
-    One recipient's refused address or a dropped connection does not stop the others:
-    everyone is tried, then NotificationFailed names those who were not reached."""
-    if only_user_ids is not None:
-        wanted = set(only_user_ids)
-        messages = [m for m in messages if m.user.pk in wanted]
-    if not messages:
-        return 0
-    emails = []
+    Call inside the event's transaction: the rows commit with it, and are announced to the
+    worker only after the commit."""
+    rows = []
     with translation.override(settings.LANGUAGE_CODE):
         for message in messages:
             context = {
@@ -120,154 +102,183 @@ def _send(template, subject, process, messages, only_user_ids=None):
                 "subject": subject,
                 **message.context,
             }
-            text = render_to_string(f"approvals/email/{template}.txt", context)
-            html = render_to_string(f"approvals/email/{template}.html", context)
-            email = EmailMultiAlternatives(subject=subject, body=text, to=[message.user.email])
-            email.attach_alternative(html, "text/html")
-            emails.append(email)
-    connection = get_connection()
-    sent, failed, error = 0, [], None
-    for message, email in zip(messages, emails, strict=True):
-        try:
-            sent += connection.send_messages([email]) or 0
-        except Exception as exc:  # SMTP refusal, connection error, timeout
-            logger.warning("Notification %s to user %s failed: %s", template, message.user.pk, exc)
-            failed.append(message.user.pk)
-            error = exc
-    if failed:
-        raise NotificationFailed(sent, failed, error)
-    return sent
+            rows.append(
+                Email(
+                    process=process,
+                    kind=kind,
+                    key=key,
+                    user=message.user,
+                    email=message.user.email,
+                    subject=subject,
+                    body=render_to_string(f"approvals/email/{template}.txt", context),
+                    html=render_to_string(f"approvals/email/{template}.html", context),
+                )
+            )
+    if not rows:
+        return 0
+    before = set(Email.objects.filter(key=key).values_list("pk", flat=True))
+    Email.objects.bulk_create(rows, ignore_conflicts=True)
+    new = list(Email.objects.filter(key=key).exclude(pk__in=before).values_list("pk", flat=True))
+    outbox.announce_on_commit(outbox.EMAILS, new)
+    return len(new)
 
 
 def _subject(text, process):
     return f"{text}: {process.catalogue.title}"
 
 
-def hearing_opened(transition_id, only_user_ids=None):
+def _step_key(log):
+    return f"transition:{log.pk}"
+
+
+def _lmu_links(process, log):
+    return [
+        Message(user, {"links": [(c, response_url(process, c)) for c in committees], "transition": log})
+        for user, committees in _users_of(process.heard_committees.all()).items()
+    ]
+
+
+def hearing_opened(log):
     """To the members of every heard LMU, with a link to their committee's response form."""
-    log = _load_transition(transition_id)
     process = log.process
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(_("Høring åbnet"), process)
-        messages = [
-            Message(user, {"links": [(c, response_url(process, c)) for c in committees], "transition": log})
-            for user, committees in _users_of(process.heard_committees.all()).items()
-        ]
-    return _send("hearing_opened", subject, process, messages, only_user_ids)
+    return _queue(Kind.HEARING_OPENED, _step_key(log), "hearing_opened", subject, process, _lmu_links(process, log))
 
 
-def hmu_review_ready(transition_id, only_user_ids=None):
-    """To the HMU members of the catalogue's department."""
-    log = _load_transition(transition_id)
+def _hmu_ready_messages(process, log):
+    missing = list(missing_committees(process).order_by("name"))
+    return [
+        Message(user, {"link": hmu_review_url(process), "transition": log, "missing": missing})
+        for user in _users_of(_department_committees(process, Committee.Kind.HMU))
+    ]
+
+
+def hmu_review_ready(log):
+    """To the HMU members of the catalogue's department, unless the hearing's completion
+    already told them (approvals.completion): then starting the review tells nobody again."""
     process = log.process
+    opening = hearing_round_opening(process, before=log)
+    if opening is not None and HearingCompletion.objects.filter(opening=opening).exists():
+        return 0
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(_("Klar til HMU-behandling"), process)
-        missing = list(_missing(process))
-        messages = [
-            Message(user, {"link": hmu_review_url(process), "transition": log, "missing": missing})
-            for user in _users_of(_department_committees(process, Committee.Kind.HMU))
-        ]
-    return _send("hmu_review_ready", subject, process, messages, only_user_ids)
+    messages = _hmu_ready_messages(process, log)
+    return _queue(Kind.HMU_REVIEW_READY, _step_key(log), "hmu_review_ready", subject, process, messages)
 
 
-def _missing(process):
-    return missing_committees(process).order_by("name")
+def hearing_complete(completion):
+    """To the HMU members: the hearing round is complete, the catalogue waits for them.
+    Keyed on the round, so each member is told once per round."""
+    process = completion.process
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _subject(_("Klar til HMU-behandling"), process)
+    messages = _hmu_ready_messages(process, None)
+    key = f"hearing-complete:{completion.opening_id}"
+    return _queue(Kind.HEARING_COMPLETE, key, "hmu_review_ready", subject, process, messages)
 
 
-def awaiting_signoff(transition_id, only_user_ids=None):
+def awaiting_signoff(log):
     """To the sign-off body's members of the catalogue's department."""
-    log = _load_transition(transition_id)
     process = log.process
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(_("Klar til godkendelse"), process)
-        messages = [
-            Message(user, {"link": signoff_url(process), "transition": log})
-            for user in _users_of(_department_committees(process, Committee.Kind.SIGNOFF))
-        ]
-    return _send("awaiting_signoff", subject, process, messages, only_user_ids)
+    messages = [
+        Message(user, {"link": signoff_url(process), "transition": log})
+        for user in _users_of(_department_committees(process, Committee.Kind.SIGNOFF))
+    ]
+    return _queue(Kind.AWAITING_SIGNOFF, _step_key(log), "awaiting_signoff", subject, process, messages)
 
 
-def signed_off(transition_id, only_user_ids=None):
+def _signoff_committees(process):
+    return list(process.heard_committees.all()) + list(
+        _department_committees(process, Committee.Kind.HMU, Committee.Kind.SIGNOFF)
+    )
+
+
+def signed_off(log):
     """To everyone involved: heard LMUs, HMU and the sign-off body."""
-    log = _load_transition(transition_id)
     process = log.process
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(_("Katalog godkendt"), process)
-        committees = list(process.heard_committees.all()) + list(
-            _department_committees(process, Committee.Kind.HMU, Committee.Kind.SIGNOFF)
-        )
-        messages = [
-            Message(user, {"link": catalogue_url(process), "transition": log}) for user in _users_of(committees)
-        ]
-    return _send("signed_off", subject, process, messages, only_user_ids)
+    messages = [
+        Message(user, {"link": catalogue_url(process), "transition": log})
+        for user in _users_of(_signoff_committees(process))
+    ]
+    return _queue(Kind.SIGNED_OFF, _step_key(log), "signed_off", subject, process, messages)
 
 
-def sent_back(transition_id, only_user_ids=None):
+def sent_back(log):
     """Sign-off body → HMU: to HMU's members; HMU → hearing: to the heard LMUs' members. With the reason."""
-    log = _load_transition(transition_id)
     process = log.process
     with translation.override(settings.LANGUAGE_CODE):
         if log.to_state == State.HMU_REVIEW:
             subject = _subject(_("Sendt tilbage til HMU"), process)
             messages = [
                 Message(user, {"link": hmu_review_url(process), "transition": log})
-                for user in _users_of(_department_committees(process, "hmu"))
+                for user in _users_of(_department_committees(process, Committee.Kind.HMU))
             ]
         else:
             subject = _subject(_("Sendt tilbage til høring"), process)
-            messages = [
-                Message(user, {"links": [(c, response_url(process, c)) for c in committees], "transition": log})
-                for user, committees in _users_of(process.heard_committees.all()).items()
-            ]
-    return _send("sent_back", subject, process, messages, only_user_ids)
+            messages = _lmu_links(process, log)
+    return _queue(Kind.SENT_BACK, _step_key(log), "sent_back", subject, process, messages)
+
+
+# The e-mail that follows each step (every rule has one; a test checks).
+STEP_EMAILS = {
+    transitions.OPEN_HEARING: hearing_opened,
+    transitions.START_HMU_REVIEW: hmu_review_ready,
+    transitions.FORWARD_TO_SIGNOFF: awaiting_signoff,
+    transitions.SIGN_OFF: signed_off,
+    transitions.SEND_BACK_TO_HMU: sent_back,
+    transitions.SEND_BACK_TO_HEARING: sent_back,
+}
+
+
+def queue_step(rule, log):
+    """The e-mails of a step, into the outbox; services.perform calls this inside the step's
+    transaction (its effect included), so the step and its e-mails commit or roll back together."""
+    return STEP_EMAILS[rule](log)
 
 
 def send_hearing_reminders(today=None):
     """Remind heard LMUs that have not submitted, once per catalogue, committee and deadline,
-    when the deadline is at most settings.HEARING_REMINDER_DAYS days away. Returns e-mails sent.
+    when the deadline is at most settings.HEARING_REMINDER_DAYS days away. Returns e-mails queued.
 
-    A reminder row is claimed (unique) before sending, so concurrent or repeated runs never
-    send twice. If nobody in the committee was reached the claim is released so the next run
-    tries again; a partly reached committee keeps it (the others must not get it twice)."""
+    The reminder row and its e-mails are written in one transaction: the unique reminder row
+    keeps a repeated or concurrent run from writing them again, and the outbox sends them
+    (retrying an SMTP failure itself)."""
     today = today or permissions.local_today()
     days = settings.HEARING_REMINDER_DAYS
     processes = CatalogueProcess.objects.select_related("catalogue", "catalogue__department").filter(
         state=State.HEARING, hearing_deadline__gte=today, hearing_deadline__lte=today + timedelta(days=days)
     )
-    sent = 0
+    queued = 0
     for process in processes:
         for committee in missing_committees(process).order_by("name"):
             try:
                 with transaction.atomic():
-                    claim = HearingReminder.objects.create(
+                    HearingReminder.objects.create(
                         process=process, committee=committee, deadline=process.hearing_deadline, sent_at=timezone.now()
                     )
+                    queued += _remind(process, committee, today)
             except IntegrityError:
                 continue  # already reminded for this deadline
-            try:
-                sent += _remind(process, committee)
-            except NotificationFailed as exc:
-                logger.warning("Hearing reminder for %s on %s: %s", committee, process, exc)
-                sent += exc.sent
-                if not exc.sent:
-                    claim.delete()
-    return sent
+    return queued
 
 
-def _remind(process, committee):
+def _remind(process, committee, today):
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(_("Påmindelse om høringsfrist"), process)
-        days_left = (process.hearing_deadline - permissions.local_today()).days
-        messages = [
-            Message(user, {"link": response_url(process, committee), "committee": committee, "days_left": days_left})
-            for user in _users_of([committee])
-        ]
-    return _send("hearing_reminder", subject, process, messages)
+    days_left = (process.hearing_deadline - today).days
+    messages = [
+        Message(user, {"link": response_url(process, committee), "committee": committee, "days_left": days_left})
+        for user in _users_of([committee])
+    ]
+    key = f"reminder:{process.pk}:{committee.pk}:{process.hearing_deadline.isoformat()}"
+    return _queue(Kind.HEARING_REMINDER, key, "hearing_reminder", subject, process, messages)
 
 
 def users_notified_of_signoff(process):
     """Everyone ``signed_off`` writes to (for pages that say who was told)."""
-    committees = list(process.heard_committees.all()) + list(
-        _department_committees(process, Committee.Kind.HMU, Committee.Kind.SIGNOFF)
-    )
-    return get_user_model().objects.filter(memberships__committee__in=committees).distinct()
+    return get_user_model().objects.filter(memberships__committee__in=_signoff_committees(process)).distinct()

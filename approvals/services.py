@@ -7,8 +7,9 @@ waits for the first, then sees the new state and is refused. A refused step rais
 
 Every state change goes through ``perform``: the rule of approvals.transitions (who may) and
 its conditions here (``CONDITIONS``: guards and effect). The named functions (``open_hearing``,
-``sign_off`` ...) are readable doors to it. After the commit, approvals.signals'
-``process_state_changed`` is sent (the e-mail notifications follow it).
+``sign_off`` ...) are readable doors to it. The step's e-mails are written to the outbox in
+its transaction (approvals.notifications); after the commit, approvals.signals'
+``process_state_changed`` is sent.
 """
 
 import logging
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from proposals.models import Catalogue
 from proposals.snapshots import catalogue_snapshot
 
-from . import permissions, selectors, transitions
+from . import notifications, permissions, selectors, transitions
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import (
     CatalogueProcess,
@@ -164,7 +165,7 @@ CONDITIONS = {
 
 
 def _announce(process, rule, log):
-    """After the commit: tell the receivers (notifications) that the catalogue moved."""
+    """After the commit: tell the receivers that the catalogue moved."""
     process_state_changed.send_robust(
         sender=CatalogueProcess,
         process=process,
@@ -201,6 +202,7 @@ def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=Non
             process=locked, from_state=from_state, to_state=rule.target, actor=actor, at=at, note=note
         )
         result = conditions.effect(locked, actor, note, at) if conditions.effect else None
+        notifications.queue_step(rule, log)  # the step's e-mails commit with it (the outbox)
         transaction.on_commit(partial(_announce, locked, rule, log))
     _refresh(process, locked)
     return log, result

@@ -11,7 +11,7 @@ from .models import CatalogueProcess
 # ``old_state``, ``new_state``, ``transition`` (the Transition row) and ``rule``
 # (transitions.Rule). Receivers are called with ``send_robust``: one failing receiver (e.g. the
 # broker is down) neither undoes the committed step nor keeps the others from running.
-# approvals.tasks enqueues the e-mail notifications from it.
+# The e-mails do not follow it: they are written to the outbox inside the step's transaction.
 process_state_changed = Signal()
 
 

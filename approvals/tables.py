@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import permissions
-from .models import HearingResponse
+from .models import CatalogueProcess, HearingResponse
 
 EMPTY = _("Ingen kataloger.")
 
@@ -81,6 +81,12 @@ class HmuQueueTable(ProcessColumnsMixin, BaseTable):
 
     class Meta(BaseTable.Meta):
         empty_text = _("Ingen kataloger afventer HMU-behandling.")
+
+    def render_state(self, record):
+        # Still in hearing here means the hearing is finished and waits for HMU to start.
+        if record.state == CatalogueProcess.State.HEARING:
+            return _("Høringen er afsluttet")
+        return record.get_state_display()
 
     def render_hearing_deadline(self, value):
         return _date(value)

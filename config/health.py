@@ -17,7 +17,7 @@ from health_check.contrib.celery import Ping
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
-from approvals.memos.selectors import oldest_undelivered_email_queued_at
+from approvals.outbox.selectors import oldest_undelivered_email_queued_at
 from config.celery import app as celery_app
 
 

@@ -12,6 +12,8 @@ from approvals.memos import delivery as outbox
 from approvals.memos import sweep
 from approvals.memos.tasks import deliver_memo, sweep_memos
 from approvals.models import Memo, MemoDelivery
+from approvals.outbox import delivery as outbox_engine
+from config.celery import app
 from tests.memo_factories import make_memo_with_one_change
 
 pytestmark = pytest.mark.django_db
@@ -130,29 +132,41 @@ def test_sweep_leaves_rows_in_their_back_off_alone_and_requeues_overdue_ones(mem
     assert waiting.status == MemoDelivery.Status.PENDING and waiting.attempts == 3
 
 
-def test_resend_enqueues_after_commit_and_skips_sent(memo, django_capture_on_commit_callbacks):
+def test_resend_queues_failed_and_pending_and_skips_sent(memo, django_capture_on_commit_callbacks):
     sent = memo.deliveries.first()
     outbox.deliver(sent.pk)
     with django_capture_on_commit_callbacks(execute=True):
         count = outbox.resend(memo.deliveries.all())
     assert count == 3
+    assert len(mail.outbox) == 1  # without a broker the request only queues them ...
+    sweep.sweep()  # ... and the sweep beside the web server sends them
     assert len(mail.outbox) == 4
     assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT}
 
 
-def test_sweep_requeues_pending_deliveries_older_than_a_minute(memo):
-    # The broker was down when the memo committed: the rows are pending and nobody sends them.
-    assert sweep.sweep()["requeued"] == 0  # too fresh: the on_commit enqueue may still be on its way
-    Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=2))
+def test_without_a_broker_the_sweep_sends_pending_deliveries_at_once(memo):
     sweep_memos.delay()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(memo.deliveries.values_list("email", flat=True))
     assert sweep.sweep()["requeued"] == 0  # all sent now
     assert len(mail.outbox) == 4
 
 
-def test_enqueue_survives_a_broker_that_is_down(memo, settings):
-    from config.celery import app
+def test_with_a_broker_the_sweep_requeues_pending_deliveries_older_than_a_minute(memo, monkeypatch):
+    # The broker was down when the memo committed: the rows are pending and nobody sends them.
+    queued = []
+    monkeypatch.setattr(deliver_memo, "delay", queued.append)  # the broker's queue
+    app.conf.task_always_eager = False
+    try:
+        assert outbox_engine.sweep(outbox.MEMOS) == 0  # too fresh: the on_commit enqueue may still be on its way
+        Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=2))
+        assert outbox_engine.sweep(outbox.MEMOS) == 4
+    finally:
+        app.conf.task_always_eager = True
+    assert sorted(queued) == sorted(memo.deliveries.values_list("pk", flat=True))
+    assert mail.outbox == []
 
+
+def test_enqueue_survives_a_broker_that_is_down(memo, settings):
     eager = app.conf.task_always_eager
     broker = app.conf.broker_url
     app.conf.task_always_eager = False

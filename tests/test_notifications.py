@@ -1,4 +1,5 @@
-"""E-mail notifications: sent after commit, to the right people, HTML + text, with a link."""
+"""The workflow's e-mails: written to the outbox with their step, sent afterwards (never inside
+the request without a broker), to the right people, once each, HTML + text, with a link."""
 
 import datetime
 from smtplib import SMTPRecipientsRefused
@@ -9,7 +10,8 @@ from django.core.mail.backends import locmem
 from django.db import transaction
 
 from approvals import hearing, notifications, permissions, services, tasks
-from approvals.models import CatalogueProcess, HearingReminder, Membership
+from approvals.models import CatalogueProcess, Email, HearingReminder, Membership
+from approvals.outbox import delivery as outbox
 from tests.approval_factories import Setup
 from tests.factories import make_user
 
@@ -32,31 +34,56 @@ def by_recipient(messages):
     return {m.to[0]: m for m in messages}
 
 
-def test_nothing_is_sent_before_commit(django_capture_on_commit_callbacks):
+def sent():
+    """Run the outbox as the sweep beside the web server does (no broker); the test outbox."""
+    outbox.sweep(outbox.EMAILS)
+    return mail.outbox
+
+
+def settled(setup):
+    """The set-up's earlier steps have sent their e-mails; the test outbox starts empty."""
+    sent()
+    mail.outbox.clear()
+    return setup
+
+
+def test_the_emails_are_written_with_the_step_and_sent_after_it(django_capture_on_commit_callbacks):
     s = Setup()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.open_hearing(s.process, actor=s.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        log = services.open_hearing(s.process, actor=s.admin)
+        rows = list(Email.objects.all())  # in the step's transaction
+        assert {r.email for r in rows} == {s.lmu1_user.email, s.lmu2_user.email}
+        assert {(r.kind, r.key, r.status) for r in rows} == {("hearing_opened", f"transition:{log.pk}", "pending")}
+    # Without a broker the request itself sends nothing (a mail server that does not answer
+    # cannot hold the page); the sweep beside the web server does.
     assert mail.outbox == []
-    assert len(callbacks) == 1
-    callbacks[0]()
-    assert len(mail.outbox) == 2
+    assert len(sent()) == 2
+    assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
+    assert len(sent()) == 2  # a second sweep sends nothing again
 
 
-def test_refused_transition_sends_nothing(django_capture_on_commit_callbacks):
+def test_a_repeated_event_tells_each_recipient_once():
+    s = Setup()
+    log = services.open_hearing(s.process, actor=s.admin)
+    assert notifications.hearing_opened(log) == 0  # the step already wrote them
+    assert Email.objects.count() == 2 and len(sent()) == 2
+
+
+def test_refused_transition_writes_nothing(django_capture_on_commit_callbacks):
     s = Setup()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.WorkflowError):
         services.open_hearing(s.process, actor=s.lmu1_user)
-    assert mail.outbox == []
+    assert not Email.objects.exists() and sent() == []
 
 
-def test_rolled_back_transition_sends_nothing(django_capture_on_commit_callbacks):
+def test_rolled_back_transition_writes_nothing(django_capture_on_commit_callbacks):
     s = Setup()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
             services.open_hearing(s.process, actor=s.admin)
             raise RuntimeError("afbrudt")
     assert callbacks == []
-    assert mail.outbox == []
+    assert not Email.objects.exists() and sent() == []
     assert CatalogueProcess.objects.get(pk=s.process.pk).state == "draft"
 
 
@@ -68,9 +95,9 @@ def test_hearing_opened_goes_to_heard_lmu_members_with_their_form_link(site, dja
     s.lmu1.memberships.create(user=no_email)
     with django_capture_on_commit_callbacks(execute=True):
         services.open_hearing(s.process, actor=s.admin)
-    sent = by_recipient(mail.outbox)
-    assert set(sent) == {s.lmu1_user.email, s.lmu2_user.email}  # not the unheard LMU, HMU, or address-less
-    message = sent[s.lmu1_user.email]
+    received = by_recipient(sent())
+    assert set(received) == {s.lmu1_user.email, s.lmu2_user.email}  # not the unheard LMU, HMU, or address-less
+    message = received[s.lmu1_user.email]
     assert message.subject == f"Høring åbnet: {s.catalogue.title}"
     link = notifications.response_url(s.process, s.lmu1)
     assert link.startswith("https://budget.example.dk/")
@@ -99,11 +126,11 @@ def test_hearing_opened_goes_to_heard_lmu_members_with_their_form_link(site, dja
 
 
 def test_hmu_review_ready_goes_to_hmu_and_names_missing_lmus(site, django_capture_on_commit_callbacks):
-    s = Setup().to_hearing()
+    s = settled(Setup().to_hearing())
     s.submit(s.lmu1, s.lmu1_user)
     with django_capture_on_commit_callbacks(execute=True):
         services.start_hmu_review(s.process, actor=s.admin, reason="HMU-mødet er rykket frem")
-    [message] = mail.outbox
+    [message] = sent()
     assert message.to == [s.hmu_user.email]
     assert message.subject == f"Klar til HMU-behandling: {s.catalogue.title}"
     assert "LMU To" in message.body and "LMU Et" not in message.body
@@ -112,29 +139,29 @@ def test_hmu_review_ready_goes_to_hmu_and_names_missing_lmus(site, django_captur
 
 
 def test_awaiting_signoff_and_signed_off(site, django_capture_on_commit_callbacks):
-    s = Setup().to_hmu_review()
+    s = settled(Setup().to_hmu_review())
     hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="OK", positions={})
     with django_capture_on_commit_callbacks(execute=True):
         services.forward_to_signoff(s.process, actor=s.hmu_user)
-    [message] = mail.outbox
+    [message] = sent()
     assert message.to == [s.signoff_user.email]
     assert notifications.signoff_url(s.process) in message.body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.sign_off(s.process, actor=s.signoff_user, note="Vedtaget uden bemærkninger")
-    sent = by_recipient(mail.outbox)
-    assert set(sent) == {u.email for u in (s.lmu1_user, s.lmu2_user, s.hmu_user, s.signoff_user)}
-    message = sent[s.hmu_user.email]
+    received = by_recipient(sent())
+    assert set(received) == {u.email for u in (s.lmu1_user, s.lmu2_user, s.hmu_user, s.signoff_user)}
+    message = received[s.hmu_user.email]
     assert message.subject == f"Katalog godkendt: {s.catalogue.title}"
     assert "Vedtaget uden bemærkninger" in message.body
     assert notifications.catalogue_url(s.process) in html_of(message)
 
 
 def test_sent_back_tells_the_receiving_body_the_reason(django_capture_on_commit_callbacks):
-    s = Setup().to_awaiting_signoff()
+    s = settled(Setup().to_awaiting_signoff())
     with django_capture_on_commit_callbacks(execute=True):
         services.send_back(s.process, actor=s.signoff_user, reason="Forslag 2 mangler risikovurdering")
-    [message] = mail.outbox
+    [message] = sent()
     assert message.to == [s.hmu_user.email]
     assert "Forslag 2 mangler risikovurdering" in message.body
     assert "Forslag 2 mangler risikovurdering" in html_of(message)
@@ -144,7 +171,7 @@ def test_sent_back_tells_the_receiving_body_the_reason(django_capture_on_commit_
     Membership.objects.create(committee=s.lmu2, user=both)
     with django_capture_on_commit_callbacks(execute=True):
         services.send_back(s.process, actor=s.hmu_user, reason="Ny høring")
-    assert {m.to[0] for m in mail.outbox} == {s.lmu1_user.email, s.lmu2_user.email, both.email}
+    assert {m.to[0] for m in sent()} == {s.lmu1_user.email, s.lmu2_user.email, both.email}
     [message] = [m for m in mail.outbox if m.to == [both.email]]
     for text in (message.body, html_of(message)):
         assert "genåbnet som kladde" in text
@@ -158,16 +185,16 @@ def test_each_recipient_gets_a_separate_message(django_capture_on_commit_callbac
         s.lmu1.memberships.create(user=make_user())
     with django_capture_on_commit_callbacks(execute=True):
         services.open_hearing(s.process, actor=s.admin)
-    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
+    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in sent())
     assert len(mail.outbox) == 5
 
 
 def test_reminder_to_lmus_that_have_not_submitted_once_per_deadline(site, settings):
     settings.HEARING_REMINDER_DAYS = 2
-    s = Setup(deadline_in_days=2).to_hearing()
+    s = settled(Setup(deadline_in_days=2).to_hearing())
     s.submit(s.lmu1, s.lmu1_user)
     assert tasks.send_hearing_reminders.delay().get() == 1
-    [message] = mail.outbox
+    [message] = sent()
     assert message.to == [s.lmu2_user.email]
     assert message.subject == f"Påmindelse om høringsfrist: {s.catalogue.title}"
     assert "2 dage tilbage" in message.body
@@ -176,13 +203,13 @@ def test_reminder_to_lmus_that_have_not_submitted_once_per_deadline(site, settin
     # The beat task runs again (same day, next day): no second reminder for this deadline.
     assert tasks.send_hearing_reminders.delay().get() == 0
     assert notifications.send_hearing_reminders(today=permissions.local_today() + datetime.timedelta(days=1)) == 0
-    assert len(mail.outbox) == 1
+    assert len(sent()) == 1
     assert HearingReminder.objects.count() == 1
 
 
 def test_reminder_window_and_states(settings):
     settings.HEARING_REMINDER_DAYS = 2
-    s = Setup(deadline_in_days=5).to_hearing()
+    s = settled(Setup(deadline_in_days=5).to_hearing())
     assert notifications.send_hearing_reminders() == 0  # too early
     today = permissions.local_today()
     assert notifications.send_hearing_reminders(today=s.deadline + datetime.timedelta(days=1)) == 0  # too late
@@ -197,14 +224,21 @@ def test_reminder_window_and_states(settings):
     assert not HearingReminder.objects.filter(process=draft.process).exists()
 
 
-def test_failed_reminder_is_released_for_the_next_run(settings):
-    s = Setup(deadline_in_days=1).to_hearing()
+def test_a_mail_server_that_does_not_answer_keeps_the_reminder_for_the_outbox_to_retry(settings):
+    s = settled(Setup(deadline_in_days=1).to_hearing())
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens on the discard port
-    assert notifications.send_hearing_reminders() == 0  # logged, not raised: other catalogues go on
-    assert not HearingReminder.objects.filter(process=s.process).exists()
+    assert notifications.send_hearing_reminders() == 2  # written to the outbox, not sent here
+    assert sent() == []
+    rows = Email.objects.filter(kind=Email.Kind.HEARING_REMINDER)
+    assert {(r.status, r.attempts) for r in rows} == {(Email.Status.PENDING, 1)}
+    assert all(r.next_attempt_at and r.last_error for r in rows)  # the back-off, and why
+    assert notifications.send_hearing_reminders() == 0  # the reminder itself is not written twice
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert notifications.send_hearing_reminders() == 2
+    sent()
+    assert mail.outbox == []  # its back-off is not over
+    rows.update(next_attempt_at=None)  # as when it is
+    assert sorted(m.to[0] for m in sent()) == sorted([s.lmu1_user.email, s.lmu2_user.email])
 
 
 def test_links_fall_back_to_the_catalogue_page(site):
@@ -229,28 +263,29 @@ def test_one_refused_address_does_not_stop_the_others_and_the_retry_reaches_only
     s = Setup()
     settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
     settings.REFUSED_ADDRESS = s.lmu1_user.email
-    log = services.open_hearing(s.process, actor=s.admin)
-    with pytest.raises(notifications.NotificationFailed) as failed:
-        notifications.hearing_opened(log.pk)
-    reached = {m.to[0] for m in mail.outbox}
-    assert s.lmu1_user.email not in reached and s.lmu2_user.email in reached
-    assert failed.value.failed_user_ids == [s.lmu1_user.pk] and failed.value.sent == len(reached)
+    services.open_hearing(s.process, actor=s.admin)
+    reached = {m.to[0] for m in sent()}
+    assert reached == {s.lmu2_user.email}
+    refused = Email.objects.get(email=s.lmu1_user.email)
+    assert refused.status == Email.Status.PENDING and "550" in refused.last_error
 
-    # The task retries for that recipient only, once the server takes the address.
+    # The retry, once the server takes the address, reaches that recipient only.
     mail.outbox.clear()
     settings.REFUSED_ADDRESS = "nobody@example.invalid"
-    assert tasks.notify_hearing_opened.apply(args=[log.pk, failed.value.failed_user_ids]).get() == 1
-    assert [m.to for m in mail.outbox] == [[s.lmu1_user.email]]
+    Email.objects.filter(pk=refused.pk).update(next_attempt_at=None)  # its back-off is over
+    assert tasks.deliver_email.apply(args=[refused.pk]).get() == Email.Status.SENT
+    assert [m.to for m in sent()] == [[s.lmu1_user.email]]
 
 
-def test_a_reminder_reaching_part_of_a_committee_is_not_repeated_to_the_others(settings):
-    s = Setup(deadline_in_days=1).to_hearing()
-    extra = make_user()
-    Membership.objects.create(committee=s.lmu1, user=extra, role=Membership.Role.MEMBER)
+def test_after_the_last_attempt_an_email_is_failed_and_an_administrator_can_send_it_again(settings):
+    s = Setup()
+    settings.MEMO_DELIVERY_MAX_ATTEMPTS = 1
     settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
     settings.REFUSED_ADDRESS = s.lmu1_user.email
-    assert notifications.send_hearing_reminders() == 2  # LMU To's member, and LMU Et's other member
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([extra.email, s.lmu2_user.email])
-    assert HearingReminder.objects.filter(process=s.process).count() == 2  # LMU Et partly reached: kept
-    mail.outbox.clear()
-    assert notifications.send_hearing_reminders() == 0 and mail.outbox == []
+    services.open_hearing(s.process, actor=s.admin)
+    sent()
+    refused = Email.objects.get(email=s.lmu1_user.email)
+    assert refused.status == Email.Status.FAILED
+    settings.REFUSED_ADDRESS = "nobody@example.invalid"
+    assert outbox.resend(outbox.EMAILS, Email.objects.all()) == 1  # the sent one stays sent
+    assert [m.to for m in sent()] == [[s.lmu2_user.email], [s.lmu1_user.email]]

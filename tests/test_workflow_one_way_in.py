@@ -1,7 +1,7 @@
 """One way in for every transition: the table (approvals.transitions) decides, and the pages'
 buttons, the admin's actions and the service give the same answer for every state and action.
 
-Also: notifications follow the after-commit signal, reads do not write, and the workflow's
+Also: every step's e-mails are written to the outbox with it, reads do not write, and the workflow's
 modules import at module level only (no circle broken by an import inside a function)."""
 
 import ast
@@ -9,14 +9,17 @@ import importlib
 from pathlib import Path
 
 import pytest
+from celery import current_app
 from django.apps import apps as django_apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.urls import reverse
 
-from approvals import selectors, services, tasks, transitions
+from approvals import notifications, selectors, services, tasks, transitions
 from approvals.exceptions import NotPermitted, TransitionNotAllowed
-from approvals.models import CatalogueProcess, Transition
+from approvals.models import CatalogueProcess, Email, Transition
+from approvals.outbox import delivery as outbox
 from approvals.signals import process_state_changed
 from tests.approval_factories import Setup
 from tests.factories import make_catalogue
@@ -156,7 +159,7 @@ def test_the_admin_offers_one_action_per_rule(admin_client):
 
 def test_every_rule_has_its_conditions_and_its_notification():
     assert set(services.CONDITIONS) == set(transitions.RULES.values())
-    assert set(tasks.NOTIFICATIONS) == set(transitions.RULES.values())
+    assert set(notifications.STEP_EMAILS) == set(transitions.RULES.values())
     assert {(r.source, r.target) for r in transitions.RULES.values()} == set(transitions.TRANSITIONS)
 
 
@@ -194,17 +197,26 @@ def test_the_signal_is_sent_after_commit_with_the_rule(django_capture_on_commit_
     assert kwargs["transition"] == log and kwargs["process"].pk == s.process.pk
 
 
-def test_a_broker_that_is_down_loses_the_email_not_the_step(monkeypatch, django_capture_on_commit_callbacks, caplog):
+def test_a_broker_that_is_down_loses_neither_the_step_nor_the_email(
+    monkeypatch, django_capture_on_commit_callbacks, caplog
+):
     s = Setup()
 
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.notify_hearing_opened, "delay", down)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.open_hearing(s.process, actor=s.admin)
+    monkeypatch.setattr(tasks.deliver_email, "delay", down)
+    current_app.conf.task_always_eager = False  # a broker is configured (and down)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.open_hearing(s.process, actor=s.admin)
+    finally:
+        current_app.conf.task_always_eager = True
     assert s.reload().state == State.HEARING
-    assert "Could not enqueue the notification of open_hearing" in caplog.text
+    assert "Could not enqueue e-mail" in caplog.text
+    assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.PENDING}
+    outbox.sweep(outbox.EMAILS)  # the sweep (here: in process, as beside the web server)
+    assert len(mail.outbox) == 2 and set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
 
 
 def test_a_refused_step_sends_no_signal(django_capture_on_commit_callbacks):

@@ -1,21 +1,26 @@
-"""The periodic sweep (Celery beat every minute, or ``manage.py memo_sweep``): look at every
-signed-off catalogue, issue what has been quiet long enough, re-enqueue deliveries still
-pending. It is what makes memos independent of save signals and of a broker that was down."""
+"""The periodic sweep (Celery beat every minute as ``approvals.memo_tasks.sweep_memos``, or
+``manage.py memo_sweep [--loop]`` beside the web server without a broker): issue the memos
+whose changes have been quiet long enough, tell HMU of hearings complete by their deadline,
+and send or re-announce the outbox's pending e-mails (memos and workflow alike). It is what
+makes e-mail independent of save signals and of a broker that was down."""
 
 import logging
 
 from django.utils import timezone
 
+from .. import completion
 from ..models import CatalogueProcess
+from ..outbox import delivery as outbox
 from . import delivery, issuing
 
 logger = logging.getLogger(__name__)
 
 
 def sweep(*, now=None):
-    """Check every signed-off catalogue and re-enqueue deliveries still pending.
+    """Check every signed-off catalogue and every hearing; send (no broker) or re-announce
+    (broker) the outbox's pending rows.
 
-    Returns {"memos": [Memo, ...], "requeued": n}."""
+    Returns {"memos": [Memo, ...], "hearings": [HearingCompletion, ...], "requeued": n}."""
     now = now or timezone.now()
     issued = []
     for catalogue_id in CatalogueProcess.objects.filter(state=CatalogueProcess.State.SIGNED_OFF).values_list(
@@ -28,7 +33,9 @@ def sweep(*, now=None):
             continue
         if memo is not None:
             issued.append(memo)
-    stale = delivery.overdue_pending(now)
-    if stale:
-        delivery.enqueue_deliveries(stale)
-    return {"memos": issued, "requeued": len(stale)}
+    hearings = completion.check_hearings(now=now)
+    # After the checks: without a broker their e-mails go out in this same pass (rows written
+    # by the checks carry the clock's time, which may be after ``now``).
+    sent_by = max(now, timezone.now())
+    requeued = outbox.sweep(delivery.MEMOS, sent_by) + outbox.sweep(outbox.EMAILS, sent_by)
+    return {"memos": issued, "hearings": hearings, "requeued": requeued}

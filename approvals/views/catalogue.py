@@ -40,6 +40,8 @@ def catalogue_page(request, catalogue, process, status=200, **forms):
         approval=selectors.latest_approval(process) if process.state == State.SIGNED_OFF else None,
         proposals=catalogue.proposals.order_by("position", "id"),
         deadline_passed=permissions.deadline_passed(process),
+        # A finished hearing needs no reason to start HMU's review: the field is not asked.
+        hearing_finished=process.state == State.HEARING and selectors.hearing_finished(process),
         **buttons,
     )
     return render(request, "approvals/catalogue.html", context, status=status)

@@ -43,7 +43,7 @@ def dashboard(request):
             (
                 "hmu",
                 _("Afventer HMU-behandling"),
-                HmuQueueTable(qs.filter(is_hmu=True, state=State.HMU_REVIEW), prefix="m-"),
+                HmuQueueTable(qs.filter(selectors.awaiting_hmu_q(), is_hmu=True), prefix="m-"),
             )
         )
     if Committee.Kind.SIGNOFF in kinds:

@@ -1,37 +1,52 @@
-"""python manage.py memo_sweep [--loop]: what Celery beat's memo sweep does, from the command line.
+"""python manage.py memo_sweep [--loop]: what Celery beat's sweep does, from the command line.
 
-For the embedded set-up without a broker (no beat runs): ``--loop`` sweeps every minute,
-so memos are issued after the quiet period and pending e-mails are sent."""
+For the embedded set-up without a broker (no worker, no beat): ``--loop`` runs beside the web
+server. Every ``--interval`` seconds it issues memos after the quiet period and tells HMU of
+hearings complete by their deadline; every ``--send-interval`` seconds it sends the outbox's
+pending e-mails (the web requests only write them)."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
+from approvals.memos.delivery import MEMOS
 from approvals.memos.sweep import sweep
+from approvals.outbox import delivery as outbox
 
 
 class Command(BaseCommand):
     help = (
         "Sammenligner alle godkendte kataloger med det, forligspartierne sidst fik at vide, udsender notater "
-        "når stilleperioden er gået, og sender afventende e-mails igen."
+        "når stilleperioden er gået, giver HMU besked om afsluttede høringer og sender afventende e-mails."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="Gentag hvert minut (Ctrl-C stopper).")
         parser.add_argument("--interval", type=int, default=60, help="Sekunder mellem gennemløb med --loop.")
+        parser.add_argument(
+            "--send-interval", type=int, default=5, help="Sekunder mellem afsendelser af afventende e-mails med --loop."
+        )
 
-    def handle(self, *args, loop=False, interval=60, **options):
+    def handle(self, *args, loop=False, interval=60, send_interval=5, **options):
         while True:
-            result = sweep()
-            for memo in result["memos"]:
-                self.stdout.write(
-                    self.style.SUCCESS(
-                        f"Notat nr. {memo.number} om »{memo.process.catalogue.title}« udsendt "
-                        f"({len(memo.changes)} ændringer, {memo.deliveries.count()} modtagere)."
-                    )
-                )
-            if result["requeued"]:
-                self.stdout.write(f"{result['requeued']} afventende forsendelser sat i kø igen.")
+            self._report(sweep())
             if not loop:
                 return
-            time.sleep(max(interval, 1))
+            next_sweep = time.monotonic() + max(interval, 1)
+            while (left := next_sweep - time.monotonic()) > 0:
+                time.sleep(min(max(send_interval, 1), left))
+                outbox.sweep(MEMOS)
+                outbox.sweep(outbox.EMAILS)
+
+    def _report(self, result):
+        for memo in result["memos"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Notat nr. {memo.number} om »{memo.process.catalogue.title}« udsendt "
+                    f"({len(memo.changes)} ændringer, {memo.deliveries.count()} modtagere)."
+                )
+            )
+        for completion in result["hearings"]:
+            self.stdout.write(f"Høringen om »{completion.process.catalogue.title}« er afsluttet; HMU har fået besked.")
+        if result["requeued"]:
+            self.stdout.write(f"{result['requeued']} afventende e-mails sendt eller sat i kø igen.")
