@@ -213,6 +213,16 @@ class NoteForm(AccessibleForm):
         return {"note": self.cleaned_data["note"]}
 
 
+class ApproveForm(NoteForm):
+    """The sign-off body's approval: an explicit confirmation step next to the button (an
+    approval freezes the catalogue and starts the memos to the budget parties)."""
+
+    confirm = forms.BooleanField(
+        label=_("Jeg bekræfter, at rådmandsmødet godkender kataloget, som det ser ud nu."),
+        error_messages={"required": _("Bekræft godkendelsen.")},
+    )
+
+
 class ReasonForm(AccessibleForm):
     """A transition that needs a stated reason (send back, reopen)."""
 

@@ -4,6 +4,7 @@ Each function runs a fixed number of queries whatever the number of proposals,
 committees or responses."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -175,8 +176,7 @@ def signoffs_for(process):
     return SignOff.objects.filter(process=process).select_related("decided_by").order_by("-decided_at", "-id")
 
 
-@dataclass
-class StanceCell:
+class StanceCell(NamedTuple):
     committee: Committee
     stance: GivenStance | None  # None: the committee did not submit, or gave no stance
 

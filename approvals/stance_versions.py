@@ -7,6 +7,7 @@ the fingerprints differ: the stance is *stale*, and what changed is the memo's c
 (``snapshot_diff``) presented as a memo presents it (``approvals.memos.document``)."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from proposals.selectors import catalogue_overview
 from proposals.snapshots import catalogue_snapshot, proposal_fingerprint, snapshot_diff, with_proposals
@@ -65,9 +66,8 @@ class CurrentVersions:
         return self._changes[key]
 
 
-@dataclass
-class GivenStance:
-    """A stance as the pages show it (read as plain values: a page may show 30,000)."""
+class GivenStance(NamedTuple):
+    """A stance as the pages show it (a tuple: a page may show 30,000 of them)."""
 
     pk: int
     owner_id: int  # the response's or the review's id
@@ -88,14 +88,18 @@ def given_stances(queryset, owner_field, versions):
     (the snapshots given on are read only for the stale ones)."""
     labels = {value: str(label) for value, label in Stance.choices}
     stances = [
-        GivenStance(pk, owner_id, proposal_id, stance, comment, fingerprint, labels.get(stance, stance))
-        for pk, owner_id, proposal_id, stance, comment, fingerprint in queryset.values_list(
+        GivenStance(*row, labels.get(row[3], row[3]))
+        for row in queryset.values_list(
             "pk", f"{owner_field}_id", "proposal_id", "stance", "comment", "given_on_fingerprint"
         )
     ]
-    maybe_stale = {s.pk: s for s in stances if versions.is_stale(s.proposal_id, s.fingerprint)}
+    maybe_stale = {i: s for i, s in enumerate(stances) if versions.is_stale(s.proposal_id, s.fingerprint)}
     if maybe_stale:
-        for pk, given_on in queryset.model.objects.filter(pk__in=list(maybe_stale)).values_list("pk", "given_on"):
-            stance = maybe_stale[pk]
-            stance.stale = versions.changes(stance.proposal_id, stance.fingerprint, given_on)
+        given_on = dict(
+            queryset.model.objects.filter(pk__in=[s.pk for s in maybe_stale.values()]).values_list("pk", "given_on")
+        )
+        for i, stance in maybe_stale.items():
+            change = versions.changes(stance.proposal_id, stance.fingerprint, given_on.get(stance.pk))
+            if change is not None:
+                stances[i] = stance._replace(stale=change)
     return stances

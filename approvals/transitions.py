@@ -14,7 +14,7 @@ from typing import Callable
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
-from .forms import NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
+from .forms import ApproveForm, NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
 from .models import CatalogueProcess
 
 State = CatalogueProcess.State
@@ -92,7 +92,7 @@ SIGN_OFF = Rule(
     may=permissions.can_sign_off,
     refused=_("Kun rådmandsmødets medlemmer kan godkende kataloget."),
     label=_("Godkend kataloget"),
-    form=NoteForm,
+    form=ApproveForm,
     prefix="approve",
     success=_("Kataloget er godkendt."),
     page=SIGNOFF_PAGE,

@@ -81,9 +81,10 @@ def catalogue_snapshot(catalogue, *, state=None):
 
 def proposal_fingerprint(proposal):
     """A short hash of one proposal's snapshot (an entry of ``catalogue_snapshot``'s
-    "proposals") as a reader sees it: equal fingerprints, no change by ``snapshot_diff``
-    (positions are ordering, not a change)."""
-    shown = _as_typed({k: v for k, v in proposal.items() if k != "position"})
+    "proposals"): equal fingerprints, no change by ``snapshot_diff`` (positions are ordering,
+    not a change). Different ones may still compare equal (e.g. a trailing space): ask
+    ``snapshot_diff`` before calling it a change."""
+    shown = {k: v for k, v in proposal.items() if k != "position"}
     return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
 
 

@@ -127,6 +127,10 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server, fast_password
     expect(page.get_by_role("cell", name="3.300").first).to_be_visible()  # 3 × 1.100 saved each year
     shot(page, "09-signoff")
     page.get_by_label("Bemærkning (valgfri)").fill("Godkendt på rådmandsmødet.")
+    page.get_by_role("button", name="Godkend").click()  # the confirmation step is asked for first
+    expect(page.get_by_text("Bekræft godkendelsen.").first).to_be_visible()
+    assert s.reload().state == State.AWAITING_SIGNOFF
+    page.get_by_text("Jeg bekræfter, at rådmandsmødet godkender kataloget, som det ser ud nu.").click()
     page.get_by_role("button", name="Godkend").click()
     expect(page.get_by_text("Kataloget er godkendt.").first).to_be_visible()
     expect(page.get_by_text(f"Godkendt af {s.signoff_user.username}")).to_be_visible()

@@ -31,7 +31,9 @@ def test_page_shows_overview_hmu_statement_and_lmu_responses(client):
 def test_approve_with_a_note_shows_the_approval_record(client):
     s = Setup().to_awaiting_signoff()
     client.force_login(s.signoff_user)
-    response = client.post(url(s, "approve"), {"approve-note": "Godkendt uden ændringer"}, follow=True)
+    response = client.post(
+        url(s, "approve"), {"approve-note": "Godkendt uden ændringer", "approve-confirm": "on"}, follow=True
+    )
     html = response.content.decode()
     assert "Kataloget er godkendt." in html
     assert s.reload().state == State.SIGNED_OFF
@@ -61,7 +63,7 @@ def test_send_back_needs_a_reason(client):
 def test_stale_page_cannot_approve_twice(client):
     s = Setup().to_signed_off()
     client.force_login(s.signoff_user)
-    response = client.post(url(s, "approve"), {"approve-note": ""}, follow=True)
+    response = client.post(url(s, "approve"), {"approve-note": "", "approve-confirm": "on"}, follow=True)
     assert "afventer ikke godkendelse" in response.content.decode()
     assert SignOff.objects.filter(decision=SignOff.Decision.APPROVED).count() == 1
 
@@ -73,3 +75,14 @@ def test_workflow_page_logs_every_step(client):
     for label in ("LMU-høring", "HMU-behandling", "Afventer godkendelse", "Godkendt"):
         assert f"<td>{label}</td>" in html
     assert html.count("<td>Kladde</td>") == 1
+
+
+def test_approving_asks_for_an_explicit_confirmation_first(client):
+    s = Setup().to_awaiting_signoff()
+    client.force_login(s.signoff_user)
+    response = client.post(url(s, "approve"), {"approve-note": "Godkendt på mødet"})
+    html = response.content.decode()
+    assert "Bekræft godkendelsen." in html and 'aria-invalid="true"' in html
+    assert "Godkendt på mødet" in html  # the note is shown again
+    assert s.reload().state == State.AWAITING_SIGNOFF
+    assert not SignOff.objects.exists()

@@ -81,7 +81,8 @@ def through_service(s, rule):
 
 def through_page(client, s, rule):
     client.force_login(s.admin)
-    data = {f"{rule.prefix}-note": "", f"{rule.prefix}-reason": REASON}
+    # "-confirm": the approval's confirmation step (ignored by the other forms).
+    data = {f"{rule.prefix}-note": "", f"{rule.prefix}-reason": REASON, f"{rule.prefix}-confirm": "on"}
     response = client.post(reverse(f"approvals:{URL_NAMES[rule.name]}", args=[s.catalogue.slug]), data)
     if response.status_code == 403:
         return _outcome(s, rule, forbidden=True)
@@ -94,7 +95,7 @@ def through_admin(client, s, rule):
     client.force_login(s.admin)
     data = {"action": f"{rule.name}_action", ACTION_CHECKBOX_NAME: [str(s.process.pk)]}
     if rule.asks:
-        data.update({"apply": "1", "reason": _input(rule)})
+        data.update({"apply": "1", "reason": _input(rule), "confirm": "on"})
     response = client.post(reverse("admin:approvals_catalogueprocess_changelist"), data)
     assert response.status_code == 302, response.status_code
     errors = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]

@@ -5,6 +5,7 @@ widget render per cell was most of their time (issue 12). The small figures tabl
 proposal is therefore written here once per proposal with ``format_html`` (the markup of
 the former ``_figures.html``: caption, scoped headers), and the pages loop over plain rows."""
 
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -120,3 +121,54 @@ def count_table(overview, sort):
         ),
     )
     return headers, body
+
+
+def proposal_urls(catalogue, proposals):
+    """{proposal id: its page's URL}, with one ``reverse`` for the lot."""
+    marker = 987654321
+    head, tail = reverse("proposals:proposal_detail", args=[catalogue.slug, marker]).split(str(marker))
+    return {p.pk: f"{head}{p.pk}{tail}" for p in proposals}
+
+
+def signoff_rows(catalogue, figure_rows, hearing, urls, *, stale_flag, stale_link):
+    """(economy rows, stance rows) of the sign-off page as HTML: each proposal's yearly net
+    figures; HMU's position (flagged when given on an earlier version) and the LMUs' counts."""
+    show = catalogue.to_display
+    economy = format_html_join(
+        "",
+        '<tr><th scope="row"><a href="{}">{} {}</a></th>{}</tr>',
+        (
+            (
+                urls[row.proposal.pk],
+                row.proposal.code,
+                row.proposal.title,
+                format_html_join(
+                    "", '<td class="num">{}</td>', ((format_amount(show(f["amount"])),) for f in row.figures)
+                ),
+            )
+            for row in figure_rows
+        ),
+    )
+    lines = []
+    for row in hearing.rows:
+        pos = row.hmu_position
+        flagged = bool(row.stale_cells) or bool(pos and pos.stale)
+        link = (
+            format_html('<br><a href="#aendret-{}" class="app-stale-flag">{}</a>', row.proposal.pk, stale_link)
+            if flagged
+            else ""
+        )
+        if pos:
+            shown = format_html(
+                '<span class="app-stance-{}">{}</span>{}{}',
+                pos.stance,
+                pos.label,
+                format_html(' <span class="app-stale-flag">({})</span>', stale_flag) if pos.stale else "",
+                format_html('<br><span class="app-comment">{}</span>', pos.comment) if pos.comment else "",
+            )
+        else:
+            shown = "—"
+        counts = format_html_join("", '<td class="num">{}</td>', ((n,) for _v, _l, n in row.counts))
+        lines.append((row.proposal.code, row.proposal.title, link, shown, counts))
+    stances = format_html_join("", '<tr><th scope="row">{} {}{}</th><td>{}</td>{}</tr>', lines)
+    return economy, stances

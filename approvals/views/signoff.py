@@ -2,11 +2,12 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .. import selectors, transitions
 from ..models import CatalogueProcess
 from ..stance_versions import CurrentVersions
-from .committee_rows import stale_groups
+from .committee_rows import proposal_urls, signoff_rows, stale_groups
 from .common import allowed_rule_names, button_forms, figure_rows, may_view_signoff, page_context, process_or_404
 
 State = CatalogueProcess.State
@@ -24,12 +25,21 @@ def signoff_page(request, catalogue, process, *, approve_form=None, back_form=No
         transitions.SEND_BACK_TO_HMU,
     )
     totals, targets = overview.totals, overview.targets
+    economy, stance_rows = signoff_rows(
+        catalogue,
+        figure_rows(overview),
+        hearing,
+        proposal_urls(catalogue, [row.proposal for row in overview.rows]),
+        stale_flag=_("Givet på en tidligere version"),
+        stale_link=_("Holdninger givet på en tidligere version"),
+    )
     context = page_context(
         request,
         catalogue,
         process,
         "signoff",
-        econ_rows=figure_rows(overview),
+        econ_rows=economy,
+        stance_rows=stance_rows,
         stale_rows=[(row, stale_groups(row)) for row in hearing.rows if row.stale_cells or (row.hmu_position and row.hmu_position.stale)],
         years=overview.years,
         totals=[totals[y] for y in overview.years],
