@@ -3,6 +3,7 @@ a private Redis server, and pointing this process's Celery app at a real broker.
 
 Everything started here is stopped by the caller's fixture finalizer; waits are bounded."""
 
+import asyncio
 import email
 import email.policy
 import io
@@ -68,13 +69,27 @@ class ReceivedMessage:
 
 
 class SmtpSink:
-    """Handler for aiosmtpd: collects messages; ``refuse = True`` answers 451 (try later)."""
+    """Handler for aiosmtpd: collects messages; ``refuse = True`` answers 451 (try later).
+
+    ``hold()`` makes the server take a message's data and then not answer (the sender is
+    mid-send) until ``release()``; a held message is not accepted (421), as a real server
+    does not deliver what it never acknowledged."""
 
     def __init__(self):
         self.messages = []
         self.refused = 0
         self.refuse = False
+        self.held = 0
+        self._hold = None
         self._lock = threading.Lock()
+
+    def hold(self):
+        self._hold = threading.Event()
+
+    def release(self):
+        hold, self._hold = self._hold, None
+        if hold is not None:
+            hold.set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
@@ -85,6 +100,12 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        hold = self._hold
+        if hold is not None:
+            with self._lock:
+                self.held += 1
+            await asyncio.get_running_loop().run_in_executor(None, hold.wait)
+            return "421 4.3.0 Forbindelsen lukkes"
         with self._lock:
             self.messages.append(ReceivedMessage(envelope.rcpt_tos, envelope.content))
         return "250 Message accepted for delivery"
@@ -102,6 +123,7 @@ def smtp_server():
     try:
         yield sink, controller.port
     finally:
+        sink.release()  # a held session must not keep the server from stopping
         controller.stop()
 
 
@@ -236,6 +258,13 @@ class Worker:
 
     def log(self):
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self):
+        """SIGKILL, as a machine losing power or the OOM killer: no clean-up runs."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+        self.process = None
+        self._log.close()
 
     def stop(self):
         if self.process is None:
