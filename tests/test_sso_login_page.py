@@ -72,3 +72,12 @@ def test_local_login_on_keeps_the_admin_login_page(client):
     make_user("admin2", password="rigtig-kode-123", is_staff=True, is_superuser=True)
     assert 'name="password"' in client.get("/admin/login/").content.decode()
     assert client.login(username="admin2", password="rigtig-kode-123")
+
+
+def test_a_refused_sso_login_comes_back_to_the_login_page_with_a_danish_message(client, sso):
+    client.get("/oidc/authenticate/")  # the state the provider would send back
+    state = next(iter(client.session["oidc_states"]))
+    response = client.get(f"/oidc/callback/?error=access_denied&state={state}", follow=True)
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert "Log ind med kommunens log ind mislykkedes." in response.content.decode()
+    assert "_auth_user_id" not in client.session
