@@ -115,7 +115,9 @@ class PerProposalForm(AccessibleForm):
             comment = str(self.data.get(self.comment_name(p), "")).strip()
             if stance not in valid:
                 self._row_error(
-                    p, "stance", gettext("Vælg et gyldigt valg. %(value)s er ikke et af de tilgængelige valg.") % {"value": stance}
+                    p,
+                    "stance",
+                    gettext("Vælg et gyldigt valg. %(value)s er ikke et af de tilgængelige valg.") % {"value": stance},
                 )
                 stance = ""
             if "\x00" in comment:

@@ -9,7 +9,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-
 from . import completion, permissions
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import CatalogueProcess, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
@@ -71,8 +70,15 @@ def _insert_stances(model, owner_field, owner_id, rows):
         )
     else:  # another database: correct, in the ORM's batches
         model.objects.bulk_create(
-            model(**{f"{owner_field}_id": owner_id}, proposal_id=pk, stance=st, comment=c, given_on=g, given_on_fingerprint=f)
-            for pk, st, c, g, f in rows
+            model(
+                **{f"{owner_field}_id": owner_id},
+                proposal_id=pk,
+                stance=stance,
+                comment=comment,
+                given_on=given_on,
+                given_on_fingerprint=fingerprint,
+            )
+            for pk, stance, comment, given_on, fingerprint in rows
         )
         return
     with connection.cursor() as cursor:

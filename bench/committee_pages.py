@@ -39,26 +39,36 @@ SECTION = "# Benchmark: committee pages"
 
 FLOORS = {
     "response": """{% extends "base.html" %}{% block content %}<form method="post">
-{% for code, title, url, amounts, ftes, name, stance, comment in rows %}<fieldset><legend>{{ code }} {{ title }}</legend>
-<a href="{{ url }}">{{ code }}</a><table><tr>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr><tr>{% for v in ftes %}<td>{{ v }}</td>{% endfor %}</tr></table>
-<select name="stance_{{ name }}">{% for value, label in choices %}<option value="{{ value }}"{% if value == stance %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>
+{% for code, title, url, amounts, ftes, name, stance, comment in rows %}<fieldset>
+<legend>{{ code }} {{ title }}</legend>
+<a href="{{ url }}">{{ code }}</a><table><tr>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr>
+<tr>{% for v in ftes %}<td>{{ v }}</td>{% endfor %}</tr></table>
+<select name="stance_{{ name }}">{% for value, label in choices %}
+<option value="{{ value }}"{% if value == stance %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>
 <textarea name="comment_{{ name }}">{{ comment }}</textarea></fieldset>
 {% endfor %}</form>{% endblock %}""",
     "responses": """{% extends "base.html" %}{% block content %}<table>
-{% for name, url, status, at, by, updated in rows %}<tr><td><a href="{{ url }}">{{ name }}</a></td><td>{{ status }}</td><td>{{ at }}</td><td>{{ by }}</td><td>{{ updated }}</td></tr>
+{% for name, url, status, at, by, updated in rows %}<tr><td><a href="{{ url }}">{{ name }}</a></td>
+<td>{{ status }}</td><td>{{ at }}</td><td>{{ by }}</td><td>{{ updated }}</td></tr>
 {% endfor %}</table>{% endblock %}""",
     "hmu": """{% extends "base.html" %}{% block content %}<form method="post">
-{% for code, title, url, amounts, ftes, cells, counts, name, stance, comment in rows %}<fieldset><legend>{{ code }} {{ title }}</legend>
-<a href="{{ url }}">{{ code }}</a><table><tr>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr><tr>{% for v in ftes %}<td>{{ v }}</td>{% endfor %}</tr></table>
-<table>{% for lmu, label, text in cells %}<tr><th>{{ lmu }}</th><td>{{ label }}</td><td>{{ text }}</td></tr>{% endfor %}</table>
+{% for code, title, url, amounts, ftes, cells, counts, name, stance, comment in rows %}<fieldset>
+<legend>{{ code }} {{ title }}</legend>
+<a href="{{ url }}">{{ code }}</a><table><tr>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr>
+<tr>{% for v in ftes %}<td>{{ v }}</td>{% endfor %}</tr></table>
+<table>{% for lmu, label, text in cells %}<tr><th>{{ lmu }}</th><td>{{ label }}</td><td>{{ text }}</td>
+</tr>{% endfor %}</table>
 <p>{% for label, n in counts %}{{ label }}: {{ n }} {% endfor %}</p>
-<select name="stance_{{ name }}">{% for value, label in choices %}<option value="{{ value }}"{% if value == stance %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>
+<select name="stance_{{ name }}">{% for value, label in choices %}
+<option value="{{ value }}"{% if value == stance %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>
 <textarea name="comment_{{ name }}">{{ comment }}</textarea></fieldset>
 {% endfor %}</form>{% endblock %}""",
     "signoff": """{% extends "base.html" %}{% block content %}<table>
-{% for code, title, url, amounts in econ %}<tr><th><a href="{{ url }}">{{ code }} {{ title }}</a></th>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr>
+{% for code, title, url, amounts in econ %}<tr><th><a href="{{ url }}">{{ code }} {{ title }}</a>
+</th>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr>
 {% endfor %}</table><table>
-{% for code, title, label, comment, counts in stances %}<tr><th>{{ code }} {{ title }}</th><td>{{ label }}<br>{{ comment }}</td>{% for n in counts %}<td>{{ n }}</td>{% endfor %}</tr>
+{% for code, title, label, comment, counts in stances %}<tr><th>{{ code }} {{ title }}</th>
+<td>{{ label }}<br>{{ comment }}</td>{% for n in counts %}<td>{{ n }}</td>{% endfor %}</tr>
 {% endfor %}</table>{% endblock %}""",
 }
 
@@ -163,13 +173,17 @@ def run(sizes, runs):
             # The cells, read and formatted before timing.
             proposal_rows = list(catalogue.proposals.order_by("position", "id").values_list("pk", "code", "title"))
             figures = {}
-            for pk, year, net, fte in ProposalYear.objects.filter(proposal__catalogue=catalogue).order_by(
-                "year"
-            ).values_list("proposal_id", "year", "net_amount", "fte"):
+            for pk, _year, net, fte in (
+                ProposalYear.objects.filter(proposal__catalogue=catalogue)
+                .order_by("year")
+                .values_list("proposal_id", "year", "net_amount", "fte")
+            ):
                 amounts, ftes = figures.setdefault(pk, ([], []))
                 amounts.append(format_amount(catalogue.to_display(net)))
                 ftes.append(format_decimal(catalogue.to_display(fte)))
-            urls_of = {pk: reverse("proposals:proposal_detail", args=[catalogue.slug, pk]) for pk, _c, _t in proposal_rows}
+            urls_of = {
+                pk: reverse("proposals:proposal_detail", args=[catalogue.slug, pk]) for pk, _c, _t in proposal_rows
+            }
             floor_data["response"] = {
                 "choices": choices,
                 "rows": [
@@ -182,7 +196,7 @@ def run(sizes, runs):
             clients = {"response": response_client}
             measured = {"response": None}
 
-            def measure(name):
+            def measure(name, clients=clients, page_urls=page_urls, measured=measured):
                 client, url = clients[name], page_urls[name]
                 assert client.get(url).status_code == 200
                 queries = []
@@ -271,11 +285,9 @@ def table(server, results):
         "|---|---|---:|---:|---:|---:|",
     ]
     for proposals, lmus, name, _build, page_ms, floor_ms, queries in results:
-        lines.append(
-            f"| {proposals:,} × {lmus} | {name} | {page_ms:.0f} | {floor_ms:.0f} | {page_ms / floor_ms:.2f} | {queries} |".replace(
-                ",", "."
-            )
-        )
+        size = f"{proposals:,}".replace(",", ".")
+        ratio = page_ms / floor_ms
+        lines.append(f"| {size} × {lmus} | {name} | {page_ms:.0f} | {floor_ms:.0f} | {ratio:.2f} | {queries} |")
     return "\n".join(lines) + "\n"
 
 
@@ -291,7 +303,9 @@ def write(label, text):
     section = content[start:end]
     block = f"## {label}\n\n{text}\n"
     pattern = re.compile(rf"^## {re.escape(label)}\n.*?(?=^## |\Z)", re.M | re.S)
-    section = pattern.sub(lambda _m: block, section) if pattern.search(section) else section.rstrip("\n") + f"\n\n{block}"
+    section = (
+        pattern.sub(lambda _m: block, section) if pattern.search(section) else section.rstrip("\n") + f"\n\n{block}"
+    )
     results.write_text(content[:start] + section.rstrip("\n") + "\n" + ("\n" + content[end:] if content[end:] else ""))
 
 

@@ -73,9 +73,7 @@ def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
                 else missing
             )
             cells.append((cell.committee.name, shown, st.comment if st else ""))
-        body = format_html_join(
-            "", '<tr><th scope="row">{}</th><td>{}</td><td class="app-comment">{}</td></tr>', cells
-        )
+        body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td><td class="app-comment">{}</td></tr>', cells)
         tables[row.proposal.pk] = format_html(
             '<table class="table table--compact"><caption class="sr-only">{}</caption>'
             '<thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
@@ -97,9 +95,7 @@ def count_table(overview, sort):
     ``sort`` (a column key, "-" first for descending; catalogue order otherwise):
     (headers [(label, link query, aria-sort)], body HTML)."""
     heard = len(overview.committees)
-    rows = [
-        (row, [n for _v, _l, n in row.counts] + [heard - row.answered]) for row in overview.rows
-    ]
+    rows = [(row, [n for _v, _l, n in row.counts] + [heard - row.answered]) for row in overview.rows]
     key = sort.lstrip("-")
     if key in COUNT_KEYS and key != "proposal":
         index = COUNT_KEYS.index(key) - 1
@@ -115,8 +111,12 @@ def count_table(overview, sort):
         "",
         '<tr><th scope="row"><a href="#forslag-{}">{} {}</a></th>{}</tr>',
         (
-            (row.proposal.pk, row.proposal.code, row.proposal.title,
-             format_html_join("", '<td class="num">{}</td>', ((n,) for n in counts)))
+            (
+                row.proposal.pk,
+                row.proposal.code,
+                row.proposal.title,
+                format_html_join("", '<td class="num">{}</td>', ((n,) for n in counts)),
+            )
             for row, counts in rows
         ),
     )

@@ -55,8 +55,10 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
             raise PermissionDenied(message)
     stance_map = getattr(response, "stance_map", {}) if response else {}
     # A submitted response's stances on changed proposals can still be confirmed or revised.
-    may_revise = refusal is not None and response is not None and not hearing.stale_stance_refusal(
-        user, response, process, committee
+    may_revise = (
+        refusal is not None
+        and response is not None
+        and not hearing.stale_stance_refusal(user, response, process, committee)
     )
     context = page_context(
         request,

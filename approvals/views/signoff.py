@@ -40,7 +40,11 @@ def signoff_page(request, catalogue, process, *, approve_form=None, back_form=No
         "signoff",
         econ_rows=economy,
         stance_rows=stance_rows,
-        stale_rows=[(row, stale_groups(row)) for row in hearing.rows if row.stale_cells or (row.hmu_position and row.hmu_position.stale)],
+        stale_rows=[
+            (row, stale_groups(row))
+            for row in hearing.rows
+            if row.stale_cells or (row.hmu_position and row.hmu_position.stale)
+        ],
         years=overview.years,
         totals=[totals[y] for y in overview.years],
         targets=[targets[y] for y in overview.years],
