@@ -16,7 +16,7 @@ from ..forms import STANCE_CHOICES, HearingResponseForm, ReasonForm
 from ..models import CatalogueProcess, Committee, HearingResponse
 from ..stance_versions import CurrentVersions
 from ..tables import ResponseTable
-from .committee_rows import figure_tables, proposal_urls
+from .committee_rows import figure_tables, read_links
 from .common import figure_rows, page_context, process_or_404, say_refusal
 
 State = CatalogueProcess.State
@@ -95,11 +95,12 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
             context["reopen_form"] = reopen_form or ReasonForm(prefix="reopen")
     rows = figure_rows(versions.state)
     tables = figure_tables(rows, catalogue)
-    urls = proposal_urls(catalogue, [r.proposal for r in rows])
+    links = read_links(catalogue, [r.proposal for r in rows])
     context["items"] = [
         {
             "proposal": r.proposal,
-            "url": urls[r.proposal.pk],
+            "url": links[r.proposal.pk][0],
+            "read": links[r.proposal.pk][1],
             "figures_html": tables[r.proposal.pk],
             "field": fields.get(r.proposal.pk),
             "stance": stance_map.get(r.proposal.pk),

@@ -10,7 +10,7 @@ from ..exceptions import NotPermitted, WorkflowError
 from ..forms import STANCE_CHOICES, HmuReviewForm
 from ..models import CatalogueProcess
 from ..stance_versions import CurrentVersions
-from .committee_rows import count_table, figure_tables, lmu_stance_tables, proposal_urls, stale_groups
+from .committee_rows import count_table, figure_tables, lmu_stance_tables, read_links, stale_groups
 from .common import allowed_rule_names, button_forms, figure_rows, may_view_hmu, page_context, process_or_404
 
 State = CatalogueProcess.State
@@ -22,7 +22,7 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
     overview = selectors.hearing_overview(process, versions)
     rows = figure_rows(versions.state)
     tables = figure_tables(rows, catalogue)
-    urls = proposal_urls(catalogue, [r.proposal for r in rows])
+    links = read_links(catalogue, [r.proposal for r in rows])
     review = overview.hmu_review
     can_record = permissions.can_record_hmu(user, process) and process.state == State.HMU_REVIEW
     if can_record and form is None:
@@ -36,7 +36,8 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
         {
             "row": row,
             "figures_html": tables.get(row.proposal.pk, ""),
-            "url": urls.get(row.proposal.pk, ""),
+            "url": links[row.proposal.pk][0],
+            "read": links[row.proposal.pk][1],
             "field": fields.get(row.proposal.pk),
             "stale_groups": stale_groups(row),
         }
