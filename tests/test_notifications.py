@@ -2,12 +2,14 @@
 the request without a broker), to the right people, once each, HTML + text, with a link."""
 
 import datetime
+import socket
 from smtplib import SMTPRecipientsRefused
 
 import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.db import transaction
+from django.urls import reverse
 
 from approvals import hearing, notifications, permissions, services, tasks
 from approvals.models import CatalogueProcess, Email, HearingReminder, Membership
@@ -289,3 +291,21 @@ def test_after_the_last_attempt_an_email_is_failed_and_an_administrator_can_send
     settings.REFUSED_ADDRESS = "nobody@example.invalid"
     assert outbox.resend(outbox.EMAILS, Email.objects.all()) == 1  # the sent one stays sent
     assert [m.to for m in sent()] == [[s.lmu2_user.email], [s.lmu1_user.email]]
+
+
+def test_a_request_without_a_broker_never_talks_to_the_mail_server(client, settings):
+    """A mail server that accepts the connection and never answers held the request for
+    EMAIL_TIMEOUT before; now the request only writes outbox rows and never connects."""
+    s = Setup()
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        silent.setblocking(False)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+        client.force_login(s.admin)
+        response = client.post(reverse("approvals:open_hearing", args=[s.catalogue.slug]), {"open-note": ""})
+        assert response.status_code == 302 and s.reload().state == "hearing"
+        with pytest.raises(BlockingIOError):
+            silent.accept()  # nobody connected
+    assert Email.objects.filter(status=Email.Status.PENDING).count() == 2
