@@ -6,9 +6,10 @@ against gunicorn on PostgreSQL, with locust (bench/locustfile.py), on loopback o
 
 The database named in DATABASE_URL is DROPPED and made anew (its name must contain "bench").
 It gets one department with one LMU per member (one member each), ``--catalogues`` catalogues
-of ten proposals in hearing with every LMU heard, and a superuser. gunicorn runs with the
+of ten proposals in hearing with every LMU heard, and a superuser; each member has a session
+as single sign-on leaves one (the directory's login is not what is measured). gunicorn runs with the
 production configuration (config/gunicorn.conf.py; DEBUG off; e-mail to nowhere, tasks in
-process: the web's own work is measured). Each member signs in, then per catalogue saves 2-4
+process: the web's own work is measured). Each member opens the dashboard, then per catalogue saves 2-4
 drafts of their LMU's response and submits it, 0.5-1.5 s apart; with all done, reads the
 dashboard. Afterwards the database is compared with what the server acknowledged: every
 acknowledged submission is there, submitted, with its text and a stance per proposal; every
@@ -37,6 +38,7 @@ os.environ.pop("CELERY_BROKER_URL", None)
 
 import django  # noqa: E402
 import psycopg  # noqa: E402
+import requests  # noqa: E402
 
 LOCUST = Path(sys.executable).with_name("locust")
 PASSWORD = "Belastning-2026"
@@ -94,15 +96,29 @@ def seed(members, catalogues):
         proposals = list(catalogue.proposals.order_by("position").values_list("pk", flat=True))
         hearings.append((catalogue.slug, proposals))
     return {
-        "password": PASSWORD,
         "members": [
             {
                 "username": user.username,
+                "session": signed_in_session(user),
                 "hearings": [{"slug": slug, "committee": lmu.pk, "proposals": ids} for slug, ids in hearings],
             }
             for user, lmu in zip(users, lmus, strict=True)
         ],
     }
+
+
+def signed_in_session(user):
+    """A session as a sign-in leaves it: staff sign in through the directory (single sign-on),
+    so the load is the hearing work, not this application's password hashing."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "approvals.sso.backends.OidcBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 def check_database(plan, acks):
@@ -144,7 +160,7 @@ def check_database(plan, acks):
     return problems, responses
 
 
-def results_markdown(args, stats, responses, problems, started):
+def results_markdown(args, stats, responses, problems, started, load):
     from django.db import connection
 
     from approvals.models import HearingResponse
@@ -180,6 +196,8 @@ def results_markdown(args, stats, responses, problems, started):
     total = stats[-1]
     lines += [
         "",
+        "A POST's time includes the page it redirects to. The machine's load average (1 min) was "
+        f"{load[0]:.1f} before and {load[1]:.1f} after the run (other work on it counts in the times). "
         f"Throughput {total['per_second']:.1f} requests/s. Afterwards in the database: "
         f"{len(responses)} responses ({submitted} submitted), "
         + ("every acknowledged draft and submission there, none duplicated." if not problems else "PROBLEMS:"),
@@ -222,6 +240,12 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     (work / "plan.json").write_text(json.dumps(plan))
     server = Gunicorn(env=dict(os.environ), log_path=work / "gunicorn.log", workers=None, threads=None).start()
+    # Every worker's first request loads templates and URLs; not what is measured.
+    warm = requests.Session()
+    warm.cookies.set("sessionid", plan["members"][0]["session"])
+    for _ in range(30):
+        warm.get(f"{server.url}/", timeout=60)
+    load_before = os.getloadavg()[0]
     try:
         locust = subprocess.run(
             [
@@ -246,6 +270,7 @@ def main():
             timeout=args.seconds + 120,
         )
     finally:
+        load_after = os.getloadavg()[0]
         server.stop()
     outcome = json.loads((work / "acks.json").read_text())
     problems, responses = check_database(plan, outcome["acks"])
@@ -253,7 +278,7 @@ def main():
     errors = stats[-1]["errors"]
     if errors:
         problems.append(f"{errors} request errors (see the locust output above)")
-    text = results_markdown(args, stats, responses, problems, started)
+    text = results_markdown(args, stats, responses, problems, started, (load_before, load_after))
     print(text)
     print(f"(locust exit status {locust.returncode}; logs and CSV in {work})")
     if args.write_results:
