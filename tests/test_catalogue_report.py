@@ -166,7 +166,8 @@ def test_exit_status_from_the_command_line(tmp_path):
     """The real process exit status (manage.py), on a database file of its own."""
     db = tmp_path / "report.sqlite3"
     manage = Path(__file__).resolve().parent.parent / "manage.py"
-    env = {"DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin"}
+    # Outside DEBUG the settings want a secret key (any, for a command on a throw-away database).
+    env = {"DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin", "SECRET_KEY": "catalogue-report-test"}
 
     def manage_py(*args):
         return subprocess.run(
