@@ -28,7 +28,6 @@ from .admin_actions import ReasonForm, ReopenForm, reopen_responses, transition_
 from .admin_records import ReadOnlyInline, ReadOnlyRecordAdmin, StanceInline, WorkflowRecordAdmin
 from .exceptions import WorkflowError
 from .memos import admin as memo_admin  # noqa: F401  (memos and their deliveries)
-from .outbox import admin as outbox_admin  # noqa: F401  (the workflow's e-mails)
 from .models import (
     CatalogueProcess,
     Committee,
@@ -41,6 +40,7 @@ from .models import (
     SignOff,
     Transition,
 )
+from .outbox import admin as outbox_admin  # noqa: F401  (the workflow's e-mails)
 from .sso import admin as sso_admin  # noqa: F401  (the single sign-on group mapping)
 
 State = CatalogueProcess.State
