@@ -11,6 +11,7 @@ from approvals.memos import issuing, sweep, tasks
 from approvals.models import MemoState
 from config.celery import app
 from proposals.models import Proposal, ProposalYear
+from tests.e2e.services import celery_on_broker
 from tests.memo_factories import make_memo_with_one_change
 
 pytestmark = pytest.mark.django_db
@@ -61,19 +62,13 @@ def test_with_a_broker_the_worker_is_asked_and_a_broker_that_is_down_leaves_it_t
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "broker_transport_options")}
-    app.conf.update(
-        task_always_eager=False,
-        broker_url=f"redis://127.0.0.1:{closed}/0",
-        broker_transport_options={"max_retries": 0},
-        broker_connection_retry=False,
-        task_publish_retry=False,
-    )
-    app._pool = None
+    fail_fast = {"broker_transport_options": {"max_retries": 0}, "broker_connection_retry": False}
+    saved = {key: app.conf[key] for key in (*fail_fast, "task_publish_retry")}
+    app.conf.update(fail_fast, task_publish_retry=False)
     try:
-        assert tasks.enqueue_issue(changed.catalogue_id) is False  # logged, not raised
+        with celery_on_broker(f"redis://127.0.0.1:{closed}/0"):
+            assert tasks.enqueue_issue(changed.catalogue_id) is False  # logged, not raised
     finally:
         app.conf.update(saved)
-        app._pool = None
     assert changed.memos.count() == 1
     assert [m.number for m in sweep.sweep()["memos"]] == [2]
