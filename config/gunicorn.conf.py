@@ -31,9 +31,11 @@ if Path("/dev/shm").is_dir():
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 _level = os.environ.get("LOG_LEVEL", "INFO")
+_logging = logging_config(os.environ.get("LOG_FORMAT", "text"), _level)
 logconfig_dict = {
-    **logging_config(os.environ.get("LOG_FORMAT", "text"), _level),
+    **_logging,
     "loggers": {
+        **_logging["loggers"],
         "gunicorn.error": {"level": _level, "handlers": [], "propagate": True},
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
     },
