@@ -53,6 +53,8 @@ def url_for(s, name):
         return reverse("approvals:dashboard")
     if name in ("response", "response_reopen"):
         return reverse(f"approvals:{name}", args=[slug, s.lmu1.pk])
+    if name == "stance_revise":
+        return reverse(f"approvals:{name}", args=[slug, s.lmu1.pk, s.proposals[0].pk])
     return reverse(f"approvals:{name}", args=[slug])
 
 
@@ -90,7 +92,8 @@ POST_DATA = {
     "hmu_review": {"statement": "HMU's udtalelse"},
     "hmu_forward": {"forward-note": ""},
     "send_back_to_hearing": {"back-reason": "Mangler svar"},
-    "approve": {"approve-note": ""},
+    "approve": {"approve-note": "", "approve-confirm": "on"},
+    "stance_revise": {"stance": "support", "comment": ""},
     "send_back": {"back-reason": "Uddyb HMU's udtalelse"},
 }
 
@@ -98,6 +101,8 @@ POST_DATA = {
 POST_MATRIX = [
     *row("response", State.HEARING, 302, 302, 403, 403, 403, 403, 403, 404),
     *row("response_reopen", "hearing_submitted", 302, 403, 403, 403, 403, 403, 302, 404),
+    # Confirming or revising a stance of a submitted response: the committee's own members only.
+    *row("stance_revise", "hearing_submitted", 302, 302, 403, 403, 403, 403, 403, 404),
     *row("open_hearing", State.DRAFT, 302, 404, 404, 404, 404, 404, 302, 404),
     *row("start_hmu_review", State.HEARING, 302, 403, 403, 403, 302, 403, 302, 404),
     *row("forward", State.HMU_REVIEW, 302, 403, 403, 403, 302, 403, 302, 404),
