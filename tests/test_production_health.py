@@ -62,11 +62,13 @@ def test_the_selector_names_the_oldest_pending_email():
 @pytest.fixture
 def private_broker(settings):
     require(PrivateRedis.available(), "needs the redis-server program for a broker the test can stop")
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: a broker, so ask for it and a worker
     redis = PrivateRedis()
     redis.start()
     try:
+        # Celery's app reads its configuration from the settings once: point it at the broker
+        # (and back afterwards) before the setting changes, so the in-process default returns.
         with celery_on_broker(redis.url):
+            settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: ask for the broker and a worker
             yield redis
     finally:
         redis.stop()
