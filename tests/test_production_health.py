@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from approvals.memos.models import Memo, MemoDelivery
-from approvals.memos.selectors import oldest_undelivered_email_queued_at
 from tests.conftest import require
 from tests.e2e.services import PrivateRedis, Worker, celery_on_broker
 from tests.memo_factories import make_memo_with_one_change
@@ -50,13 +49,6 @@ def test_an_email_waiting_longer_than_the_threshold_is_unhealthy(client, setting
     # Sent (or given up as failed: the admin's to resend), it no longer waits.
     MemoDelivery.objects.filter(pk=delivery.pk).update(status=MemoDelivery.Status.FAILED)
     assert health(client)[0] == 200
-
-
-def test_the_selector_names_the_oldest_pending_email():
-    assert oldest_undelivered_email_queued_at() is None
-    older = waiting_since(minutes=30)
-    waiting_since(minutes=10)
-    assert oldest_undelivered_email_queued_at() == Memo.objects.get(pk=older.memo_id).issued_at
 
 
 @pytest.fixture

@@ -48,19 +48,6 @@ def memo_deliveries(memo):
     )
 
 
-def oldest_undelivered_email_queued_at():
-    """When the e-mail that has waited longest in the outbox was queued (None: nothing waits).
-
-    The health endpoint's one question about e-mail (config.health). Today the outbox is the
-    memo deliveries still pending; a failed one has been given up and is the admin's to resend."""
-    return (
-        MemoDelivery.objects.filter(status=MemoDelivery.Status.PENDING)
-        .order_by("memo__issued_at")
-        .values_list("memo__issued_at", flat=True)
-        .first()
-    )
-
-
 def catalogue_memo_history(catalogue):
     return list(
         _with_counts(
