@@ -310,7 +310,9 @@ class SsoGroupMapping(models.Model):
     group = models.CharField(
         _("gruppe"),
         max_length=255,
-        help_text=_("Gruppens værdi i log ind-tokenets gruppe-claim: i Entra ID gruppens objekt-id, i AD FS gruppens navn."),
+        help_text=_(
+            "Gruppens værdi i log ind-tokenets gruppe-claim: i Entra ID gruppens objekt-id, i AD FS gruppens navn."
+        ),
     )
     committee = models.ForeignKey(
         Committee,
@@ -320,7 +322,9 @@ class SsoGroupMapping(models.Model):
         related_name="sso_mappings",
         verbose_name=_("udvalg"),
     )
-    role = models.CharField(_("rolle i udvalget"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    role = models.CharField(
+        _("rolle i udvalget"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     department = models.ForeignKey(
         Department,
         on_delete=models.CASCADE,
@@ -328,7 +332,9 @@ class SsoGroupMapping(models.Model):
         blank=True,
         related_name="sso_mappings",
         verbose_name=_("administrator af magistratsafdeling"),
-        help_text=_("Gruppens medlemmer bliver administratorer af magistratsafdelingen (og får adgang til administrationen)."),
+        help_text=_(
+            "Gruppens medlemmer bliver administratorer af magistratsafdelingen (og får adgang til administrationen)."
+        ),
     )
 
     class Meta:

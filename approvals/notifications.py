@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -277,8 +276,3 @@ def _remind(process, committee, today):
     ]
     key = f"reminder:{process.pk}:{committee.pk}:{process.hearing_deadline.isoformat()}"
     return _queue(Kind.HEARING_REMINDER, key, "hearing_reminder", subject, process, messages)
-
-
-def users_notified_of_signoff(process):
-    """Everyone ``signed_off`` writes to (for pages that say who was told)."""
-    return get_user_model().objects.filter(memberships__committee__in=_signoff_committees(process)).distinct()

@@ -1,4 +1,4 @@
-"""Benchmark of the committee pages against their floors (issue 12).
+"""Benchmark of the committee pages against their floors.
 
     .venv/bin/python bench/committee_pages.py [--sizes 1000x3,1000x30] [--runs 5] [--write LABEL]
     .venv/bin/python bench/committee_pages.py --root /tmp/old-tree ...   # the same against other code

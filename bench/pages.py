@@ -1,4 +1,4 @@
-"""Benchmark of the catalogue and memo pages against their floors (issue 12).
+"""Benchmark of the catalogue and memo pages against their floors.
 
     .venv/bin/python bench/pages.py [--sizes 100x3,1000x30] [--runs 7]
 

@@ -277,7 +277,9 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_IN_BACKGROUND_ROWS = int(os.environ.get("IMPORT_IN_BACKGROUND_ROWS", "3000"))
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 if os.environ.get("CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+    }
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. The pages' CSS
 # and script are static files; the admin pages in use have no inline script or style either

@@ -78,8 +78,6 @@ class CatalogueStateMixin:
             self.message_user(request, " ".join([report.verdict(), *report.messages()]), messages.WARNING)
 
 
-
-
 def balance_table(catalogue):
     """HTML of the balance report: totals, targets and exact differences per year, in the
     catalogue's own sign convention, and the messages of the balance check."""

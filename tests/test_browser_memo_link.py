@@ -1,5 +1,5 @@
 """Real Chromium: a budget party opens the memo link from the e-mail in a fresh browser,
-without an account, reads the memo and downloads its PDF (issue 9 §4)."""
+without an account, reads the memo and downloads its PDF."""
 
 import re
 

@@ -1,5 +1,5 @@
 """The memo panel on a signed-off catalogue's page reads what the last look at the catalogue
-found (issue 12: it no longer compares the whole catalogue on every view); a save's own
+found (it no longer compares the whole catalogue on every view); a save's own
 check keeps it current."""
 
 import pytest

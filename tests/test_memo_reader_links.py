@@ -1,4 +1,4 @@
-"""The budget parties' signed links to a memo (issue 9 §4): no login, read-only, expiring,
+"""The budget parties' signed links to a memo: no login, read-only, expiring,
 logged when opened; and who sees the parties' e-mail addresses on the memo page."""
 
 import re

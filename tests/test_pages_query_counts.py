@@ -84,7 +84,7 @@ def test_list_page_with_more_catalogues_and_proposals(user_client, department, d
         user_client.get(url + "?sort=-first_year_total&page=2")
 
 
-# --- At 1.000 proposals and 30 LMUs, on a signed-off catalogue with a memo (issue 12) ------
+# --- At 1.000 proposals and 30 LMUs, on a signed-off catalogue with a memo -------------
 
 
 def signed_off_with_memo(department, *, proposals, lmus):

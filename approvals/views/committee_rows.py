@@ -1,7 +1,7 @@
 """Rows of the committee pages (response form, HMU review, sign-off) prepared for rendering.
 
 These pages show up to thousands of proposals with many LMUs each; a template include or a
-widget render per cell was most of their time (issue 12). The small figures table of each
+widget render per cell was most of their time. The small figures table of each
 proposal is therefore written here once per proposal with ``format_html`` (the markup of
 the former ``_figures.html``: caption, scoped headers), and the pages loop over plain rows."""
 
