@@ -3,6 +3,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 
 def service_available(host, port):
@@ -24,6 +25,20 @@ def require(present, message):
 
 def require_service(name, host, port):
     require(service_available(host, port), f"{name} is not running on {host}:{port}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases; before they are dropped, the connections the live
+    server's request threads left open are closed, or PostgreSQL's DROP DATABASE waits 5 s
+    for them and then leaves the test database behind."""
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -132,7 +132,8 @@ def test_the_reason_is_asked_while_lmus_are_missing(client):
     connection.vendor != "postgresql", reason="needs PostgreSQL row locks (DATABASE_URL=postgres://...)"
 )
 def test_two_sweeps_at_once_tell_hmu_once():
-    s = past_deadline(Setup().to_hearing())
+    s = Setup().to_hearing()
+    past_deadline(s)
     barrier = threading.Barrier(2)
     found, errors = [], []
 
