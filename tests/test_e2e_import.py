@@ -9,13 +9,12 @@ from proposals import import_jobs
 from proposals.models import ImportJob, ProposalYear
 from proposals.tasks import enqueue_import
 from tests.conftest import require_service
-from tests.e2e.services import Worker, celery_on_broker, database_url, flush_redis, free_port, wait_for
+from tests.e2e.services import Worker, database_url, free_port, machine_redis_broker, wait_for
 from tests.factories import make_catalogue, make_user
 from tests.importing import csv_bytes, row
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-REDIS_DB = 12  # not the memo test's 13
 WAIT = 120  # seconds, upper bound for the worker to start and import
 
 
@@ -24,21 +23,18 @@ def worker(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (the worker process shares the test database)")
     require_service("Redis", "127.0.0.1", 6379)
-    flush_redis("127.0.0.1", 6379, REDIS_DB)
-    url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    process = Worker(
-        broker_url=url,
-        database_url=database_url(connection.settings_dict),
-        smtp_port=free_port(),  # sends no e-mail
-        log_path=tmp_path / "worker.log",
-    )
-    with celery_on_broker(url):
+    with machine_redis_broker("import") as url:
+        process = Worker(
+            broker_url=url,
+            database_url=database_url(connection.settings_dict),
+            smtp_port=free_port(),  # sends no e-mail
+            log_path=tmp_path / "worker.log",
+        )
         process.start()
         try:
             yield process
         finally:
             process.stop()
-            flush_redis("127.0.0.1", 6379, REDIS_DB)
 
 
 def test_a_worker_imports_the_file_kept_in_the_database(worker, settings):

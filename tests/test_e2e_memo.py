@@ -15,12 +15,19 @@ from approvals.models import Memo, MemoDelivery
 from proposals.models import Catalogue, Department, Proposal, ProposalYear
 from tests.approval_factories import Setup
 from tests.conftest import require, require_service
-from tests.e2e.services import PrivateRedis, Worker, celery_on_broker, database_url, flush_redis, smtp_server, wait_for
+from tests.e2e.services import (
+    PrivateRedis,
+    Worker,
+    celery_on_broker,
+    database_url,
+    machine_redis_broker,
+    smtp_server,
+    wait_for,
+)
 from tests.memo_factories import make_agreement, make_signed_off_catalogue
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-REDIS_DB = 13  # a database number other tools on the machine are unlikely to use
 RECIPIENTS = {"anna@parti-a.example", "bo@parti-v.example", "direktor@aarhus.example", "KRMI@aarhus.example"}
 WAIT = 60  # seconds, upper bound for anything to arrive
 
@@ -34,11 +41,8 @@ def postgres():
 @pytest.fixture
 def redis_broker(postgres):
     require_service("Redis", "127.0.0.1", 6379)
-    flush_redis("127.0.0.1", 6379, REDIS_DB)
-    url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    with celery_on_broker(url):
+    with machine_redis_broker("memo") as url:
         yield url
-    flush_redis("127.0.0.1", 6379, REDIS_DB)
 
 
 @pytest.fixture

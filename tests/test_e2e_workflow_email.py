@@ -15,16 +15,19 @@ from approvals.models import Email
 from approvals.tasks import deliver_email
 from tests import test_e2e_memo
 from tests.approval_factories import Setup
-from tests.conftest import require
-from tests.e2e.services import PrivateRedis, celery_on_broker, wait_for
+from tests.conftest import require, require_service
+from tests.e2e.services import PrivateRedis, celery_on_broker, machine_redis_broker, wait_for
 
-# The memo's end-to-end fixtures: PostgreSQL, a Redis broker, the SMTP sink, workers on demand.
-postgres, redis_broker, smtp, make_worker = (
-    test_e2e_memo.postgres,
-    test_e2e_memo.redis_broker,
-    test_e2e_memo.smtp,
-    test_e2e_memo.make_worker,
-)
+# The memo's end-to-end fixtures: PostgreSQL, the SMTP sink, workers on demand.
+postgres, smtp, make_worker = test_e2e_memo.postgres, test_e2e_memo.smtp, test_e2e_memo.make_worker
+
+
+@pytest.fixture
+def redis_broker(postgres):
+    require_service("Redis", "127.0.0.1", 6379)
+    with machine_redis_broker("workflow_email") as url:
+        yield url
+
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

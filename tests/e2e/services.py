@@ -297,6 +297,25 @@ def celery_on_broker(broker_url):
         _reset_connections(app)
 
 
+# The machine's Redis (127.0.0.1:6379) serves the end-to-end test files as brokers, each on its
+# own database number: bin/test runs test files in parallel, and a worker of one file must not
+# take another file's tasks.
+REDIS_DATABASES = {"memo": 13, "import": 12, "workflow_email": 11}
+
+
+@contextmanager
+def machine_redis_broker(purpose):
+    """This process's Celery app on the machine's Redis, on ``purpose``'s own, emptied database."""
+    db = REDIS_DATABASES[purpose]
+    flush_redis("127.0.0.1", 6379, db)
+    url = f"redis://127.0.0.1:6379/{db}"
+    try:
+        with celery_on_broker(url):
+            yield url
+    finally:
+        flush_redis("127.0.0.1", 6379, db)
+
+
 def _reset_connections(app):
     from kombu import pools
 
