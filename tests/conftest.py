@@ -52,8 +52,9 @@ def _quiet_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def browser():
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per test process (starting it was a second of every browser test)."""
     from tests.browser import CHROMIUM
 
     require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium')")
@@ -74,6 +75,14 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(chromium):
+    """Chromium for one test: the contexts (cookies, pages) it opens are closed after it."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 @pytest.fixture
