@@ -22,6 +22,14 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def assert_checkbox_beside_its_label(page, checkbox):
+    """The design system draws the box on the label, placed by the checkbox's wrapper: without the
+    wrapper (form-group-checkbox) the box landed in the page's top left corner, away from its text."""
+    box = checkbox.bounding_box()
+    label = page.locator(f"label[for='{checkbox.get_attribute('id')}']").bounding_box()
+    assert abs(box["x"] - label["x"]) < 8 and label["y"] - 8 < box["y"] < label["y"] + label["height"], (box, label)
+
+
 def sign_in(browser, live_server, user):
     context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -74,6 +82,9 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server, fast_password
     page.get_by_role("button", name="Indsend").click()
     expect(page.get_by_role("link", name="Bekræft, at svaret skal indsendes.")).to_be_visible()
     expect(page.locator(f"#id_comment_{second.pk}")).to_have_value("Bekymring for arbejdsmiljøet.")
+    assert_checkbox_beside_its_label(
+        page, page.get_by_label("Jeg bekræfter, at svaret er færdigt og skal indsendes.", exact=False)
+    )
     page.get_by_text("Jeg bekræfter, at svaret er færdigt og skal indsendes.").click()
     expect(page.get_by_label("Jeg bekræfter, at svaret er færdigt og skal indsendes.", exact=False)).to_be_checked()
     # Keyboard: the submit button is reachable and pressed with Enter.
@@ -130,7 +141,10 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server, fast_password
     page.get_by_role("button", name="Godkend").click()  # the confirmation step is asked for first
     expect(page.get_by_text("Bekræft godkendelsen.").first).to_be_visible()
     assert s.reload().state == State.AWAITING_SIGNOFF
+    confirm = page.get_by_label("Jeg bekræfter, at rådmandsmødet godkender kataloget, som det ser ud nu.")
+    assert_checkbox_beside_its_label(page, confirm)
     page.get_by_text("Jeg bekræfter, at rådmandsmødet godkender kataloget, som det ser ud nu.").click()
+    expect(confirm).to_be_checked()
     page.get_by_role("button", name="Godkend").click()
     expect(page.get_by_text("Kataloget er godkendt.").first).to_be_visible()
     expect(page.get_by_text(f"Godkendt af {s.signoff_user.username}")).to_be_visible()
