@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..outbox.models import DeliveryState
+
 
 class Memo(models.Model):
     """A memo (notat) to the budget parties listing changes after sign-off. Immutable once issued."""
@@ -36,23 +38,12 @@ class Memo(models.Model):
         return f"Notat {self.number} – {self.process.catalogue}"
 
 
-class MemoDelivery(models.Model):
+class MemoDelivery(DeliveryState):
     """Outbox row: one per memo and recipient. Sending is idempotent per row."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Afventer")
-        SENT = "sent", _("Sendt")
-        FAILED = "failed", _("Fejlet")
 
     memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="deliveries")
     email = models.EmailField(_("e-mail"))
     name = models.CharField(_("navn"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(_("forsøg"), default=0)
-    last_error = models.TextField(_("seneste fejl"), blank=True)
-    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    # Back-off after a failure: no attempt before this time (None: due now).
-    next_attempt_at = models.DateTimeField(_("næste forsøg"), null=True, blank=True)
 
     class Meta:
         ordering = ["memo", "email"]

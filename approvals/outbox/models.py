@@ -7,7 +7,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class Email(models.Model):
+class DeliveryState(models.Model):
+    """How far one e-mail to one recipient got. Workflow e-mails (``Email``) and memo e-mails
+    (``MemoDelivery``) carry it; the one sending engine (approvals.outbox.delivery) moves it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Afventer")
+        SENT = "sent", _("Sendt")
+        FAILED = "failed", _("Fejlet")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("forsøg"), default=0)
+    last_error = models.TextField(_("seneste fejl"), blank=True)
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    # Back-off after a failure: no attempt before this time (None: due now).
+    next_attempt_at = models.DateTimeField(_("næste forsøg"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Email(DeliveryState):
     """One workflow e-mail to one recipient, rendered when the event happened.
 
     ``key`` names the event (e.g. ``transition:42``, ``hearing-complete:7``); the unique
@@ -23,11 +43,6 @@ class Email(models.Model):
         SIGNED_OFF = "signed_off", _("Katalog godkendt")
         SENT_BACK = "sent_back", _("Sendt tilbage")
 
-    class Status(models.TextChoices):  # the same values as MemoDelivery.Status
-        PENDING = "pending", _("Afventer")
-        SENT = "sent", _("Sendt")
-        FAILED = "failed", _("Fejlet")
-
     process = models.ForeignKey(
         "approvals.CatalogueProcess", on_delete=models.CASCADE, related_name="emails", verbose_name=_("forløb")
     )
@@ -41,12 +56,6 @@ class Email(models.Model):
     body = models.TextField(_("tekst"))
     html = models.TextField(_("HTML"), blank=True)
     queued_at = models.DateTimeField(_("lagt i udbakken"), default=timezone.now, db_index=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(_("forsøg"), default=0)
-    last_error = models.TextField(_("seneste fejl"), blank=True)
-    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
-    # Back-off after a failure: no attempt before this time (None: due now).
-    next_attempt_at = models.DateTimeField(_("næste forsøg"), null=True, blank=True)
 
     class Meta:
         ordering = ["-queued_at", "email"]
