@@ -20,7 +20,7 @@ CHANGE_REASON = "change_reason"
 
 class CatalogueStateMixin:
     """Admin pages of a catalogue and its rows: above the form, where the catalogue stands
-    in its workflow (from approvals, through proposals.hooks); after a save, the balance
+    in its workflow (the approvals app, through proposals.hooks); after a save, the balance
     when it no longer balances. Where a saved change will be told (a signed-off catalogue's
     memo), the form asks for the reason, which is kept in the change's history."""
 
