@@ -13,6 +13,7 @@ model, plus the names of proposals and lines)."""
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Max, Q
 from django.utils import formats, timezone
@@ -68,18 +69,24 @@ class FigureChange:
     code: str = ""  # the proposal's code; "" for the catalogue itself
 
 
-def figure_history(proposal, *, limit=None):
-    """Every recorded change of a proposal, its years, lines and line years; newest first."""
+def figure_history(proposal, *, limit=None, line_ids=None):
+    """Every recorded change of a proposal, its years, lines and line years; newest first.
+
+    ``line_ids``: the ids of the proposal's lines now, when the caller has them (the proposal
+    page); the line years are then read by id, and not at all when no line ever existed."""
     lines = Q(proposal_id=proposal.pk)
-    line_ids = _history_model(BreakdownLine).objects.filter(lines).values("id")
-    scopes = {
-        Proposal: Q(id=proposal.pk),
-        ProposalYear: Q(proposal_id=proposal.pk),
-        BreakdownLine: lines,
-        BreakdownLineYear: Q(line_id__in=line_ids) | Q(line_id__in=BreakdownLine.objects.filter(lines).values("id")),
-    }
-    # All of the lines' historical rows are read anyway: their last rows name them.
-    return _changes(proposal.catalogue, scopes, None, limit, {proposal.pk: proposal}, None)
+    scopes = {Proposal: Q(id=proposal.pk), ProposalYear: Q(proposal_id=proposal.pk), BreakdownLine: lines}
+    records = {model: _records(model, scope, None) for model, scope in scopes.items()}
+    if line_ids is None:
+        line_years = Q(line_id__in=_history_model(BreakdownLine).objects.filter(lines).values("id")) | Q(
+            line_id__in=BreakdownLine.objects.filter(lines).values("id")
+        )
+        records[BreakdownLineYear] = _records(BreakdownLineYear, line_years, None)
+    else:
+        # All of the lines' historical rows are read anyway: their last rows name them.
+        ids = {record.id for record in records[BreakdownLine]}.union(line_ids)
+        records[BreakdownLineYear] = _records(BreakdownLineYear, Q(line_id__in=sorted(ids)), None) if ids else []
+    return _changes_of(proposal.catalogue, records, None, limit, {proposal.pk: proposal}, None)
 
 
 def line_history(line, *, limit=None):
@@ -127,7 +134,10 @@ def stated_reasons_since(catalogue, when):
 # --------------------------------------------------------------------------- internals
 
 
+@cache
 def _history_model(model):
+    # Cached: simple_history's ``model.history`` builds a new manager class on every access
+    # (a fifth of the proposal page's history reads).
     return model.history.model
 
 
@@ -164,6 +174,10 @@ def _line_names(scope):
 
 def _changes(catalogue, scopes, when, limit, proposal_rows, line_rows):
     records = {model: _records(model, scope, when) for model, scope in scopes.items()}
+    return _changes_of(catalogue, records, when, limit, proposal_rows, line_rows)
+
+
+def _changes_of(catalogue, records, when, limit, proposal_rows, line_rows):
     if line_rows is None:
         line_rows = {record.id: record for record in records[BreakdownLine]}  # ordered: the last wins
     names = _Names(catalogue, records)

@@ -172,9 +172,12 @@ def get_proposal_row(catalogue_slug, pk, user):
     """One proposal of a catalogue with its years, lines and goals, as a ProposalRow, in a
     fixed number of queries. Raises Proposal.DoesNotExist, also when ``user`` may not see
     the catalogue (``access.TRUSTED``: any)."""
-    scope = {"catalogue__slug": catalogue_slug, "pk": pk}
-    proposals = Proposal.objects.select_related("catalogue__department", "catalogue__agreement").filter(**scope)
-    rows = _proposal_rows(proposals, scope, with_lines=True, with_goals=True)
+    proposals = Proposal.objects.select_related("catalogue__department", "catalogue__agreement").filter(
+        catalogue__slug=catalogue_slug, pk=pk
+    )
+    # The yearly rows by the proposal's id alone (no join to its catalogue): they are used
+    # only when the query above found the proposal in that catalogue.
+    rows = _proposal_rows(proposals, {"pk": pk}, with_lines=True, with_goals=True)
     if not rows or not access.can_view_catalogue(user, rows[0].proposal.catalogue):
         raise Proposal.DoesNotExist(f"No proposal {pk} in catalogue {catalogue_slug!r}")
     return rows[0]

@@ -7,6 +7,7 @@ CLI report, written with ";" between cells (see ``CatalogueExport``)."""
 from html import escape
 
 import django_tables2 as tables
+from django.http import HttpResponse
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -17,7 +18,7 @@ from django_tables2.export import TableExport
 from .display import DIFFERENCE, proposal_records, summary_rows
 from .models import Catalogue
 from .numbers import format_amount, format_decimal
-from .spreadsheets.safety import neutralise_dataset, xlsx_bytes
+from .spreadsheets.safety import neutralise_dataset, xlsx_bytes, xlsx_rows_bytes
 
 DKFDS_TABLE_TEMPLATE = "proposals/tables/dkfds_table.html"
 
@@ -37,6 +38,17 @@ class CatalogueExport(TableExport):
         if self.format == self.XLSX:
             return xlsx_bytes(self.dataset, title=self.dataset.title)
         return super().export()
+
+
+def xlsx_response(table, *, title, filename):
+    """The table's XLSX export (``CatalogueExport``'s cells and file): its ``as_values`` rows
+    streamed into the write-only workbook, without the tablib dataset ``TableExport`` copies
+    every cell into first (a third of a large overview export's time)."""
+    rows = iter(table.as_values())
+    response = HttpResponse(content_type=CatalogueExport.FORMATS[TableExport.XLSX])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(xlsx_rows_bytes(next(rows), rows, title=title))
+    return response
 
 
 class AmountColumn(tables.Column):

@@ -18,7 +18,7 @@ from .display import header_facts, sign_convention_words
 from .filters import CatalogueFilter
 from .hooks import render_catalogue_panels, render_catalogue_tabs
 from .models import Catalogue, Proposal
-from .tables import CatalogueExport, CatalogueTable, OverviewTable
+from .tables import CatalogueExport, CatalogueTable, OverviewTable, xlsx_response
 
 EXPORT_FORMATS = (TableExport.XLSX, TableExport.CSV)
 
@@ -41,19 +41,24 @@ def _catalogue_or_404(request, slug):
 
 
 def catalogue_detail(request, slug):
-    # The page shows no follow-up goals: not loaded (a prefetch builds a queryset per proposal).
-    overview = selectors.catalogue_overview(_catalogue_or_404(request, slug), with_goals=False)
+    export_format = request.GET.get("_export")
+    exporting = export_format in EXPORT_FORMATS
+    # The page shows no follow-up goals, an export no breakdown lines either: not loaded.
+    overview = selectors.catalogue_overview(
+        _catalogue_or_404(request, slug), with_lines=not exporting, with_goals=False
+    )
     catalogue = overview.catalogue
-    report = check_balance(overview)
     table = OverviewTable(overview)
     RequestConfig(request, paginate=False).configure(table)
+    if exporting:
+        table.export_format = export_format
+        filename = f"{catalogue.slug}.{export_format}"
+        if export_format == TableExport.XLSX:
+            return xlsx_response(table, title=catalogue.slug[:31], filename=filename)
+        exporter = CatalogueExport(export_format, table, dataset_kwargs={"title": catalogue.slug[:31]})
+        return exporter.response(filename=filename)
     if table.grouped or not table.has_themes:
         table.columns.hide("theme")  # the group rows show it (exports keep the column)
-    export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
-        table.export_format = export_format
-        exporter = CatalogueExport(export_format, table, dataset_kwargs={"title": catalogue.slug[:31]})
-        return exporter.response(filename=f"{catalogue.slug}.{export_format}")
     return render(
         request,
         "proposals/catalogue_detail.html",
@@ -61,7 +66,7 @@ def catalogue_detail(request, slug):
             "catalogue": catalogue,
             "overview": overview,
             "table": table,
-            "report": report,
+            "report": check_balance(overview),
             "facts": header_facts(catalogue),
             "sign_convention_words": sign_convention_words(catalogue),
             "tabs": render_catalogue_tabs(request, catalogue),
@@ -94,7 +99,7 @@ def proposal_detail(request, slug, pk):
             "line_sums": [line_sums[y] for y in years] if line_sums else None,
             "line_differences": [line_sums[y] - row.net_for(y) for y in years] if line_sums else None,
             "goals": row.proposal.goals.all(),
-            "history": history_selectors.figure_history(row.proposal),
+            "history": history_selectors.figure_history(row.proposal, line_ids=[line.line.pk for line in row.lines]),
             "sign_convention_words": sign_convention_words(catalogue),
         },
     )

@@ -71,12 +71,6 @@ def neutralise_dataset(dataset):
     return safe
 
 
-def _cell_value(value):
-    if value is None or isinstance(value, (bool, int, float, Decimal, datetime.date, datetime.time)):
-        return value
-    return str(value)  # lazy translations, SafeString and the like
-
-
 def _text_cell(sheet, value, font=None):
     """A cell that stays text: openpyxl makes "=..." a formula otherwise."""
     cell = WriteOnlyCell(sheet, value)
@@ -95,20 +89,26 @@ def xlsx_bytes(dataset, *, title):
 
     Written in openpyxl's write-only mode (rows streamed to the file, not kept as cell
     objects): only a text that starts like a formula needs a cell of its own."""
+    return xlsx_rows_bytes(list(dataset.headers or []), dataset, title=title)
+
+
+def xlsx_rows_bytes(headers, rows, *, title):
+    """``xlsx_bytes`` of a header row and an iterable of value rows, without a tablib
+    dataset in between (the overview page's export streams its rows straight here)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title or "Katalog")
-    headers = list(dataset.headers or [])
     if headers:
         sheet.freeze_panes = "A2"
         for index, header in enumerate(headers, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(60, len(str(header)) + 2))
         bold = Font(bold=True)
         sheet.append([None if h is None else _text_cell(sheet, str(h), bold) for h in headers])
-    for values in dataset:
+    plain = (int, float, Decimal, datetime.date, datetime.time)  # bool is an int
+    for values in rows:
         row = []
         for value in values:
-            value = _cell_value(value)
-            if isinstance(value, str):
+            if value is not None and not isinstance(value, plain):
+                value = str(value)  # lazy translations, SafeString and the like
                 if not value:
                     value = None  # an empty cell, as a spreadsheet program saves it
                 elif value[0] in _FORMULA_STARTS:
