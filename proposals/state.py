@@ -15,6 +15,7 @@ them by strings, which ``year_keys`` / ``from_year_keys`` translate."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from operator import itemgetter
 
 SAVINGS_POSITIVE = "savings_positive"  # Catalogue.SignConvention's value for MSO's documents
 
@@ -64,11 +65,11 @@ def year_keys(by_year, encode=None):
 
 def from_year_keys(by_key, decode=None):
     """{"2024": v} -> {2024: decode(v)}, in year order."""
-    return {int(key): (decode(value) if decode else value) for key, value in sorted(by_key.items(), key=_year_of)}
-
-
-def _year_of(item):
-    return int(item[0])
+    # Called for every proposal of a snapshot (twice per memo): kept to C-level calls.
+    items = sorted(zip(map(int, by_key), by_key.values(), strict=True), key=itemgetter(0))
+    if decode is None:
+        return dict(items)
+    return {year: decode(value) for year, value in items}
 
 
 # --- The state ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..models import SignOff
+from .body_html import proposal_sections_html
 from .document import MemoDocument, danish_date
 
 SENDER_FIELDS = (
@@ -62,9 +63,12 @@ def memo_context(memo):
     if memo.number > 1:
         previous = process.memos.filter(number=memo.number - 1).first()
     snapshot_cat = memo.snapshot["catalogue"]
+    doc = MemoDocument(previous_snapshot=memo.previous_snapshot, snapshot=memo.snapshot, changes=memo.changes)
     return {
         "memo": memo,
-        "doc": MemoDocument(previous_snapshot=memo.previous_snapshot, snapshot=memo.snapshot, changes=memo.changes),
+        "doc": doc,
+        # The sections as HTML, written in Python (body_html): a template include per table was most of the time.
+        "proposal_sections": proposal_sections_html(doc),
         "catalogue": catalogue,
         "catalogue_title": snapshot_cat.get("title", catalogue.title),
         "agreement_name": snapshot_cat.get("agreement") or head["agreement_name"],
