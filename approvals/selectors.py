@@ -211,13 +211,9 @@ class HearingOverview:
     stale_count: int = 0  # submitted LMU stances and HMU positions given on an earlier version
 
 
-def hearing_overview(process, versions=None):
-    """All heard LMUs' submitted stances per proposal side by side, with counts and who is missing;
-    each stance marked stale (with what changed) when given on an earlier version of its proposal.
-
-    Only submitted responses count: drafts are their committee's own business. ``versions``:
-    the catalogue's stance_versions.CurrentVersions if the caller has read it. A fixed number of
-    queries whatever the number of proposals and LMUs."""
+def _heard(process, versions):
+    """(process with its catalogue, versions, the heard LMUs by name, {committee id: submitted
+    response with authors}, the submitted stances of the heard LMUs as a queryset)."""
     process = CatalogueProcess.objects.select_related("catalogue", "catalogue__department").get(pk=process.pk)
     versions = versions or CurrentVersions(process.catalogue)
     committees = list(process.heard_committees.order_by("name"))
@@ -227,40 +223,41 @@ def hearing_overview(process, versions=None):
         .select_related("submitted_by")
         .prefetch_related("authors")
     }
+    stances = ProposalStance.objects.filter(
+        response__process=process, response__status=Submitted, response__committee__in=[c.pk for c in committees]
+    )
+    return process, versions, committees, responses, stances
+
+
+def _cells(stances, committees, responses):
+    """{proposal id: [StanceCell]} of ``stances`` (GivenStance), in the order of ``committees``."""
+    order = {c.pk: i for i, c in enumerate(committees)}
     by_response = {r.pk: cid for cid, r in responses.items()}
-    stance_maps = {cid: {} for cid in responses}
-    for stance in given_stances(
-        ProposalStance.objects.filter(response__process=process, response__status=Submitted), "response", versions
-    ):
-        stance_maps[by_response[stance.owner_id]][stance.proposal_id] = stance
+    by_committee = {c.pk: c for c in committees}
+    cells = {}
+    for stance in sorted(stances, key=lambda s: order[by_response[s.owner_id]]):
+        cells.setdefault(stance.proposal_id, []).append(StanceCell(by_committee[by_response[stance.owner_id]], stance))
+    return cells
+
+
+def _overview(process, versions, committees, responses, cells, counts):
+    """The HearingOverview of ``cells`` ({proposal id: [StanceCell]}) and ``counts``
+    ({(proposal id, stance value): n}), with HMU's review."""
     review = hmu_review_for(process, versions)
     positions = review.position_map if review else {}
-    maps = [(committee, stance_maps.get(committee.pk, {})) for committee in committees]
-    totals = {value: 0 for value in Stance.values}
+    totals = dict.fromkeys(Stance.values, 0)
     labels = [(value, str(label)) for value, label in Stance.choices]
     rows, stale = [], 0
     for version_row in versions.state.rows:
         proposal = version_row.proposal
-        cells = []
-        counts = dict.fromkeys(Stance.values, 0)
-        for committee, stance_map in maps:
-            stance = stance_map.get(proposal.pk)
-            cells.append(StanceCell(committee, stance))
-            if stance is not None:
-                counts[stance.stance] += 1
-                stale += stance.stale is not None
-        for value, n in counts.items():
-            totals[value] += n
+        row_cells = cells.get(proposal.pk, [])
+        stale += sum(1 for cell in row_cells if cell.stance is not None and cell.stance.stale is not None)
         position = positions.get(proposal.pk)
         stale += position is not None and position.stale is not None
-        rows.append(
-            ProposalHearingRow(
-                proposal=proposal,
-                cells=cells,
-                counts=[(value, label, counts[value]) for value, label in labels],
-                hmu_position=position,
-            )
-        )
+        row_counts = [(value, label, counts.get((proposal.pk, value), 0)) for value, label in labels]
+        for value, _label, n in row_counts:
+            totals[value] += n
+        rows.append(ProposalHearingRow(proposal=proposal, cells=row_cells, counts=row_counts, hmu_position=position))
     return HearingOverview(
         process=process,
         committees=committees,
@@ -273,6 +270,51 @@ def hearing_overview(process, versions=None):
         versions=versions,
         stale_count=stale,
     )
+
+
+def hearing_overview(process, versions=None):
+    """All heard LMUs' submitted stances per proposal side by side, with counts and who is missing;
+    each stance marked stale (with what changed) when given on an earlier version of its proposal.
+
+    Only submitted responses count: drafts are their committee's own business. ``versions``:
+    the catalogue's stance_versions.CurrentVersions if the caller has read it. A fixed number of
+    queries whatever the number of proposals and LMUs."""
+    process, versions, committees, responses, stances = _heard(process, versions)
+    maps = {cid: {} for cid in responses}
+    by_response = {r.pk: cid for cid, r in responses.items()}
+    for stance in given_stances(stances, "response", versions):
+        maps[by_response[stance.owner_id]][stance.proposal_id] = stance
+    maps = [(committee, maps.get(committee.pk, {})) for committee in committees]
+    cells, counts = {}, {}
+    for version_row in versions.state.rows:
+        pk = version_row.proposal.pk
+        row_cells = cells[pk] = []
+        for committee, stance_map in maps:
+            stance = stance_map.get(pk)
+            row_cells.append(StanceCell(committee, stance))
+            if stance is not None:
+                counts[(pk, stance.stance)] = counts.get((pk, stance.stance), 0) + 1
+    return _overview(process, versions, committees, responses, cells, counts)
+
+
+def hearing_summary(process, versions=None):
+    """``hearing_overview`` for a page that shows the counts, not every stance (sign-off): the
+    counts are an aggregate in SQL and a row's ``cells`` hold only its stances given on an
+    earlier version (``stale_cells``), read only for the proposals that have one. A fixed
+    number of queries whatever the number of proposals and LMUs."""
+    process, versions, committees, responses, stances = _heard(process, versions)
+    counts = {
+        (pk, stance): n
+        for pk, stance, n in stances.order_by().values_list("proposal_id", "stance").annotate(n=Count("pk"))
+    }
+    versions_given = (
+        stances.exclude(given_on_fingerprint="").order_by().values_list("proposal_id", "given_on_fingerprint")
+    )
+    changed = {pk for pk, fingerprint in versions_given.distinct() if versions.is_stale(pk, fingerprint)}
+    stale = []
+    if changed:
+        stale = [s for s in given_stances(stances.filter(proposal_id__in=changed), "response", versions) if s.stale]
+    return _overview(process, versions, committees, responses, _cells(stale, committees, responses), counts)
 
 
 def responses_for_process(process, user=None):

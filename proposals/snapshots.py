@@ -5,7 +5,9 @@ admin edits, imports and bulk updates are all seen: we compare states, not save 
 
 import hashlib
 import json
+from collections import defaultdict
 
+from .models import FollowUpGoal
 from .selectors import catalogue_overview
 from .state import fte_text, fte_value, year_keys
 
@@ -27,12 +29,28 @@ PROPOSAL_TEXT_FIELDS = (
     "footnote",
 )
 PROPOSAL_FLAG_FIELDS = ("is_phase_in", "reduces_service", "from_innovation_proposal")
+GOAL_FIELDS = ("what", "measure", "responsible", "when")
 
 
-def catalogue_snapshot(catalogue, *, state=None):
+def goal_entries(catalogue):
+    """{proposal id: [its follow-up goals as ``catalogue_snapshot`` writes them]} in one query,
+    for ``catalogue_snapshot(goals=...)`` with an overview read without goals (their
+    ``prefetch_related`` builds a queryset per proposal: most of a 1.000-proposal overview)."""
+    goals = defaultdict(list)
+    for proposal_id, *values in (
+        FollowUpGoal.objects.filter(proposal__catalogue=catalogue)
+        .order_by("proposal_id", "position", "id")
+        .values_list("proposal_id", *GOAL_FIELDS)
+    ):
+        goals[proposal_id].append(dict(zip(GOAL_FIELDS, values, strict=True)))
+    return goals
+
+
+def catalogue_snapshot(catalogue, *, state=None, goals=None):
     """Every figure and text of a catalogue, internal sign convention, keys as strings.
 
     ``state``: the catalogue's ``catalogue_overview`` (with lines) when the caller has it.
+    ``goals``: ``goal_entries(catalogue)`` when ``state`` was read without goals.
     ``state.CatalogueState.from_snapshot`` reads the figures back."""
     state = state or catalogue_overview(catalogue)
     cat = state.catalogue
@@ -56,10 +74,11 @@ def catalogue_snapshot(catalogue, *, state=None):
                     }
                     for line in row.lines
                 ],
-                "goals": [
-                    {"what": g.what, "measure": g.measure, "responsible": g.responsible, "when": g.when}
-                    for g in p.goals.all()
-                ],
+                "goals": (
+                    [{f: getattr(g, f) for f in GOAL_FIELDS} for g in p.goals.all()]
+                    if goals is None
+                    else goals.get(p.pk, [])
+                ),
             }
         )
     return {

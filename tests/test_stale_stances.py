@@ -5,12 +5,16 @@ the HMU and sign-off pages and the LMU's own page; the LMU confirms or revises i
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals import hearing, permissions, selectors, services
 from approvals.exceptions import NotPermitted, WorkflowError
 from approvals.models import HearingResponse, ProposalStance
-from proposals.models import ProposalYear
+from approvals.stance_versions import CurrentVersions
+from proposals.models import FollowUpGoal, ProposalYear
+from proposals.snapshots import catalogue_snapshot, proposal_fingerprint
 from tests.approval_factories import Setup
 from tests.view_support import fast_passwords  # noqa: F401
 
@@ -167,3 +171,55 @@ def test_pages_flag_the_stance_show_the_change_and_the_lmu_confirms_it(client):
     # Another LMU's member may read LMU Et's response but not confirm for it.
     client.force_login(s.lmu2_user)
     assert client.post(confirm, {"stance": "oppose", "comment": ""}).status_code == 403
+
+
+def shown(stance):
+    """A GivenStance with what changed as its section (each read has its own memo document)."""
+    return stance and stance._replace(stale=stance.stale and stance.stale[1])
+
+
+def summary_of(overview):
+    rows = [
+        (row.proposal.pk, row.counts, [(c.committee.name, shown(c.stance)) for c in row.stale_cells])
+        + (shown(row.hmu_position),)
+        for row in overview.rows
+    ]
+    return rows, overview.totals, overview.stale_count, overview.missing, overview.general_comments
+
+
+def test_the_sign_off_summary_counts_and_flags_as_the_full_overview_does():
+    s = submitted()
+    change_figures(s.proposals[0])
+    services.start_hmu_review(s.process, actor=s.admin, reason="Mødet er rykket frem")
+    hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="", positions=s.all_stances("oppose", "Nej"))
+    change_figures(s.proposals[1], year=2026)
+    ProposalStance.objects.filter(response__committee=s.lmu2, proposal=s.proposals[2]).update(stance="concerns")
+    summary = selectors.hearing_summary(s.process)
+    assert summary_of(summary) == summary_of(selectors.hearing_overview(s.process))
+    assert summary.stale_count == 2 + 2 + 1  # both LMUs on the first two proposals, HMU on the second
+    assert [len(row.cells) for row in summary.rows][:3] == [2, 2, 0]  # only the stale stances are read
+
+
+def test_the_sign_off_summary_reads_the_same_queries_whatever_is_stale(django_assert_num_queries):
+    s = submitted()
+    change_figures(s.proposals[0])
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.hearing_summary(s.process)
+    for proposal in s.proposals[1:]:
+        change_figures(proposal)
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        assert selectors.hearing_summary(s.process).stale_count == 2 * len(s.proposals)
+
+
+def test_current_versions_read_the_goals_in_one_query_as_the_snapshot_has_them():
+    s = submitted()
+    first = s.proposals[0]
+    FollowUpGoal.objects.create(proposal=first, position=2, what="Sidst", measure="Antal", responsible="A", when="2026")
+    FollowUpGoal.objects.create(proposal=first, position=1, what="Først", responsible="B")
+    FollowUpGoal.objects.create(proposal=s.proposals[1], what="Andet forslag")
+    versions = CurrentVersions(s.catalogue)
+    snapshot = catalogue_snapshot(s.catalogue)  # goals through the overview's prefetch
+    assert versions.snapshot == snapshot
+    assert [g["what"] for g in snapshot["proposals"][0]["goals"]] == ["Først", "Sidst"]
+    assert versions.by_pk[first.pk].fingerprint == proposal_fingerprint(snapshot["proposals"][0])
+    assert set(stale_cells(s)) == {(p.code, name) for p in s.proposals[:2] for name in ("LMU Et", "LMU To")}

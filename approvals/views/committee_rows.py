@@ -1,18 +1,26 @@
 """Rows of the committee pages (response form, HMU review, sign-off) prepared for rendering.
 
 These pages show up to thousands of proposals with many LMUs each; a template include or a
-widget render per cell was most of their time. The small figures table of each
-proposal is therefore written here once per proposal with ``format_html`` (the markup of
-the former ``_figures.html``: caption, scoped headers), and the pages loop over plain rows."""
+widget render per cell was most of their time, and so was ``format_html`` per cell at 30
+LMUs. The tables of each proposal (figures: the markup of the former ``_figures.html``,
+caption and scoped headers; the LMUs' stances; counts; sign-off rows) are therefore written
+here as plain strings, every text escaped (``esc``), and the pages loop over plain rows."""
+
+from html import escape as html_escape
 
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
 from proposals.numbers import format_amount, format_decimal
 
 from ..models import Stance
+
+
+def esc(text):
+    """``conditional_escape`` as a plain string, without its lazy wrapper (called per cell)."""
+    return text if isinstance(text, SafeData) else html_escape(str(text))
 
 
 def figure_tables(figure_rows, catalogue):
@@ -62,32 +70,33 @@ def stale_groups(row):
 
 def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
     """{proposal id: HTML of the table of the LMUs' stances on it} (committee, stance, comment;
-    a stance given on an earlier version flagged), for a ``selectors.hearing_overview``."""
-    lmu, stance, comment = heads
-    empty = format_html('<tr><td colspan="3">{}</td></tr>', _("Ingen LMU'er er hørt."))
-    missing = format_html('<span class="app-missing">{}</span>', not_answered)
-    flag = format_html('<br><span class="app-stale-flag">{}</span>', stale_flag)
+    a stance given on an earlier version flagged), for a ``selectors.hearing_overview``. Built
+    as plain strings, every text escaped (``format_html`` per cell was most of HMU's page at 30
+    LMUs); a committee's name and a stance's label and markup are escaped once per page."""
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in heads)
+    empty = '<tr><td colspan="3">{}</td></tr>'.format(esc(_("Ingen LMU'er er hørt.")))
+    missing = f'<td><span class="app-missing">{esc(not_answered)}</span></td><td class="app-comment"></td></tr>'
+    flag = f'<br><span class="app-stale-flag">{esc(stale_flag)}</span>'
+    names = {c.pk: f'<tr><th scope="row">{esc(c.name)}</th>' for c in overview.committees}
+    shown = {}  # (stance, label, stale) -> its cell
+    caption = _("LMU'ernes holdninger til forslag %(code)s")
     tables = {}
     for row in overview.rows:
         cells = []
-        for cell in row.cells:
-            st = cell.stance
-            shown = (
-                format_html('<span class="app-stance-{}">{}</span>{}', st.stance, st.label, flag if st.stale else "")
-                if st
-                else missing
-            )
-            cells.append((cell.committee.name, shown, st.comment if st else ""))
-        body = format_html_join("", '<tr><th scope="row">{}</th><td>{}</td><td class="app-comment">{}</td></tr>', cells)
-        tables[row.proposal.pk] = format_html(
-            '<table class="table table--compact"><caption class="sr-only">{}</caption>'
-            '<thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
-            "<tbody>{}</tbody></table>",
-            _("LMU'ernes holdninger til forslag %(code)s") % {"code": row.proposal.code},
-            lmu,
-            stance,
-            comment,
-            body or empty,
+        for committee, st in row.cells:
+            name = names.get(committee.pk) or f'<tr><th scope="row">{esc(committee.name)}</th>'
+            if st is None:
+                cells.append(name + missing)
+                continue
+            key = (st.stance, st.label, st.stale is not None)
+            if key not in shown:
+                stance = f'<span class="app-stance-{esc(st.stance)}">{esc(st.label)}</span>'
+                shown[key] = f"<td>{stance}{flag if key[2] else ''}</td>"
+            cells.append(f'{name}{shown[key]}<td class="app-comment">{esc(st.comment)}</td></tr>')
+        tables[row.proposal.pk] = mark_safe(  # every text above is escaped
+            '<table class="table table--compact"><caption class="sr-only">'
+            f"{esc(caption % {'code': row.proposal.code})}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(cells) or empty}</tbody></table>"
         )
     return tables
 
@@ -112,20 +121,12 @@ def count_table(overview, sort):
     for column, label in zip(COUNT_KEYS, labels, strict=True):
         current = "ascending" if sort == column else "descending" if sort == f"-{column}" else ""
         headers.append((label, f"-{column}" if sort == column else column, current))
-    body = format_html_join(
-        "",
-        '<tr><th scope="row"><a href="#forslag-{}">{} {}</a></th>{}</tr>',
-        (
-            (
-                row.proposal.pk,
-                row.proposal.code,
-                row.proposal.title,
-                format_html_join("", '<td class="num">{}</td>', ((n,) for n in counts)),
-            )
-            for row, counts in rows
-        ),
+    body = "".join(
+        f'<tr><th scope="row"><a href="#forslag-{row.proposal.pk}">{esc(row.proposal.code)} '
+        f"{esc(row.proposal.title)}</a></th>" + "".join(f'<td class="num">{n}</td>' for n in counts) + "</tr>"
+        for row, counts in rows
     )
-    return headers, body
+    return headers, mark_safe(body)  # every text escaped
 
 
 def proposal_urls(catalogue, proposals):
@@ -137,43 +138,34 @@ def proposal_urls(catalogue, proposals):
 
 def signoff_rows(catalogue, figure_rows, hearing, urls, *, stale_flag, stale_link):
     """(economy rows, stance rows) of the sign-off page as HTML: each proposal's yearly net
-    figures; HMU's position (flagged when given on an earlier version) and the LMUs' counts."""
+    figures; HMU's position (flagged when given on an earlier version) and the LMUs' counts.
+    Plain strings, every text escaped (``format_html`` per cell was a third of the page)."""
     show = catalogue.to_display
-    economy = format_html_join(
-        "",
-        '<tr><th scope="row"><a href="{}">{} {}</a></th>{}</tr>',
-        (
-            (
-                urls[row.proposal.pk],
-                row.proposal.code,
-                row.proposal.title,
-                format_html_join(
-                    "", '<td class="num">{}</td>', ((format_amount(show(f["amount"])),) for f in row.figures)
-                ),
-            )
-            for row in figure_rows
-        ),
+    economy = "".join(
+        f'<tr><th scope="row"><a href="{esc(urls[row.proposal.pk])}">{esc(row.proposal.code)} '
+        f"{esc(row.proposal.title)}</a></th>"
+        + "".join(f'<td class="num">{esc(format_amount(show(f["amount"])))}</td>' for f in row.figures)
+        + "</tr>"
+        for row in figure_rows
     )
+    link_html = f'<br><a href="#aendret-{{}}" class="app-stale-flag">{esc(stale_link)}</a>'
+    flag_html = f' <span class="app-stale-flag">({esc(stale_flag)})</span>'
     lines = []
     for row in hearing.rows:
         pos = row.hmu_position
         flagged = bool(row.stale_cells) or bool(pos and pos.stale)
-        link = (
-            format_html('<br><a href="#aendret-{}" class="app-stale-flag">{}</a>', row.proposal.pk, stale_link)
-            if flagged
-            else ""
-        )
+        link = link_html.format(row.proposal.pk) if flagged else ""
         if pos:
-            shown = format_html(
-                '<span class="app-stance-{}">{}</span>{}{}',
-                pos.stance,
-                pos.label,
-                format_html(' <span class="app-stale-flag">({})</span>', stale_flag) if pos.stale else "",
-                format_html('<br><span class="app-comment">{}</span>', pos.comment) if pos.comment else "",
+            comment = f'<br><span class="app-comment">{esc(pos.comment)}</span>' if pos.comment else ""
+            shown = (
+                f'<span class="app-stance-{esc(pos.stance)}">{esc(pos.label)}</span>'
+                f"{flag_html if pos.stale else ''}{comment}"
             )
         else:
             shown = "—"
-        counts = format_html_join("", '<td class="num">{}</td>', ((n,) for _v, _l, n in row.counts))
-        lines.append((row.proposal.code, row.proposal.title, link, shown, counts))
-    stances = format_html_join("", '<tr><th scope="row">{} {}{}</th><td>{}</td>{}</tr>', lines)
-    return economy, stances
+        counts = "".join(f'<td class="num">{n}</td>' for _v, _l, n in row.counts)
+        lines.append(
+            f'<tr><th scope="row">{esc(row.proposal.code)} {esc(row.proposal.title)}{link}</th>'
+            f"<td>{shown}</td>{counts}</tr>"
+        )
+    return mark_safe(economy), mark_safe("".join(lines))  # every text escaped

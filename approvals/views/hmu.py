@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import hearing, permissions, selectors, transitions
 from ..exceptions import NotPermitted, WorkflowError
-from ..forms import STANCE_CHOICES, HmuReviewForm
+from ..forms import HmuReviewForm
 from ..models import CatalogueProcess
 from ..stance_versions import CurrentVersions
 from .committee_rows import count_table, figure_tables, lmu_stance_tables, read_links, stale_groups
@@ -69,7 +69,6 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
         forward_form=buttons.get("forward_form"),
         back_form=buttons.get("back_form"),
         may_start_review=transitions.START_HMU_REVIEW.name in allowed and selectors.hearing_finished(process),
-        stance_choices=[(value, str(label)) for value, label in STANCE_CHOICES],
         stance_label=HmuReviewForm.stance_label,
         comment_label=HmuReviewForm.comment_label,
     )

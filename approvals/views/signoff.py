@@ -17,7 +17,7 @@ def signoff_page(request, catalogue, process, *, approve_form=None, back_form=No
     user = request.user
     versions = CurrentVersions(catalogue)
     overview = versions.state
-    hearing = selectors.hearing_overview(process, versions)
+    hearing = selectors.hearing_summary(process, versions)
     buttons = button_forms(
         allowed_rule_names(user, process),
         {"approve_form": approve_form, "back_form": back_form},
