@@ -8,6 +8,7 @@ Danish way."""
 
 import difflib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -234,6 +235,12 @@ class MemoDocument:
     def proposals(self):
         old_by_code, new_by_code = self.previous_state.rows_by_code, self.state.rows_by_code
         sections, by_code = [], {}
+        # Each proposal's changes and the codes with a staffing change, looked up once (a
+        # scan of every change per change made a large memo quadratic).
+        changes_by_code = defaultdict(list)
+        for c in self.changes:
+            changes_by_code[c.get("code")].append(c)
+        fte_codes = {c["code"] for c in self.changes if c["kind"] == "fte"}
 
         def section(change, status, label):
             code = change["code"]
@@ -259,8 +266,9 @@ class MemoDocument:
                 continue
             s = section(c, "changed", _("Ændret forslag"))
             if kind in ("net", "fte"):
-                fte_changed = any(x["kind"] == "fte" and x["code"] == c["code"] for x in self.changes)
-                s.figures = self._net_rows(old_by_code.get(c["code"]), new_by_code.get(c["code"]), fte_changed)
+                s.figures = self._net_rows(
+                    old_by_code.get(c["code"]), new_by_code.get(c["code"]), c["code"] in fte_codes
+                )
             elif kind == "field":
                 s.texts.append(_text_change(Proposal, c["field"], c["before"], c["after"]))
             elif kind == "theme":
@@ -294,7 +302,7 @@ class MemoDocument:
                     TextChange(_("Opfølgningsmål"), self._goals_text(c["before"]), self._goals_text(c["after"]))
                 )
         for s in sections:
-            s.reasons = _reasons(c for c in self.changes if c.get("code") == s.code)
+            s.reasons = _reasons(changes_by_code[s.code])
         return sections
 
     def _line_amounts(self, line):
