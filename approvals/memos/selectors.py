@@ -18,9 +18,10 @@ def _with_counts(queryset):
 
 
 def memos_for_user(user):
-    """The memos the user may read, newest first, with delivery counts; the PDF is not loaded."""
+    """The memos the user may read, newest first, with delivery counts; neither the PDF nor the
+    JSON documents (the changes too: decoded for every row, and grouped by for the counts)."""
     queryset = Memo.objects.select_related("process__catalogue__department").defer(
-        "pdf", "snapshot", "previous_snapshot"
+        "pdf", *page_cache.DOCUMENT_FIELDS, "letterhead", "explanation"
     )
     return _with_counts(policy.visible_memos(user, queryset)).order_by("-issued_at", "-number")
 
