@@ -52,9 +52,10 @@ def _quiet_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """One headless Chromium per test process (starting it was a second of every browser test)."""
+@pytest.fixture
+def browser():
+    """Headless Chromium for one test. Not shared across tests: Playwright's sync API keeps an
+    event loop running in this thread while it lives, and Django refuses async_to_sync beside it."""
     from tests.browser import CHROMIUM
 
     require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium')")
@@ -75,14 +76,6 @@ def chromium():
         )
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def browser(chromium):
-    """Chromium for one test: the contexts (cookies, pages) it opens are closed after it."""
-    yield chromium
-    for context in chromium.contexts:
-        context.close()
 
 
 @pytest.fixture
