@@ -94,3 +94,14 @@ def admin_page(browser, live_server, settings):
     page.wait_for_url(f"{live_server.url}/admin/")
     yield page
     context.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Files with browser or end-to-end tests first (a stable sort: each file's own order kept).
+    bin/test hands out whole files to its processes; the long ones started last left one process
+    working alone at the end."""
+    slow_files = {
+        item.path for item in items if item.get_closest_marker("browser") or item.get_closest_marker("services")
+    }
+    items.sort(key=lambda item: item.path not in slow_files)
