@@ -10,13 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from proposals.selectors import catalogue_overview
-from proposals.snapshots import (
-    catalogue_snapshot,
-    goal_entries,
-    proposal_fingerprint,
-    snapshot_diff,
-    with_proposals,
-)
+from proposals.snapshots import catalogue_snapshot, proposal_fingerprint, snapshot_diff, with_proposals
 
 from .memos.document import MemoDocument
 from .models import Stance
@@ -34,9 +28,8 @@ class CurrentVersions:
     {proposal id: Version}. A fixed number of queries, whatever the size."""
 
     def __init__(self, catalogue):
-        # The goals in one plain query: their prefetch was most of the time of this read.
-        self.state = catalogue_overview(catalogue, with_goals=False)
-        self.snapshot = catalogue_snapshot(catalogue, state=self.state, goals=goal_entries(catalogue))
+        self.state = catalogue_overview(catalogue, with_goals=False)  # the snapshot reads the goals
+        self.snapshot = catalogue_snapshot(catalogue, state=self.state)
         self.by_pk = {
             row.proposal.pk: Version(entry, proposal_fingerprint(entry))
             for row, entry in zip(self.state.rows, self.snapshot["proposals"], strict=True)

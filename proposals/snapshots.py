@@ -33,9 +33,8 @@ GOAL_FIELDS = ("what", "measure", "responsible", "when")
 
 
 def goal_entries(catalogue):
-    """{proposal id: [its follow-up goals as ``catalogue_snapshot`` writes them]} in one query,
-    for ``catalogue_snapshot(goals=...)`` with an overview read without goals (their
-    ``prefetch_related`` builds a queryset per proposal: most of a 1.000-proposal overview)."""
+    """{proposal id: [its follow-up goals as ``catalogue_snapshot`` writes them]} in one query
+    (a ``prefetch_related`` builds a queryset per proposal: most of a 1.000-proposal read)."""
     goals = defaultdict(list)
     for proposal_id, *values in (
         FollowUpGoal.objects.filter(proposal__catalogue=catalogue)
@@ -46,13 +45,13 @@ def goal_entries(catalogue):
     return goals
 
 
-def catalogue_snapshot(catalogue, *, state=None, goals=None):
+def catalogue_snapshot(catalogue, *, state=None):
     """Every figure and text of a catalogue, internal sign convention, keys as strings.
 
-    ``state``: the catalogue's ``catalogue_overview`` (with lines) when the caller has it.
-    ``goals``: ``goal_entries(catalogue)`` when ``state`` was read without goals.
-    ``state.CatalogueState.from_snapshot`` reads the figures back."""
-    state = state or catalogue_overview(catalogue)
+    ``state``: the catalogue's ``catalogue_overview`` (with lines; goals are read here) when the
+    caller has it. ``state.CatalogueState.from_snapshot`` reads the figures back."""
+    state = state or catalogue_overview(catalogue, with_goals=False)
+    goals = goal_entries(catalogue)
     cat = state.catalogue
     proposals = []
     for position, row in enumerate(state.rows):
@@ -74,11 +73,7 @@ def catalogue_snapshot(catalogue, *, state=None, goals=None):
                     }
                     for line in row.lines
                 ],
-                "goals": (
-                    [{f: getattr(g, f) for f in GOAL_FIELDS} for g in p.goals.all()]
-                    if goals is None
-                    else goals.get(p.pk, [])
-                ),
+                "goals": goals.get(p.pk, []),
             }
         )
     return {

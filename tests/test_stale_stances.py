@@ -211,15 +211,20 @@ def test_the_sign_off_summary_reads_the_same_queries_whatever_is_stale(django_as
         assert selectors.hearing_summary(s.process).stale_count == 2 * len(s.proposals)
 
 
-def test_current_versions_read_the_goals_in_one_query_as_the_snapshot_has_them():
+def test_snapshot_goals_are_the_proposals_goals_in_their_order():
     s = submitted()
     first = s.proposals[0]
     FollowUpGoal.objects.create(proposal=first, position=2, what="Sidst", measure="Antal", responsible="A", when="2026")
     FollowUpGoal.objects.create(proposal=first, position=1, what="Først", responsible="B")
     FollowUpGoal.objects.create(proposal=s.proposals[1], what="Andet forslag")
     versions = CurrentVersions(s.catalogue)
-    snapshot = catalogue_snapshot(s.catalogue)  # goals through the overview's prefetch
+    snapshot = catalogue_snapshot(s.catalogue)
     assert versions.snapshot == snapshot
+    for entry, proposal in zip(snapshot["proposals"], s.proposals, strict=False):
+        expected = [
+            {f: getattr(g, f) for f in ("what", "measure", "responsible", "when")} for g in proposal.goals.all()
+        ]
+        assert entry["goals"] == expected
     assert [g["what"] for g in snapshot["proposals"][0]["goals"]] == ["Først", "Sidst"]
     assert versions.by_pk[first.pk].fingerprint == proposal_fingerprint(snapshot["proposals"][0])
     assert set(stale_cells(s)) == {(p.code, name) for p in s.proposals[:2] for name in ("LMU Et", "LMU To")}
