@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import policy
-from .models import CatalogueProcess, Committee, HearingResponse, Membership
+from .models import CatalogueProcess, Committee, HearingResponse
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -32,30 +32,29 @@ def is_admin(user, process):
 
 
 def is_member(user, committee):
-    if not _active(user) or committee is None:
-        return False
-    return Membership.objects.filter(user=user, committee=committee).exists()
-
-
-def _department_member(user, department_id, kind):
-    if not _active(user):
-        return False
-    return Membership.objects.filter(user=user, committee__department_id=department_id, committee__kind=kind).exists()
+    return policy.is_member(user, committee)
 
 
 def lmu_committees_heard(user, process):
     """The user's LMUs that are heard on the process (a queryset, possibly empty)."""
     if not _active(user) or process is None or process.pk is None:
         return Committee.objects.none()
-    return process.heard_committees.filter(kind=Committee.Kind.LMU, memberships__user=user).distinct()
+    lmus = policy.committees_of_kind(user, Committee.Kind.LMU)
+    if not lmus:  # administrators, HMU and sign-off members: no query
+        return Committee.objects.none()
+    return process.heard_committees.filter(pk__in=sorted(lmus))
 
 
 def is_hmu_member(user, process):
-    return process is not None and _department_member(user, process.catalogue.department_id, Committee.Kind.HMU)
+    return process is not None and policy.is_committee_kind_member(
+        user, process.catalogue.department_id, Committee.Kind.HMU
+    )
 
 
 def is_signoff_member(user, process):
-    return process is not None and _department_member(user, process.catalogue.department_id, Committee.Kind.SIGNOFF)
+    return process is not None and policy.is_committee_kind_member(
+        user, process.catalogue.department_id, Committee.Kind.SIGNOFF
+    )
 
 
 def can_view_catalogue(user, catalogue):

@@ -24,13 +24,21 @@ The rules:
   e-mail addresses are shown to its administrators only.
 - Anonymous and inactive users: nothing.
 
+Both halves decide from the user's standing (``Reach``: administered departments, committees,
+managed departments), read when first asked and, within a request (``PolicyScopeMiddleware``),
+once: so filters are literal id lists, not subqueries to compile, and a page asking five rules
+reads once. Outside a request every question reads afresh.
+
 ``path`` is the lookup from the queryset's model to the Catalogue ("" for catalogues,
 "catalogue" for processes, "process__catalogue" for memos and responses) or, for the
 department rules, to the Department ("" for departments, "department" for catalogues and
 committees)."""
 
-from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Concat, Lower, Replace
+import contextvars
+from contextlib import contextmanager
+from functools import cached_property
+
+from django.db.models import Q
 
 from proposals.hooks import register_catalogue_access
 from proposals.models import Catalogue, Department
@@ -58,12 +66,98 @@ def _pk(obj_or_pk):
     return getattr(obj_or_pk, "pk", obj_or_pk)
 
 
+# --- who the user is: read once per request ------------------------------------------------
+
+
+class Reach:
+    """The user's standing, which every rule below is decided from, each part read when first
+    asked: the departments given them to administer (staff only), their committees as
+    (committee, department, kind), and the departments whose manager list holds their e-mail."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def administered(self):
+        if not self.user.is_staff:
+            return frozenset()
+        return frozenset(DepartmentAdministrator.objects.filter(user=self.user).values_list("department_id", flat=True))
+
+    @cached_property
+    def memberships(self):
+        return tuple(
+            Membership.objects.filter(user=self.user).values_list(
+                "committee_id", "committee__department_id", "committee__kind"
+            )
+        )
+
+    @cached_property
+    def managed(self):
+        if not _email(self.user):
+            return frozenset()
+        # The few departments with a manager list, read by the predicate's own rule.
+        return frozenset(
+            department.pk
+            for department in Department.objects.exclude(manager_emails="").only("pk", "manager_emails")
+            if manages_department(self.user, department)
+        )
+
+    @cached_property
+    def committee_ids(self):
+        return frozenset(committee for committee, _department, _kind in self.memberships)
+
+    @cached_property
+    def member_departments(self):
+        return frozenset(department for _committee, department, _kind in self.memberships)
+
+    def is_department_user(self, department_id):
+        """A member of one of its committees, its administrator or one of its managers."""
+        return (
+            department_id in self.member_departments
+            or department_id in self.administered
+            or (department_id in self.managed)
+        )
+
+    def department_users_of(self):
+        """The departments whose released catalogues the user sees as one of their users."""
+        return self.member_departments | self.administered | self.managed
+
+
+_scope = contextvars.ContextVar("policy_scope", default=None)
+
+
+@contextmanager
+def request_scope():
+    """Within it, a user's Reach is read once (PolicyScopeMiddleware: one request). Outside,
+    every question reads it afresh, so services, tasks and tests never see a stale answer."""
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def _email(user):
+    return (user.email or "").strip().lower()
+
+
+def manages_department(user, department):
+    """The user's e-mail is on the department's manager list (one address a line)."""
+    email = _email(user)
+    return bool(email) and email in (e.lower() for e in department.manager_email_list())
+
+
+def reach(user):
+    """The active user's Reach (within a request scope: one per user, each part read once)."""
+    cache = _scope.get()
+    if cache is None:
+        return Reach(user)
+    if user.pk not in cache:
+        cache[user.pk] = Reach(user)
+    return cache[user.pk]
+
+
 # --- administrators of departments --------------------------------------------------------
-
-
-def _administered_ids(user):
-    """Subquery: the ids of the departments a staff user was given."""
-    return DepartmentAdministrator.objects.filter(user=user).values("department_id")
 
 
 def can_administer_department(user, department):
@@ -72,7 +166,7 @@ def can_administer_department(user, department):
         return False
     if user.is_superuser:
         return True
-    return user.is_staff and DepartmentAdministrator.objects.filter(user=user, department_id=_pk(department)).exists()
+    return user.is_staff and _pk(department) in reach(user).administered
 
 
 def administered_departments(user, queryset, path=""):
@@ -81,14 +175,14 @@ def administered_departments(user, queryset, path=""):
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(**{_lookup(path): _administered_ids(user)})
+    return queryset.filter(**{_lookup(path): sorted(reach(user).administered)})
 
 
 def is_administrator(user):
     """Administers at least one department (superusers: all): the dashboard's "all catalogues"."""
     if not _active(user):
         return False
-    return user.is_superuser or (user.is_staff and DepartmentAdministrator.objects.filter(user=user).exists())
+    return user.is_superuser or (user.is_staff and bool(reach(user).administered))
 
 
 def can_administer_catalogue(user, catalogue):
@@ -107,54 +201,32 @@ def can_administer_process(user, process):
 # --- the department's users --------------------------------------------------------------
 
 
-def _email(user):
-    return (user.email or "").strip().lower()
-
-
-def manages_department(user, department):
-    """The user's e-mail is on the department's manager list (one address a line)."""
-    email = _email(user)
-    return bool(email) and email in (e.lower() for e in department.manager_email_list())
-
-
-def _managed_ids(user):
-    """Subquery: departments whose manager list holds the user's e-mail (None: no e-mail).
-
-    The list is normalised in SQL as the predicate reads it: one address a line, blanks and
-    carriage returns dropped, lower case; then "\\n<e-mail>\\n" is looked for."""
-    email = _email(user)
-    if not email:
-        return None
-
-    def text(value):  # PostgreSQL refuses to mix text and varchar in one concatenation
-        return Value(value, output_field=TextField())
-
-    stripped = F("manager_emails")
-    for blank in ("\r", " ", "\t"):
-        stripped = Replace(stripped, text(blank), text(""))
-    normalised = Concat(text("\n"), Lower(stripped), text("\n"), output_field=TextField())
-    return Department.objects.annotate(_managers=normalised).filter(_managers__contains=f"\n{email}\n").values("pk")
-
-
 def is_department_user(user, department):
     """A member of any committee of the department, one of its managers, or its administrator."""
     if not _active(user):
         return False
-    return (
-        Membership.objects.filter(user=user, committee__department_id=department.pk).exists()
-        or manages_department(user, department)
-        or can_administer_department(user, department)
-    )
+    if user.is_superuser:
+        return True
+    return reach(user).is_department_user(department.pk)
 
 
-def _department_user_q(user, path="department"):
-    q = Q(**{_lookup(path): Membership.objects.filter(user=user).values("committee__department_id")})
-    managed = _managed_ids(user)
-    if managed is not None:
-        q |= Q(**{_lookup(path): managed})
-    if user.is_staff:
-        q |= Q(**{_lookup(path): _administered_ids(user)})
-    return q
+def is_member(user, committee):
+    """A member of ``committee`` (a Committee or its id)."""
+    return _active(user) and committee is not None and _pk(committee) in reach(user).committee_ids
+
+
+def committees_of_kind(user, kind):
+    """The ids of the user's committees of ``kind``."""
+    if not _active(user):
+        return frozenset()
+    return frozenset(c for c, _d, k in reach(user).memberships if k == kind)
+
+
+def is_committee_kind_member(user, department_id, kind):
+    """A member of one of the department's committees of ``kind`` (HMU, sign-off body)."""
+    if not _active(user):
+        return False
+    return any(d == department_id and k == kind for _c, d, k in reach(user).memberships)
 
 
 # --- catalogues (and what hangs on them) ----------------------------------------------------
@@ -168,7 +240,11 @@ def _state_of(catalogue):
 
 def is_heard(user, catalogue):
     """A member of an LMU heard on the catalogue."""
-    return Membership.objects.filter(user=user, committee__hearings__catalogue_id=catalogue.pk).exists()
+    committees = reach(user).committee_ids
+    return (
+        bool(committees)
+        and CatalogueProcess.objects.filter(catalogue_id=catalogue.pk, heard_committees__in=committees).exists()
+    )
 
 
 def can_view_catalogue(user, catalogue):
@@ -183,11 +259,16 @@ def can_view_catalogue(user, catalogue):
 
 
 def _catalogue_q(user):
-    """Q on Catalogue: the predicate ``can_view_catalogue`` for a non-superuser, in SQL."""
-    heard = CatalogueProcess.objects.filter(heard_committees__memberships__user=user).values("catalogue_id")
-    released = Q(process__state__in=RELEASED_STATES) & (_department_user_q(user) | Q(pk__in=heard))
-    if user.is_staff:
-        return Q(department__in=_administered_ids(user)) | released
+    """Q on Catalogue: the predicate ``can_view_catalogue`` for a non-superuser, in SQL (the
+    user's Reach as literal ids: cheap to compile, read once per request)."""
+    standing = reach(user)
+    seen = Q(department__in=sorted(standing.department_users_of()))
+    if standing.committee_ids:
+        heard = CatalogueProcess.objects.filter(heard_committees__in=sorted(standing.committee_ids))
+        seen |= Q(pk__in=heard.values("catalogue_id"))
+    released = Q(process__state__in=RELEASED_STATES) & seen
+    if user.is_staff and standing.administered:
+        return Q(department__in=sorted(standing.administered)) | released
     return released
 
 

@@ -89,7 +89,8 @@ def _count_subquery(qs, key):
 
 def processes_for_user(user):
     """The dashboard: catalogue processes the user may see (policy: administrators all of their
-    departments', others from the hearing on), one query.
+    departments', others from the hearing on), one query (besides the user's standing, which
+    the policy reads once per request).
 
     Each row has ``catalogue`` and its ``department`` loaded and these annotations:
     ``is_heard`` (one of the user's LMUs is heard on it), ``my_lmu_submitted`` (one of the user's
