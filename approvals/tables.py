@@ -3,7 +3,6 @@ settings.DJANGO_TABLES2_TEMPLATE)."""
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -138,37 +137,3 @@ class AllProcessesTable(ProcessColumnsMixin, BaseTable):
 
     def render_answers(self, value, record):
         return _("%(n)s af %(m)s") % {"n": value, "m": record.heard_count}
-
-
-class ResponseTable(BaseTable):
-    committee = tables.Column(verbose_name=_("LMU"), accessor="committee__name", order_by=("committee__name",))
-    status = tables.Column(verbose_name=_("Status"))
-    submitted_at = tables.Column(verbose_name=_("Indsendt"))
-    submitted_by = tables.Column(
-        verbose_name=_("Indsendt af"), accessor="submitted_by", order_by=("submitted_by__username",)
-    )
-    updated_at = tables.Column(verbose_name=_("Senest ændret"))
-
-    class Meta(BaseTable.Meta):
-        empty_text = _("Ingen høringssvar at vise.")
-        sequence = ("committee", "status", "submitted_at", "submitted_by", "updated_at")
-
-    def __init__(self, data, *, catalogue, **kwargs):
-        self.catalogue = catalogue  # one catalogue per table: no per-row lookup for the links
-        super().__init__(data, **kwargs)
-
-    def render_committee(self, value, record):
-        url = reverse("approvals:response", args=[self.catalogue.slug, record.committee_id])
-        return format_html('<a href="{}">{}</a>', url, value)
-
-    def render_status(self, record):
-        return record.get_status_display()
-
-    def render_submitted_at(self, value):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "—"
-
-    def render_submitted_by(self, value):
-        return value.get_full_name() or value.username
-
-    def render_updated_at(self, value):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT")

@@ -9,6 +9,8 @@ here as plain strings, every text escaped (``esc``), and the pages loop over pla
 from html import escape as html_escape
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
@@ -129,11 +131,37 @@ def count_table(overview, sort):
     return headers, mark_safe(body)  # every text escaped
 
 
-def proposal_urls(catalogue, proposals):
-    """{proposal id: its page's URL}, with one ``reverse`` for the lot."""
+def urls_by_id(viewname, args, ids):
+    """{id: the URL of ``viewname`` with ``args`` and the id last}, with one ``reverse`` for the lot."""
     marker = 987654321
-    head, tail = reverse("proposals:proposal_detail", args=[catalogue.slug, marker]).split(str(marker))
-    return {p.pk: f"{head}{p.pk}{tail}" for p in proposals}
+    head, tail = reverse(viewname, args=[*args, marker]).split(str(marker))
+    return {pk: f"{head}{pk}{tail}" for pk in ids}
+
+
+def proposal_urls(catalogue, proposals):
+    """{proposal id: its page's URL}."""
+    return urls_by_id("proposals:proposal_detail", [catalogue.slug], [p.pk for p in proposals])
+
+
+def response_rows(catalogue, responses):
+    """The responses list's cells: (URL of the response, LMU, status, submitted, by whom, last
+    changed), dates in Danish local time."""
+
+    def when(value):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "—"
+
+    urls = urls_by_id("approvals:response", [catalogue.slug], [r.committee_id for r in responses])
+    return [
+        (
+            urls[r.committee_id],
+            r.committee.name,
+            r.get_status_display(),
+            when(r.submitted_at),
+            (r.submitted_by.get_full_name() or r.submitted_by.username) if r.submitted_by else "—",
+            when(r.updated_at),
+        )
+        for r in responses
+    ]
 
 
 def signoff_rows(catalogue, figure_rows, hearing, urls, *, stale_flag, stale_link):

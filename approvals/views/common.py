@@ -4,10 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-
-from proposals.models import Catalogue
 
 from .. import permissions, selectors
 from ..models import CatalogueProcess
@@ -15,12 +12,11 @@ from ..models import CatalogueProcess
 
 def process_or_404(request, slug):
     """The catalogue and its process; 404 when it does not exist or the user may not see it."""
-    catalogue = get_object_or_404(Catalogue.objects.select_related("department"), slug=slug)
-    if not permissions.can_view_catalogue(request.user, catalogue):
+    # One read for both; a catalogue without a process has no workflow pages.
+    process = CatalogueProcess.objects.select_related("catalogue__department").filter(catalogue__slug=slug).first()
+    if process is None or not permissions.can_view_catalogue(request.user, process.catalogue):
         raise Http404(_("Kataloget findes ikke."))
-    process = get_object_or_404(CatalogueProcess, catalogue=catalogue)
-    process.catalogue = catalogue
-    return catalogue, process
+    return process.catalogue, process
 
 
 def page_links(user, process):

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from .. import hearing, permissions, selectors
 from ..exceptions import NotPermitted, WorkflowError
@@ -15,9 +15,9 @@ from ..filters import HearingResponseFilter
 from ..forms import STANCE_CHOICES, HearingResponseForm, ReasonForm
 from ..models import CatalogueProcess, Committee, HearingResponse
 from ..stance_versions import CurrentVersions
-from ..tables import ResponseTable
-from .committee_rows import figure_tables, read_links
+from .committee_rows import figure_tables, read_links, response_rows
 from .common import figure_rows, page_context, process_or_404, say_refusal
+from .listing import SortColumn, page_of, sorted_rows
 
 State = CatalogueProcess.State
 
@@ -196,14 +196,22 @@ def reopen_response(request, slug, committee_id):
     return redirect("approvals:response", slug, committee.pk)
 
 
+RESPONSE_COLUMNS = (
+    SortColumn("committee", _lazy("LMU"), ("committee__name",)),
+    SortColumn("status", _lazy("Status"), ("status", "committee__name")),
+    SortColumn("submitted_at", _lazy("Indsendt"), ("submitted_at", "committee__name")),
+    SortColumn("submitted_by", _lazy("Indsendt af"), ("submitted_by__username", "committee__name")),
+    SortColumn("updated_at", _lazy("Senest ændret"), ("updated_at", "committee__name")),
+)
+
+
 def responses(request, slug):
     catalogue, process = process_or_404(request, slug)
     filterset = HearingResponseFilter(
         request.GET or None, queryset=selectors.responses_for_process(process, user=request.user)
     )
-    table = ResponseTable(filterset.qs, catalogue=catalogue)
-    RequestConfig(request, paginate={"per_page": 20}).configure(table)
-    own = list(permissions.lmu_committees_heard(request.user, process))
+    rows, headers = sorted_rows(filterset.qs, RESPONSE_COLUMNS, request.GET.get("sort", ""), "committee")
+    page = page_of(request, list(rows))  # one response per heard LMU (tens): no COUNT query
     return render(
         request,
         "approvals/responses.html",
@@ -212,9 +220,11 @@ def responses(request, slug):
             catalogue,
             process,
             "responses",
-            table=table,
+            headers=headers,
+            page=page,
+            rows=response_rows(catalogue, page.object_list),
             filter=filterset,
-            own_committees=own,
+            own_committees=list(permissions.lmu_committees_heard(request.user, process)),
             # Administrators see every committee's response, drafts too (responses_for_process).
             sees_all=permissions.is_admin(request.user, process),
         ),
