@@ -47,10 +47,17 @@ FLOORS = {
 <option value="{{ value }}"{% if value == stance %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>
 <textarea name="comment_{{ name }}">{{ comment }}</textarea></fieldset>
 {% endfor %}</form>{% endblock %}""",
-    "responses": """{% extends "base.html" %}{% block content %}<table>
+    "responses": """{% extends "base.html" %}{% block content %}<nav><ul>{% for label, url in tabs %}
+<li><a href="{{ url }}">{{ label }}</a></li>{% endfor %}</ul></nav><h1>{{ heading }}</h1><p>{{ status_line }}</p>
+<p>{{ hint }}</p><form method="get"><label for="status">{{ status_label }}</label><select id="status" name="status">
+{% for value, label in status_choices %}<option value="{{ value }}">{{ label }}</option>{% endfor %}</select>
+<label for="committee">{{ committee_label }}</label><input id="committee" name="committee">
+<button>{{ filter_label }}</button>
+</form><table><tr>{% for label, query in headers %}<th><a href="?sort={{ query }}">{{ label }}</a></th>{% endfor %}</tr>
 {% for name, url, status, at, by, updated in rows %}<tr><td><a href="{{ url }}">{{ name }}</a></td>
 <td>{{ status }}</td><td>{{ at }}</td><td>{{ by }}</td><td>{{ updated }}</td></tr>
-{% endfor %}</table>{% endblock %}""",
+{% endfor %}</table><nav>{% for number in pages %}<a href="?page={{ number }}">{{ number }}</a>{% endfor %}</nav>
+{% endblock %}""",
     "hmu": """{% extends "base.html" %}{% block content %}<form method="post">
 {% for code, title, url, amounts, ftes, cells, counts, name, stance, comment in rows %}<fieldset>
 <legend>{{ code }} {{ title }}</legend>
@@ -234,7 +241,30 @@ def run(sizes, runs):
                 "econ": [(code, title, urls_of[pk], figures[pk][0]) for pk, code, title in proposal_rows],
                 "stances": signoff_stances,
             }
+            slug = catalogue.slug
             floor_data["responses"] = {
+                "tabs": [
+                    ("Katalog", f"/forloeb/{slug}/"),
+                    ("Høringssvar", f"/forloeb/{slug}/hoeringssvar/"),
+                    ("HMU", f"/forloeb/{slug}/hmu/"),
+                    ("Godkendelse", f"/forloeb/{slug}/godkendelse/"),
+                    ("Forslag", f"/kataloger/{slug}/"),
+                ],
+                "heading": f"Høringssvar: {catalogue.title}",
+                "status_line": f"Status: I høring · Høringsfrist: {date_format(deadline, 'DATE_FORMAT')}",
+                "hint": "Som administrator ser du alle hørte udvalgs svar, også dem, der endnu ikke er indsendt.",
+                "status_label": "Status",
+                "status_choices": [("", "Alle"), *((v, str(label)) for v, label in HearingResponse.Status.choices)],
+                "committee_label": "LMU",
+                "filter_label": "Filtrér",
+                "headers": [
+                    ("LMU", "-committee"),
+                    ("Status", "status"),
+                    ("Indsendt", "submitted_at"),
+                    ("Indsendt af", "submitted_by"),
+                    ("Senest ændret", "updated_at"),
+                ],
+                "pages": list(range(1, (len(committees) - 1) // 20 + 2)),
                 "rows": [
                     (
                         r.committee.name,
@@ -247,7 +277,7 @@ def run(sizes, runs):
                     for r in HearingResponse.objects.filter(process=process)
                     .select_related("committee", "submitted_by")
                     .order_by("committee__name")[:20]
-                ]
+                ],
             }
             admin_client, hmu_client = Client(), Client()
             admin_client.force_login(admin)

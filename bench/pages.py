@@ -141,6 +141,9 @@ def run_backend(sizes, runs):
 
         def floors(catalogue, memo):
             """The cells of each page, in memory, and their plain templates."""
+            from django.utils.formats import date_format
+
+            from proposals.history_selectors import figure_history
             from proposals.selectors import catalogue_overview
 
             overview = catalogue_overview(catalogue)
@@ -156,9 +159,59 @@ def run_backend(sizes, runs):
                 for row in overview.rows
             ]
             last = overview.rows[-1]
-            proposal_rows = [("Netto", [show(last.net.get(y)) for y in overview.years])]
-            proposal_rows += [("FTE", [show(last.fte.get(y)) for y in overview.years])]
-            proposal_rows += [(line.text, [show(line.amounts.get(y)) for y in overview.years]) for line in last.lines]
+            proposal = last.proposal
+            years = overview.years
+            line_sums = last.line_sums(years) or {}
+            proposal_rows = [("Netto", [show(last.net.get(y)) for y in years])]
+            proposal_rows += [("FTE", [show(last.fte.get(y)) for y in years])]
+            proposal_rows += [(line.text, [show(line.amounts.get(y)) for y in years]) for line in last.lines]
+            if line_sums:
+                proposal_rows.append(("Sum", [show(line_sums[y]) for y in years]))
+                proposal_rows.append(("Forskel", [show(line_sums[y] - last.net_for(y)) for y in years]))
+            history = figure_history(proposal, line_ids=[line.line.pk for line in last.lines])
+            proposal_context = {
+                "crumbs": [("Kataloger", "/kataloger/"), (catalogue.title, f"/kataloger/{catalogue.slug}/")],
+                "code": last.code,
+                "title": last.title,
+                "facts": [
+                    ("Katalog", f"{catalogue.title} ({catalogue.department.code})"),
+                    ("Tema", proposal.theme.title if proposal.theme else ""),
+                    ("Type", proposal.get_saving_type_display()),
+                    ("Serviceforringelse", "Ikke oplyst"),
+                    ("Stammer fra innovationsforslag", "Ikke oplyst"),
+                ],
+                "description_heading": "Beskrivelse",
+                "description": proposal.description,
+                "economy_heading": f"Økonomi ({catalogue.price_level} i {catalogue.unit})",
+                "convention": "Besparelser er angivet med negativt (-) fortegn.",
+                "years": years,
+                "rows": proposal_rows,
+                "goals_heading": "Opfølgningsmål",
+                "goals": [(g.what, g.measure, g.responsible, g.when) for g in proposal.goals.all()],
+                "no_goals": "Forslaget har ingen opfølgningsmål.",
+                "history_heading": "Historik",
+                "history": [(c.when_text, c.who, c.what, c.field, c.before, c.after, c.reason) for c in history],
+                "no_history": "Der er ikke registreret ændringer af forslaget.",
+            }
+            memo_rows = [
+                (
+                    date_format(timezone.localtime(m.issued_at), "DATETIME_FORMAT"),
+                    f"/notater/{m.pk}/",
+                    catalogue.title,
+                    catalogue.department.name,
+                    m.number,
+                    f"{m.deliveries.filter(status='sent').count()} af {m.deliveries.count()} sendt",
+                    f"/notater/{m.pk}/pdf/?download=1",
+                    f"Hent notat {m.number} (PDF)",
+                )
+                for m in [memo]
+            ]
+            memo_list_context = {
+                "heading": "Notater til forligspartierne",
+                "lead": "Notater om ændringer i godkendte kataloger, nyeste først.",
+                "labels": ["Udsendt", "Katalog", "Magistratsafdeling", "Nr.", "Forsendelser", "PDF"],
+                "rows": memo_rows,
+            }
             doc = MemoDocument(previous_snapshot=memo.previous_snapshot, snapshot=memo.snapshot, changes=memo.changes)
             sections = [
                 (f"{s.code}: {s.title}", [(label, cells) for label, cells, _css in s.figures.rows] if s.figures else [])
@@ -168,11 +221,8 @@ def run_backend(sizes, runs):
             floor_urls.FLOORS.update(
                 {
                     "overview": (floor_templates["overview"], {"rows": rows}),
-                    "proposal": (
-                        floor_templates["proposal"],
-                        {"title": last.title, "description": last.proposal.description, "rows": proposal_rows},
-                    ),
-                    "memo_list": (floor_templates["memo_list"], {"rows": [(memo.number, catalogue.title, "/")]}),
+                    "proposal": (floor_templates["proposal"], proposal_context),
+                    "memo_list": (floor_templates["memo_list"], memo_list_context),
                     "memo": (floor_templates["memo"], {"sections": sections}),
                 }
             )
