@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
-from django.core.cache import cache
 from django.urls import reverse
 
 from approvals import policy
 from approvals.memos import delivery as memo_delivery
-from approvals.memos import issuing, links, page_cache
+from approvals.memos import issuing, links, memo_pages
 from approvals.memos.models import Memo, MemoDelivery, MemoLinkOpening
 from approvals.models import Committee, Membership
 from proposals.models import ProposalYear
@@ -199,10 +198,28 @@ def test_the_memo_page_shows_administrators_when_a_link_was_opened(client, memo)
 
 
 def test_a_new_memo_is_rendered_for_its_readers_once_issued(django_capture_on_commit_callbacks, memo):
-    cache.clear()
     proposal = memo.process.catalogue.proposals.order_by("position").first()
     ProposalYear.objects.filter(proposal=proposal, year=2025).update(net_amount=-1800)
     with django_capture_on_commit_callbacks(execute=True):
         second = issuing.issue_memo(memo.process)
-    cached = cache.get(page_cache._key(second))
-    assert cached is not None and "Notat nr. 2" in cached["body"]
+    second.refresh_from_db()
+    stored = second.pages[f"{memo_pages.rendering()}:da"]
+    assert "Notat nr. 2" in stored["body"]
+
+
+def test_a_stored_page_is_read_without_the_memos_documents_and_written_anew_by_a_new_rendering(client, memo):
+    client.force_login(make_department_admin(memo.process.catalogue.department))
+    url = reverse("memos:detail", args=[memo.pk])
+    client.get(url)
+    memo.refresh_from_db()
+    assert list(memo.pages) == [f"{memo_pages.rendering()}:da"]
+    body = memo.pages[f"{memo_pages.rendering()}:da"]["body"]
+    assert "Notat nr. 1" in body
+    Memo.objects.filter(pk=memo.pk).update(changes=[])  # were it read, the page would change
+    assert body in client.get(url).content.decode()
+    # A deployment that changes how memos are written: the old body is dropped, a new one written.
+    Memo.objects.filter(pk=memo.pk).update(pages={"older-rendering:da": {"subject": "Gammel", "body": "Gammel"}})
+    page = client.get(url).content.decode()
+    assert "Gammel" not in page
+    memo.refresh_from_db()
+    assert list(memo.pages) == [f"{memo_pages.rendering()}:da"]

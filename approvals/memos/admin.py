@@ -81,7 +81,7 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("process__catalogue__department")
-            .defer("pdf", "snapshot", "previous_snapshot")
+            .defer("pdf", "snapshot", "previous_snapshot", "pages")
             .annotate(
                 delivery_count=Count("deliveries", distinct=True),
                 sent_count=Count("deliveries", filter=Q(deliveries__status=MemoDelivery.Status.SENT), distinct=True),

@@ -9,7 +9,7 @@ from django.db.models.signals import post_save
 from proposals.hooks import register_catalogue_panel
 from proposals.signals import catalogue_changed
 
-from . import page_cache, tasks
+from . import memo_pages, tasks
 from .delivery import deliveries_ready
 from .models import Memo
 from .panels import catalogue_memo_panel, changes_since_signoff_panel
@@ -18,4 +18,4 @@ register_catalogue_panel(catalogue_memo_panel)
 register_catalogue_panel(changes_since_signoff_panel)  # with the memo that told of each change
 catalogue_changed.connect(tasks.on_catalogue_changed, dispatch_uid="approvals_memo_check")
 deliveries_ready.connect(tasks.enqueue_deliveries, dispatch_uid="approvals_memo_deliveries")
-post_save.connect(page_cache.on_memo_saved, sender=Memo, dispatch_uid="approvals_memo_page_warm")
+post_save.connect(memo_pages.on_memo_saved, sender=Memo, dispatch_uid="approvals_memo_page_warm")

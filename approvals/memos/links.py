@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from . import page_cache
+from . import memo_pages
 from .models import MemoDelivery, MemoLinkOpening
 
 logger = logging.getLogger(__name__)
@@ -70,9 +70,9 @@ def delivery_for(signed, *, with_pdf=False):
     deliveries = MemoDelivery.objects.select_related(
         "memo__process__catalogue__department", "memo__process__catalogue__agreement"
     )
-    # The memo's JSON documents are read only to render it (page_cache), its PDF only to send it.
+    # The memo's JSON documents are read only to render it (memo_pages), its PDF only to send it.
     deliveries = deliveries.defer(
-        *(f"memo__{name}" for name in page_cache.DOCUMENT_FIELDS), *([] if with_pdf else ["memo__pdf"])
+        *(f"memo__{name}" for name in memo_pages.DOCUMENT_FIELDS), *([] if with_pdf else ["memo__pdf"])
     )
     try:
         return deliveries.get(pk=int(delivery_id))

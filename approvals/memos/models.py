@@ -27,6 +27,9 @@ class Memo(models.Model):
     # Sender block, addressee and sign-off date as they were at issue: the memo never changes.
     letterhead = models.JSONField(editable=False, default=dict)
     pdf = models.BinaryField(editable=False)
+    # The web page's body as rendered once per language (memo_pages): what the memo says never
+    # changes, so neither does its page until a deployment changes how memos are written.
+    pages = models.JSONField(editable=False, default=dict)
 
     class Meta:
         ordering = ["-issued_at", "-number"]

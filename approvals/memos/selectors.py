@@ -4,7 +4,7 @@ from django.db.models import Count, Max, Q
 
 from .. import policy
 from ..models import CatalogueProcess
-from . import issuing, page_cache
+from . import issuing, memo_pages
 from .document import MemoDocument
 from .models import Memo, MemoDelivery, MemoState
 
@@ -21,7 +21,7 @@ def memos_for_user(user):
     """The memos the user may read, newest first, with delivery counts; neither the PDF nor the
     JSON documents (the changes too: decoded for every row, and grouped by for the counts)."""
     queryset = Memo.objects.select_related("process__catalogue__department").defer(
-        "pdf", *page_cache.DOCUMENT_FIELDS, "letterhead", "explanation"
+        "pdf", *memo_pages.DOCUMENT_FIELDS, *memo_pages.PAGE_FIELDS, "letterhead", "explanation"
     )
     return _with_counts(policy.visible_memos(user, queryset)).order_by("-issued_at", "-number")
 
@@ -34,9 +34,9 @@ def can_view_memo(user, memo):
 def get_memo(pk, *, with_pdf=False):
     """The memo with its catalogue; its PDF only ``with_pdf``. Its JSON documents (two whole
     catalogue states and the changes) are not loaded: the page reads them only when its
-    cached rendering is missing (``page_cache.memo_page``)."""
+    stored page is missing (``memo_pages.memo_page``)."""
     memos = Memo.objects.select_related("process__catalogue__department", "process__catalogue__agreement", "issued_by")
-    memos = memos.defer(*page_cache.DOCUMENT_FIELDS, *([] if with_pdf else ["pdf"]))
+    memos = memos.defer(*memo_pages.DOCUMENT_FIELDS, *([] if with_pdf else ["pdf"]))
     return memos.get(pk=pk)
 
 
@@ -52,7 +52,9 @@ def memo_deliveries(memo):
 def catalogue_memo_history(catalogue):
     return list(
         _with_counts(
-            Memo.objects.filter(process__catalogue=catalogue).defer("pdf", "snapshot", "previous_snapshot", "changes")
+            Memo.objects.filter(process__catalogue=catalogue).defer(
+                "pdf", *memo_pages.DOCUMENT_FIELDS, *memo_pages.PAGE_FIELDS
+            )
         ).order_by("-number")
     )
 

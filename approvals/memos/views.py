@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .. import policy
-from . import links, page_cache, selectors
+from . import links, memo_pages, selectors
 from .models import Memo, MemoLinkOpening
 from .rendering import pdf_filename
 
@@ -29,7 +29,7 @@ def memo_list(request):
 
 
 def _page_context(memo):
-    page = page_cache.memo_page(memo)
+    page = memo_pages.memo_page(memo)
     return {"memo": memo, "catalogue": memo.process.catalogue, "subject": page["subject"], "memo_body": page["body"]}
 
 
