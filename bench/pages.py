@@ -169,7 +169,9 @@ def run_backend(sizes, runs):
             if line_sums:
                 proposal_rows.append(("Sum", [show(line_sums[y]) for y in years]))
                 proposal_rows.append(("Forskel", [show(line_sums[y] - last.net_for(y)) for y in years]))
-            history = figure_history(proposal, line_ids=[line.line.pk for line in last.lines])
+            # A line's id: LineRow.id (LineRow.line, its model, in trees before 2026-12-06 evening).
+            line_ids = [line.id if hasattr(line, "id") else line.line.pk for line in last.lines]
+            history = figure_history(proposal, line_ids=line_ids)
             proposal_context = {
                 "crumbs": [("Kataloger", "/kataloger/"), (catalogue.title, f"/kataloger/{catalogue.slug}/")],
                 "code": last.code,

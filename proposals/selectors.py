@@ -11,7 +11,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from . import access
-from .models import BreakdownLine, BreakdownLineYear, Catalogue, CatalogueYear, Proposal, ProposalYear
+from .models import BreakdownLine, Catalogue, CatalogueYear, Proposal, ProposalYear
 from .state import CatalogueState, LineRow, ProposalRow
 
 
@@ -59,17 +59,18 @@ def _proposal_rows(proposals, scope, *, with_lines, with_goals):
         years[proposal_id].append((year, net_amount, fte))
     lines = defaultdict(list)
     if with_lines:
-        amounts = defaultdict(dict)
-        for line_id, year, amount in (
-            BreakdownLineYear.objects.filter(**{f"line__{key}": value for key, value in scoped.items()})
-            .order_by("year")
-            .values_list("line_id", "year", "amount")
+        # Each line with its years in one query (a LEFT JOIN: a line without years is kept).
+        line = None
+        for proposal_id, line_id, text, counts_toward_net, year, amount in (
+            BreakdownLine.objects.filter(**scoped)
+            .order_by("position", "id", "years__year")
+            .values_list("proposal_id", "id", "text", "counts_toward_net", "years__year", "years__amount")
         ):
-            amounts[line_id][year] = amount
-        for line in BreakdownLine.objects.filter(**scoped).order_by("position", "id"):
-            lines[line.proposal_id].append(
-                LineRow(text=line.text, counts_toward_net=line.counts_toward_net, amounts=amounts[line.pk], line=line)
-            )
+            if line is None or line.id != line_id:
+                line = LineRow(text=text, counts_toward_net=counts_toward_net, amounts={}, id=line_id)
+                lines[proposal_id].append(line)
+            if year is not None:
+                line.amounts[year] = amount
     rows = []
     for proposal in proposals:
         net, fte = {}, {}

@@ -82,7 +82,7 @@ class LineRow:
     text: str
     counts_toward_net: bool
     amounts: dict  # year -> int (internal convention)
-    line: object = None  # the BreakdownLine, when read from the database
+    id: int | None = None  # the BreakdownLine's id, when read from the database
 
     @classmethod
     def from_snapshot(cls, data):

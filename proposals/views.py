@@ -95,11 +95,11 @@ def proposal_detail(request, slug, pk):
             "years": years,
             "net": [row.net.get(y) for y in years],
             "fte": [row.fte.get(y) for y in years],
-            "lines": [(line.line, [line.amounts.get(y) for y in years]) for line in row.lines],
+            "lines": [(line, [line.amounts.get(y) for y in years]) for line in row.lines],
             "line_sums": [line_sums[y] for y in years] if line_sums else None,
             "line_differences": [line_sums[y] - row.net_for(y) for y in years] if line_sums else None,
             "goals": row.proposal.goals.all(),
-            "history": history_selectors.figure_history(row.proposal, line_ids=[line.line.pk for line in row.lines]),
+            "history": history_selectors.figure_history(row.proposal, line_ids=[line.id for line in row.lines]),
             "sign_convention_words": sign_convention_words(catalogue),
         },
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from proposals.balance import check_balance
-from proposals.models import BreakdownLineYear, Catalogue, CatalogueYear, ProposalYear
+from proposals.models import BreakdownLine, BreakdownLineYear, Catalogue, CatalogueYear, ProposalYear
 from proposals.selectors import catalogue_overview
 from proposals.snapshots import catalogue_snapshot
 from proposals.state import (
@@ -116,3 +116,24 @@ def test_snapshot_read_over_other_years():
     state = CatalogueState.from_snapshot(catalogue_snapshot(catalogue), years=[2025, 2026])
     assert state.totals == {2025: -700, 2026: 0}
     assert state.targets == {2025: -700, 2026: None}
+
+
+def test_lines_are_read_with_their_years_in_position_order_a_line_without_years_kept():
+    """The lines and their yearly amounts come from one query (a LEFT JOIN): each line once,
+    in position order, its amounts by year; a line with no year rows is kept, empty."""
+    catalogue = make_catalogue(proposals=2)
+    first, second = catalogue.proposals.order_by("position")
+    late = BreakdownLine.objects.create(proposal=first, position=2, text="Løn", counts_toward_net=True)
+    early = BreakdownLine.objects.create(proposal=first, position=1, text="Husleje", counts_toward_net=False)
+    empty = BreakdownLine.objects.create(proposal=second, position=1, text="Endnu uden tal")
+    BreakdownLineYear.objects.bulk_create(
+        [BreakdownLineYear(line=late, year=y, amount=-700 - y % 10) for y in (2027, 2024, 2025)]
+        + [BreakdownLineYear(line=early, year=2026, amount=-300)]
+    )
+    rows = {row.code: row for row in catalogue_overview(catalogue).rows}
+    assert [(ln.id, ln.text, ln.counts_toward_net, ln.amounts) for ln in rows[first.code].lines] == [
+        (early.pk, "Husleje", False, {2026: -300}),
+        (late.pk, "Løn", True, {2024: -704, 2025: -705, 2027: -707}),
+    ]
+    assert [(ln.id, ln.amounts) for ln in rows[second.code].lines] == [(empty.pk, {})]
+    assert list(rows[first.code].lines[1].amounts) == [2024, 2025, 2027]  # by year

@@ -41,8 +41,7 @@ def lines_of(catalogue, code):
     overview = catalogue_overview(catalogue)
     row = next(r for r in overview.rows if r.proposal.code == code)
     return [
-        (ln.line.text, ln.line.counts_toward_net, [catalogue.to_display(ln.amounts.get(y)) for y in YEARS])
-        for ln in row.lines
+        (ln.text, ln.counts_toward_net, [catalogue.to_display(ln.amounts.get(y)) for y in YEARS]) for ln in row.lines
     ]
 
 
@@ -274,7 +273,7 @@ def test_msb_breakdown_lines(seeds):
     # Every measure but BFF-3A has counting lines that sum to its net.
     overview = catalogue_overview(cat)
     for row in overview.rows:
-        counting = [ln for ln in row.lines if ln.line.counts_toward_net]
+        counting = [ln for ln in row.lines if ln.counts_toward_net]
         if row.proposal.code == "BFF-3A":
             assert counting == []
             continue

@@ -69,10 +69,10 @@ def export_dataset(catalogue, *, numeric=False):
         for line in row.lines:
             dataset.append(
                 [
-                    KIND_LINE if line.line.counts_toward_net else KIND_OF_WHICH,
+                    KIND_LINE if line.counts_toward_net else KIND_OF_WHICH,
                     p.code,
                     "",
-                    line.line.text,
+                    line.text,
                     "",
                     "",
                     *[amount(line.amounts.get(y)) for y in years],

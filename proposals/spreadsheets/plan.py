@@ -73,7 +73,7 @@ def existing_states(overview):
             p.theme.title if p.theme else "",
             values,
             {y: (row.net[y], row.fte.get(y)) for y in row.net},
-            [(ln.line.text, ln.line.counts_toward_net, ln.amounts) for ln in row.lines],
+            [(ln.text, ln.counts_toward_net, ln.amounts) for ln in row.lines],
         )
     return states
 
