@@ -51,7 +51,9 @@ def test_overview_page_and_exports(user_client, department):
     differences = {}
     for query in ["", "?sort=-y2025", "?_export=xlsx", "?_export=csv"]:
         expected = count_queries(user_client, overview_url(small, query))
-        assert expected <= 16, (query, expected)  # 7 ours; the rest the session, the access policy, other apps' panels
+        # Ours: the catalogue twice, its year rows, the proposals, their yearly figures, the lines with
+        # their years; the rest the session, the access policy's standing and other apps' panels.
+        assert expected <= 16, (query, expected)
         with CaptureQueriesContext(connection) as ctx:
             response = user_client.get(overview_url(large, query))
         assert response.status_code == 200, query
