@@ -9,8 +9,8 @@ import gc
 # ran hundreds of times in one request, and the rows a request keeps alive, once they reach
 # the oldest generation, set off full collections of every object in the process.
 # Every 50.000 allocations instead: the HMU review page at 1.000 proposals took a fifth less,
-# the sign-off page a tenth, a 10.000-proposal import a sixth to a quarter (bench/RESULTS.md,
-# "the garbage collector"). At most that many unreachable objects wait (a few MB); the older
+# the sign-off page a tenth, the re-import and dry run of 10.000 proposals a fifth
+# (bench/RESULTS.md, "the garbage collector"). At most that many unreachable objects wait (a few MB); the older
 # generations keep Python's rhythm.
 YOUNG_GENERATION_THRESHOLD = 50_000
 
