@@ -8,8 +8,9 @@ are imported here so Celery's autodiscovery (which looks for ``tasks`` modules) 
 import logging
 
 from celery import shared_task
-from celery.exceptions import Retry
 from django.dispatch import receiver
+
+from config.celery import enqueue
 
 from . import notifications
 from .memos.tasks import *  # noqa: F401,F403
@@ -31,16 +32,10 @@ def deliver_email(self, email_id):
 @receiver(outbox.rows_ready, dispatch_uid="approvals_enqueue_email_rows")
 def enqueue_rows(sender, *, source, ids, **kwargs):
     """One task per workflow e-mail row (memo rows have their own task, memos/tasks.py). A broker
-    that is down is not an error: the rows stay pending and the sweep announces them again."""
-    if source != outbox.EMAILS.name:
-        return
-    for email_id in ids:
-        try:
-            deliver_email.delay(email_id)
-        except Retry:  # in process: the failure is recorded on the row
-            pass
-        except Exception:  # broker down: the sweep retries
-            logger.warning("Could not enqueue e-mail %s; the sweep will retry", email_id, exc_info=True)
+    that is down or hangs is not an error: the rows stay pending and the sweep announces them
+    again (config.celery.enqueue)."""
+    if source == outbox.EMAILS.name:
+        enqueue(deliver_email, [(email_id,) for email_id in ids])
 
 
 @shared_task

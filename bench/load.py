@@ -115,7 +115,7 @@ def signed_in_session(user):
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "approvals.sso.backends.OidcBackend"
+    session[BACKEND_SESSION_KEY] = "accounts.sso.OidcBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -3,6 +3,7 @@
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,12 +62,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A department's administrator gets the catalogue and workflow models' permissions from
 # approvals.policy (which rows: the scoped admin); everybody else as Django's own.
 AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out username and address before any password is checked (django-axes).
-    "approvals.backends.LoginLockoutBackend",
+    # First: refuses a username locked out from this client before any password is checked (django-axes).
+    "accounts.backends.LoginLockoutBackend",
     # Django's passwords (off with LOCAL_LOGIN=false) and the directory's single sign-on.
-    "approvals.sso.backends.LocalPasswordBackend",
-    "approvals.sso.backends.OidcBackend",
-    "approvals.backends.DepartmentAdministratorBackend",
+    "accounts.backends.LocalPasswordBackend",
+    "accounts.sso.OidcBackend",
+    "accounts.backends.DepartmentAdministratorBackend",
 ]
 
 INSTALLED_APPS = [
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "axes",
     "proposals",
     "approvals",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A directory user's groups and claims are checked again every SSO_RECHECK_MINUTES.
+    "accounts.middleware.DirectorySessionRefresh",
     # The access policy reads who the user is once per request (approvals.policy.Reach).
     "approvals.middleware.PolicyScopeMiddleware",
     # Anonymous users see nothing but the login page.
@@ -147,18 +151,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login lockout (django-axes): the 11th wrong password in a row for one username from one
-# address is refused; a right one resets the count; an administrator unlocks in the admin
-# (Adgangsforsøg) or with `manage.py axes_reset_username USERNAME`.
+# The number of proxies in front (the municipality's TLS proxy or load balancer: usually 1).
+# Each appends the address it was reached from to X-Forwarded-For, so the client is that many
+# addresses from the right (accounts.client); 0: the connection's own address. (Read from
+# AXES_IPWARE_PROXY_COUNT too, the name it had when only the lockout used it.)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("AXES_IPWARE_PROXY_COUNT") or 0)
+# Login lockout (django-axes): the 10th wrong password in a row for one username from one client
+# locks that username from that client (HTTP 429, a Danish page); from other clients the user
+# still signs in. A right password resets the count. The lockout lifts after AXES_COOLOFF_TIME
+# hours (default half an hour; 0: only an administrator lifts it, in the admin (Adgangsforsøg)
+# or with `manage.py axes_reset_username USERNAME`).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Hours until a lockout lifts by itself; unset: only an administrator lifts it.
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_TIME") or 0) or None
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a proxy the client's address is in X-Forwarded-For: the number of proxies in front.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT") or 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR"] if AXES_IPWARE_PROXY_COUNT else []) + ["REMOTE_ADDR"]
+AXES_COOLOFF_TIME = timedelta(hours=float(os.environ.get("AXES_COOLOFF_TIME") or 0.5)) or None
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# The log says which user name was tried from which address (never the password).
+AXES_SENSITIVE_PARAMETERS = []
+# Password reset e-mails (local accounts only): per address and per client within an hour.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "3"))
+PASSWORD_RESET_PER_CLIENT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_CLIENT_PER_HOUR", "20"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,6 +194,14 @@ OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
+# The e-mail claim decides manager access and where e-mail goes; it is copied only when the ID
+# token says email_verified, or when the provider is declared to vouch for every address it
+# issues (e.g. the municipality's own Entra ID tenant, whose users cannot set their address).
+OIDC_EMAIL_VERIFIED_BY_PROVIDER = env_bool("OIDC_EMAIL_VERIFIED_BY_PROVIDER")
+# A directory user's claims (groups, e-mail, the account itself) are checked again this often
+# (accounts.middleware): removing someone from a group ends their access within this time.
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = int(float(os.environ.get("SSO_RECHECK_MINUTES", "15")) * 60)
+OIDC_EXEMPT_URLS = ["logout", "health"]
 LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
 if not LOCAL_LOGIN and not OIDC_RP_CLIENT_ID:
     raise ImproperlyConfigured("LOCAL_LOGIN=false needs single sign-on: set OIDC_RP_CLIENT_ID and the OIDC_* settings.")
@@ -245,6 +266,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A web request spends at most about this long on the broker when it queues tasks (config.celery.enqueue):
+# what it could not queue is queued by the beat's sweep.
+BROKER_ENQUEUE_SECONDS = float(os.environ.get("BROKER_ENQUEUE_SECONDS", "0.5"))
 CELERY_BEAT_SCHEDULE = {
     "hearing-reminders": {"task": "approvals.tasks.send_hearing_reminders", "schedule": crontab(minute=0, hour=7)},
     "memo-sweep": {"task": "approvals.memo_tasks.sweep_memos", "schedule": 60.0},

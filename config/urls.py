@@ -18,19 +18,10 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's).
     path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
-    # The login page and the admin's login (single sign-on, LOCAL_LOGIN), before the admin's own.
-    path("", include("approvals.sso.urls")),
+    # The login pages (single sign-on, LOCAL_LOGIN) and password reset, before the admin's own login.
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Password reset by e-mail for local accounts (an SSO user has no password here).
-    path("adgangskode/glemt/", auth_views.PasswordResetView.as_view(), name="password_reset"),
-    path("adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path(
-        "adgangskode/ny/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path("adgangskode/gemt/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     # For the load balancer (config.health); no login, and exempt from the https redirect.
     path("health/", login_not_required(HealthView.as_view()), name="health"),
     # The language switch is offered on the login page too.

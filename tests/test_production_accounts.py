@@ -1,15 +1,14 @@
 """Local accounts in production: login lockout after 10 wrong passwords in a row (django-axes)
-with an administrator's unlock, Django's password rules, password reset by e-mail, and demo
-data that never runs outside DEBUG nor changes an existing user's password."""
+with an administrator's unlock, Django's password rules, and demo data that never runs outside
+DEBUG nor changes an existing user's password. (Behind a proxy and the cool-off:
+test_accounts_lockout.py; password reset: test_accounts_password_reset.py.)"""
 
-import re
 from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
@@ -105,44 +104,6 @@ def test_django_standard_password_rules(user):
         with pytest.raises(ValidationError):
             validate_password(weak, user)
     validate_password("Blå-hest-løber-2024", user)
-
-
-def test_password_reset_by_email(client, user, settings):
-    settings.LANGUAGE_CODE = "da"
-    login_page = client.get("/login/").content.decode()
-    assert 'href="/adgangskode/glemt/"' in login_page and "Glemt din adgangskode?" in login_page
-    response = client.post("/adgangskode/glemt/", {"email": "sb@example.dk"})
-    assert response.status_code == 302 and response.url == "/adgangskode/sendt/"
-    assert "Tjek din e-mail" in client.get(response.url).content.decode()
-    [message] = mail.outbox
-    assert message.to == ["sb@example.dk"] and message.subject == "Ny adgangskode til Budgetkataloger"
-    assert "Dit brugernavn er: sagsbehandler" in message.body
-    link = re.search(r"http://testserver(/adgangskode/ny/\S+/)", message.body).group(1)
-
-    form_page = client.get(link, follow=True)
-    assert "Vælg ny adgangskode" in form_page.content.decode()
-    set_password_url = form_page.redirect_chain[-1][0]
-    # Django's rules apply here too.
-    weak = client.post(set_password_url, {"new_password1": "12345678", "new_password2": "12345678"})
-    assert weak.status_code == 200 and "form-error-message" in weak.content.decode()
-    done = client.post(set_password_url, {"new_password1": "Ny-staerk-kode-77", "new_password2": "Ny-staerk-kode-77"})
-    assert done.status_code == 302 and done.url == "/adgangskode/gemt/"
-    assert "Adgangskoden er gemt" in client.get(done.url).content.decode()
-
-    log_in(client, "sagsbehandler", "Ny-staerk-kode-77")
-    assert signed_in(client)
-    # The link works once.
-    client.logout()
-    assert "Linket er ugyldigt" in client.get(link, follow=True).content.decode()
-
-
-def test_no_reset_email_for_a_user_without_a_local_password(client):
-    sso_user = get_user_model().objects.create_user("sso", "sso@example.dk")
-    sso_user.set_unusable_password()
-    sso_user.save()
-    response = client.post("/adgangskode/glemt/", {"email": "sso@example.dk"})
-    assert response.status_code == 302  # the same answer as for any address: nothing given away
-    assert mail.outbox == []
 
 
 def test_demo_data_is_refused_outside_debug(settings):

@@ -11,8 +11,9 @@ ask for deliveries to be sent through ``delivery.deliveries_ready``; hooks.py co
 import logging
 
 from celery import current_app, shared_task
-from celery.exceptions import Retry
 from django.db import transaction
+
+from config.celery import enqueue
 
 from ..models import CatalogueProcess
 from . import delivery, issuing, sweep
@@ -49,24 +50,14 @@ def sweep_memos():
 
 
 def enqueue_deliveries(sender=None, *, delivery_ids, **kwargs):
-    """Receiver of delivery.deliveries_ready: one task per row. A broker that is down is not
-    an error: the rows stay pending and the sweep enqueues them again."""
-    for delivery_id in delivery_ids:
-        try:
-            deliver_memo.delay(delivery_id)
-        except Retry:  # in process (no broker): the failure is recorded, the sweep retries
-            pass
-        except Exception:  # broker down: the rows stay pending for the sweep
-            logger.warning("Could not enqueue memo delivery %s; the sweep will retry", delivery_id, exc_info=True)
+    """Receiver of delivery.deliveries_ready: one task per row. A broker that is down or hangs
+    is not an error: the rows stay pending and the sweep enqueues them again."""
+    enqueue(deliver_memo, [(delivery_id,) for delivery_id in delivery_ids])
 
 
 def enqueue_check(catalogue_id):
-    if not CatalogueProcess.objects.filter(catalogue_id=catalogue_id, state=CatalogueProcess.State.SIGNED_OFF).exists():
-        return
-    try:
-        check_memo.delay(catalogue_id)
-    except Exception:  # broker down: the sweep looks anyway
-        logger.warning("Could not enqueue memo check for catalogue %s", catalogue_id, exc_info=True)
+    if CatalogueProcess.objects.filter(catalogue_id=catalogue_id, state=CatalogueProcess.State.SIGNED_OFF).exists():
+        enqueue(check_memo, [(catalogue_id,)])  # not queued: the sweep looks anyway
 
 
 def enqueue_issue(catalogue_id):
@@ -78,12 +69,7 @@ def enqueue_issue(catalogue_id):
     was asked."""
     if current_app.conf.task_always_eager:
         return False
-    try:
-        check_memo.delay(catalogue_id)
-    except Exception:  # broker down: the sweep issues it
-        logger.warning("Could not enqueue memo issue for catalogue %s; the sweep will", catalogue_id, exc_info=True)
-        return False
-    return True
+    return enqueue(check_memo, [(catalogue_id,)]) == 1  # not queued: the sweep issues it
 
 
 def on_catalogue_changed(sender, catalogue_id, **kwargs):

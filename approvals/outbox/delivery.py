@@ -30,7 +30,7 @@ from .models import Email
 
 logger = logging.getLogger(__name__)
 
-PENDING, SENT, FAILED = Email.Status.PENDING, Email.Status.SENT, Email.Status.FAILED
+PENDING, SENT, FAILED, SKIPPED = Email.Status.PENDING, Email.Status.SENT, Email.Status.FAILED, Email.Status.SKIPPED
 
 # Sent with ``source`` (its name) and ``ids`` when rows are due, after the transaction that
 # wrote them has committed, or by the sweep; approvals.tasks enqueues one task per row.
@@ -48,6 +48,10 @@ class Source:
     build_message: Callable = field(repr=False)  # row -> EmailMessage
     queued_at: str = "queued_at"  # lookup of when the row was queued (the sweep's and health's age)
     related: tuple = ()  # select_related when sending
+
+
+class NothingToSend(Exception):
+    """A row's builder found nobody to send it to; the row is marked skipped, not failed."""
 
 
 class DeliveryFailed(Exception):
@@ -112,6 +116,11 @@ def deliver(source, row_id):
         row = model.objects.select_related(*source.related).get(pk=row_id)
         try:
             source.build_message(row).send(fail_silently=False)
+        except NothingToSend:
+            row.status = SKIPPED
+            row.next_attempt_at = None
+            row.save(update_fields=["status", "next_attempt_at"])
+            return row.status
         except Exception as exc:  # SMTP refusals, connection errors, timeouts, a broken template
             error = f"{type(exc).__name__}: {exc}"
             row.last_error = error[:2000]
@@ -140,10 +149,10 @@ def resend(source, rows):
     The status condition is in the UPDATE itself: a row a worker marks sent meanwhile is not
     turned back to pending (and sent again). Returns the number of rows queued."""
     with transaction.atomic():
-        ids = list(rows.exclude(status=SENT).values_list("pk", flat=True))
+        ids = list(rows.exclude(status__in=[SENT, SKIPPED]).values_list("pk", flat=True))
         count = (
             source.model.objects.filter(pk__in=ids)
-            .exclude(status=SENT)
+            .exclude(status__in=[SENT, SKIPPED])
             .update(status=PENDING, attempts=0, next_attempt_at=None)
         )
         announce_on_commit(source, ids)
@@ -183,8 +192,21 @@ def sweep(source, now=None):
 # --- workflow e-mails ------------------------------------------------------------------------
 
 
+# E-mails of a kind written when they are sent, not when their event happened (a password
+# reset's link must not wait in the database): kind -> builder(row) -> EmailMessage, raising
+# NothingToSend when the row has nobody to go to. Registered by the apps that own the kinds.
+BUILDERS = {}
+
+
+def register_builder(kind, builder):
+    BUILDERS[kind] = builder
+
+
 def build_email(row):
-    """The stored message: it was rendered when the event happened."""
+    """The message of a workflow e-mail: rendered when the event happened and stored, or by its
+    kind's builder now."""
+    if row.kind in BUILDERS:
+        return BUILDERS[row.kind](row)
     message = EmailMultiAlternatives(
         subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[row.email]
     )

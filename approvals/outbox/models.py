@@ -15,6 +15,9 @@ class DeliveryState(models.Model):
         PENDING = "pending", _("Afventer")
         SENT = "sent", _("Sendt")
         FAILED = "failed", _("Fejlet")
+        # Nobody to send it to when its turn came (a password reset for an address without a
+        # local account): nothing was sent, and nothing is wrong.
+        SKIPPED = "skipped", _("Ingen modtager")
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("forsøg"), default=0)
@@ -42,9 +45,16 @@ class Email(DeliveryState):
         AWAITING_SIGNOFF = "awaiting_signoff", _("Klar til godkendelse")
         SIGNED_OFF = "signed_off", _("Katalog godkendt")
         SENT_BACK = "sent_back", _("Sendt tilbage")
+        PASSWORD_RESET = "password_reset", _("Ny adgangskode")
 
+    # The catalogue's process the e-mail is about; none for e-mails about an account.
     process = models.ForeignKey(
-        "approvals.CatalogueProcess", on_delete=models.CASCADE, related_name="emails", verbose_name=_("forløb")
+        "approvals.CatalogueProcess",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("forløb"),
     )
     kind = models.CharField(_("slags"), max_length=30, choices=Kind.choices)
     key = models.CharField(_("hændelse"), max_length=100)

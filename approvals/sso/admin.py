@@ -1,4 +1,4 @@
-"""The directory groups' mapping in the admin (superusers; see approvals.backends)."""
+"""The directory groups' mapping in the admin (superusers; see accounts.backends)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _

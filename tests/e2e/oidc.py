@@ -84,6 +84,14 @@ class OidcProvider:
             self._dir.cleanup()
             self._dir = None
 
+    def change_account(self, login, **values):
+        """The directory changes: the account's claims (groups, email, ...) from now on, or
+        ``disabled=True``: the account can no longer sign in (nor be signed in silently)."""
+        import requests
+
+        response = requests.post(f"{self.issuer}/test/accounts/{login}", data=json.dumps(values), timeout=10)
+        assert response.status_code == 204, response.text
+
     def environment(self):
         """The application's settings for this provider, as environment variables (README)."""
         return {

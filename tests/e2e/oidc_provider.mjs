@@ -16,7 +16,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
-import Provider from 'oidc-provider';
+import Provider, { interactionPolicy } from 'oidc-provider';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const issuer = `http://127.0.0.1:${config.port}`;
@@ -25,15 +25,15 @@ const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'loopback-1',
 
 function account(login) {
   const found = config.accounts[login];
-  if (!found) return undefined;
+  if (!found || found.disabled) return undefined;
   return {
     accountId: login,
     async claims() {
       return {
-        sub: login,
-        preferred_username: login,
+        sub: found.sub || login,
+        preferred_username: found.preferred_username || login,
         email: found.email,
-        email_verified: true,
+        email_verified: found.email_verified !== undefined ? found.email_verified : true,
         name: found.name,
         given_name: found.given_name,
         family_name: found.family_name,
@@ -42,6 +42,21 @@ function account(login) {
     },
   };
 }
+
+// A disabled account's session no longer counts: a silent sign-in (prompt=none) answers
+// login_required, as the directory does once an account is disabled or signed out.
+const policy = interactionPolicy.base();
+policy.get('login').checks.push(new interactionPolicy.Check(
+  'account_disabled',
+  'The account is disabled in the directory',
+  'login_required',
+  (ctx) => {
+    const login = ctx.oidc.session.accountId;
+    return login && config.accounts[login]?.disabled
+      ? interactionPolicy.Check.REQUEST_PROMPT
+      : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+  },
+));
 
 const provider = new Provider(issuer, {
   clients: [{
@@ -62,7 +77,7 @@ const provider = new Provider(issuer, {
   scopes: ['openid', 'email', 'profile', 'groups'],
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: false } },
-  interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { policy, url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   findAccount: (ctx, id) => account(id),
   ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
 });
@@ -103,15 +118,34 @@ async function interaction(req, res, uid) {
   const form = await readForm(req);
   const login = form.get('login') || '';
   const found = config.accounts[login];
-  if (!found || found.password !== form.get('password')) {
+  if (!found || found.disabled || found.password !== form.get('password')) {
     page(res, uid, 'Forkert brugernavn eller adgangskode.');
     return;
   }
   await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
 }
 
+// The directory changes while the application runs (a person leaves a group, gets another
+// address): POST /test/accounts/<login> with a JSON object of the account's new values; an
+// account set to {"disabled": true} is signed out of the directory and cannot sign in.
+async function changeAccount(req, res, login) {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  Object.assign(config.accounts[login], JSON.parse(body || '{}'));
+  res.writeHead(204);
+  res.end();
+}
+
 const handle = provider.callback();
 const server = http.createServer((req, res) => {
+  const change = req.url.match(/^\/test\/accounts\/([^/?]+)$/);
+  if (change && req.method === 'POST' && config.accounts[decodeURIComponent(change[1])]) {
+    changeAccount(req, res, decodeURIComponent(change[1])).catch((error) => {
+      res.writeHead(400);
+      res.end(String(error));
+    });
+    return;
+  }
   const match = req.url.match(/^\/interaction\/([^/?]+)/);
   if (!match) {
     handle(req, res);

@@ -9,7 +9,8 @@ department's administrator starts HMU review, an HMU member reviews and forwards
 member approves, the administrator changes a proposal in the admin, and the memo arrives at
 the TLS/AUTH SMTP server. Then: static files are hashed and served with a long cache, `check
 --deploy` is clean with the documented production settings, the health endpoint is healthy and
-turns unhealthy when the worker stops, and the 11th wrong password in a row is refused.
+turns unhealthy when the worker stops, and behind a proxy the 10th wrong password in a row locks
+the username from that client only.
 
 Run by `.ci/production-smoke` (not collected by `bin/test`: the file is not test_*.py):
 
@@ -36,6 +37,7 @@ from tests.approval_factories import Setup
 from tests.browser import expect, shot
 from tests.conftest import require
 from tests.e2e import oidc, smtp_tls
+from tests.e2e.proxy import ReverseProxy, client_session
 from tests.e2e.services import BASE_DIR, CELERY, PrivateRedis, Worker, database_url, free_port, wait_for
 from tests.e2e.web import Gunicorn, app_environment, csrf_token
 from tests.memo_factories import make_agreement
@@ -150,6 +152,7 @@ def stack(tmp_path, settings):
             EMAIL_HOST_PASSWORD=smtp_tls.PASSWORD,
             SSL_CERT_FILE=smtp.cert,  # the test server's own certificate, really verified
             MEMO_QUIET_PERIOD_SECONDS="0",
+            TRUSTED_PROXY_COUNT="1",  # step 9 goes through a proxy; the browser walk reaches gunicorn directly
             STATIC_ROOT=tmp_path / "staticfiles",
             SITE_URL=f"http://127.0.0.1:{ports[0]}",
             **provider.environment(),
@@ -319,21 +322,28 @@ def test_production_smoke_run(stack, browser):
         message="the health endpoint to report the stopped worker",
     )
 
-    # 9. The 11th wrong password in a row is refused, and then the right one too (locked out).
-    session = requests.Session()
-    session.get(f"{b.url}/login/", timeout=30)
+    # 9. Behind the municipality's proxy: the 10th wrong password in a row locks the username from
+    #    that client; the right password is refused there too, while the same user signs in from
+    #    another address through the same proxy (nobody can lock a colleague out).
+    with ReverseProxy(b.port) as proxy:
+        attacker, colleague = client_session("127.0.0.2"), client_session("127.0.0.3")
 
-    def attempt(password):
-        return session.post(
-            f"{b.url}/login/",
-            data={"username": s.admin.username, "password": password, "csrfmiddlewaretoken": csrf_token(session)},
-            timeout=30,
-        )
+        def attempt(session, password):
+            session.get(f"{proxy.url}/login/", timeout=30)
+            return session.post(
+                f"{proxy.url}/login/",
+                data={"username": s.admin.username, "password": password, "csrfmiddlewaretoken": csrf_token(session)},
+                timeout=30,
+            )
 
-    for number in range(1, 10):
-        response = attempt("forkert")
-        assert response.status_code == 200 and "Brugernavn eller adgangskode er forkert." in response.text, number
-    assert attempt("forkert").status_code == 429  # the 10th locks, and says so
-    assert attempt("forkert").status_code == 429  # the 11th is refused
-    locked = attempt(ADMIN_PASSWORD)  # ... and so is the right password now
-    assert locked.status_code == 429 and "Log ind er spærret" in locked.text
+        for number in range(1, 10):
+            response = attempt(attacker, "forkert")
+            assert response.status_code == 200 and "Brugernavn eller adgangskode er forkert." in response.text, number
+        assert attempt(attacker, "forkert").status_code == 429  # the 10th locks, and says so
+        locked = attempt(attacker, ADMIN_PASSWORD)  # ... and the right password is refused from there
+        assert locked.status_code == 429 and "Log ind er spærret" in locked.text
+        signed_in = attempt(colleague, ADMIN_PASSWORD)
+        assert signed_in.url == f"{proxy.url}/" and "<title>Oversigt" in signed_in.text, signed_in.text[:500]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ip_address FROM axes_accessattempt WHERE username = %s", [s.admin.username])
+        assert [row[0] for row in cursor.fetchall()] == ["127.0.0.2"]
