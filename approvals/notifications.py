@@ -1,8 +1,9 @@
 """The workflow's e-mails: who gets what, rendered as HTML with a plain-text part, written to
 the outbox (approvals.outbox) in the transaction of the event they tell of.
 
-``queue_step`` is called by services.perform inside the step's transaction; hearing
-completion (approvals.completion) and the reminders write theirs in their own. Nothing is
+Each rule of the transition table names its e-mail function (approvals.transitions, ``email``),
+which services.perform calls inside the step's transaction; hearing completion
+(approvals.completion) and the reminders write theirs in their own. Nothing is
 sent here: the outbox's engine sends each row after the commit (a worker, or without a broker
 the sweep), with back-off, once per row. Every message goes to one recipient (members do not
 see each other's addresses) and carries an absolute link (settings.SITE_URL) to the page
@@ -20,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import permissions, transitions
+from . import permissions
 from .models import CatalogueProcess, Committee, HearingCompletion, HearingReminder, Membership
 from .outbox import delivery as outbox
 from .outbox.models import Email
@@ -221,23 +222,6 @@ def sent_back(log):
             subject = _subject(_("Sendt tilbage til høring"), process)
             messages = _lmu_links(process, log)
     return _queue(Kind.SENT_BACK, _step_key(log), "sent_back", subject, process, messages)
-
-
-# The e-mail that follows each step (every rule has one; a test checks).
-STEP_EMAILS = {
-    transitions.OPEN_HEARING: hearing_opened,
-    transitions.START_HMU_REVIEW: hmu_review_ready,
-    transitions.FORWARD_TO_SIGNOFF: awaiting_signoff,
-    transitions.SIGN_OFF: signed_off,
-    transitions.SEND_BACK_TO_HMU: sent_back,
-    transitions.SEND_BACK_TO_HEARING: sent_back,
-}
-
-
-def queue_step(rule, log):
-    """The e-mails of a step, into the outbox; services.perform calls this inside the step's
-    transaction (its effect included), so the step and its e-mails commit or roll back together."""
-    return STEP_EMAILS[rule](log)
 
 
 def send_hearing_reminders(today=None):

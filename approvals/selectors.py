@@ -25,7 +25,6 @@ from .models import (
     Transition,
 )
 from .stance_versions import CurrentVersions, GivenStance, given_stances
-from .transitions import RULES
 
 Submitted = HearingResponse.Status.SUBMITTED
 
@@ -74,13 +73,6 @@ def hearing_round_opening(process, before=None):
     if before is not None:
         openings = openings.filter(pk__lt=before.pk)
     return openings.order_by("-pk").first()
-
-
-def allowed_transitions(process, user):
-    """The rules (transitions.Rule) ``user`` may take from ``process``'s state now, in table
-    order: its buttons. A step's conditions (a deadline, a statement, a reason) are checked
-    when it is taken (services.perform), so a shown button may still be refused with a message."""
-    return [rule for rule in RULES.values() if rule.source == process.state and rule.may(user, process)]
 
 
 def _count_subquery(qs, key):

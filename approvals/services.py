@@ -5,34 +5,26 @@ so two people pressing the same button at once cannot move a catalogue twice: th
 waits for the first, then sees the new state and is refused. A refused step raises a
 ``WorkflowError`` (approvals.exceptions; Danish, for the user) and writes nothing.
 
-Every state change goes through ``perform``: the rule of approvals.transitions (who may) and
-its conditions here (``CONDITIONS``: guards and effect). The named functions (``open_hearing``,
-``sign_off`` ...) are readable doors to it. The step's e-mails are written to the outbox in
-its transaction (approvals.notifications); after the commit, approvals.signals'
-``process_state_changed`` is sent.
+Every state change goes through ``perform``, which takes a rule of approvals.transitions whole:
+who may, its guards, its effect and its e-mails (written to the outbox in the step's
+transaction). The named functions (``open_hearing``, ``sign_off`` ...) are readable doors to it.
+After the commit, approvals.signals' ``process_state_changed`` is sent.
 """
 
 import logging
-from dataclasses import dataclass
 from functools import partial
-from typing import Callable
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from proposals.models import Catalogue
-from proposals.snapshots import catalogue_snapshot
 
-from . import notifications, permissions, selectors, transitions
+from . import permissions, transitions
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import (
     CatalogueProcess,
     Committee,
-    HearingResponse,
-    HmuReview,
-    SignOff,
     Transition,
 )
 from .signals import process_state_changed
@@ -74,95 +66,6 @@ def require_actor(actor):
 
 # --- transitions -------------------------------------------------------------------------
 
-# A guard is ``guard(process, actor, note) -> message | None``; the message refuses the step.
-
-
-def _has_heard_committees(process, actor, note):
-    if not process.heard_committees.exists():
-        return _("Vælg mindst ét LMU, der skal høres, før høringen åbnes.")
-    return None
-
-
-def _has_deadline(process, actor, note):
-    if process.hearing_deadline is None:
-        return _("Angiv en høringsfrist, før høringen åbnes.")
-    if process.hearing_deadline < permissions.local_today():
-        return _("Høringsfristen %(deadline)s er allerede overskredet; angiv en ny frist.") % {
-            "deadline": date_format(process.hearing_deadline, "DATE_FORMAT")
-        }
-    return None
-
-
-def _hearing_finished_or_early_start(process, actor, note):
-    if selectors.hearing_finished(process):
-        return None
-    if not permissions.is_admin(actor, process):
-        return _(
-            "HMU-behandlingen kan først begynde, når høringsfristen er overskredet, eller alle hørte LMU'er "
-            "har indsendt deres svar. Kun en administrator kan starte den tidligere."
-        )
-    if not note:
-        return _("Angiv en begrundelse for at starte HMU-behandlingen før høringsfristen.")
-    return None
-
-
-def _hmu_statement_recorded(process, actor, note):
-    review = HmuReview.objects.filter(process=process).first()
-    if review is None or not review.statement.strip():
-        return _("HMU's samlede udtalelse skal være registreret, før kataloget sendes til godkendelse.")
-    return None
-
-
-def _reason_required(process, actor, note):
-    if not note:
-        return _("Angiv en begrundelse for at sende kataloget tilbage.")
-    return None
-
-
-def _record_approval(process, actor, note, at):
-    return SignOff.objects.create(
-        process=process,
-        decision=SignOff.Decision.APPROVED,
-        note=note,
-        decided_by=actor,
-        decided_at=at,
-        snapshot=catalogue_snapshot(process.catalogue),
-    )
-
-
-def _reopen_submitted_responses(process, actor, note, at):
-    # Back in hearing, the LMUs may revise what they sent: their answers become drafts again.
-    return HearingResponse.objects.filter(process=process, status=HearingResponse.Status.SUBMITTED).update(
-        status=HearingResponse.Status.DRAFT, submitted_at=None, submitted_by=None, reopened_reason=note, updated_at=at
-    )
-
-
-def _record_sent_back(process, actor, note, at):
-    return SignOff.objects.create(
-        process=process, decision=SignOff.Decision.SENT_BACK, note=note, decided_by=actor, decided_at=at
-    )
-
-
-@dataclass(frozen=True)
-class Conditions:
-    """When a rule's step may be taken and what it does besides changing the state."""
-
-    guards: tuple = ()
-    effect: Callable | None = None  # (process, actor, note, at) -> object, inside the transaction
-
-
-# Every rule of approvals.transitions has its conditions here (a test checks the keys).
-CONDITIONS = {
-    transitions.OPEN_HEARING: Conditions(guards=(_has_heard_committees, _has_deadline)),
-    transitions.START_HMU_REVIEW: Conditions(guards=(_hearing_finished_or_early_start,)),
-    transitions.FORWARD_TO_SIGNOFF: Conditions(guards=(_hmu_statement_recorded,)),
-    transitions.SIGN_OFF: Conditions(effect=_record_approval),
-    transitions.SEND_BACK_TO_HMU: Conditions(guards=(_reason_required,), effect=_record_sent_back),
-    transitions.SEND_BACK_TO_HEARING: Conditions(
-        guards=(_reason_required, _has_deadline), effect=_reopen_submitted_responses
-    ),
-}
-
 
 def _announce(process, rule, log):
     """After the commit: tell the receivers that the catalogue moved."""
@@ -185,13 +88,12 @@ def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=Non
             raise NotPermitted(rule.refused)
         from_state = locked.state
         if from_state != rule.source:
-            raise TransitionNotAllowed(transitions.wrong_state_message(rule, from_state))
-        if hearing_deadline is not None and rule.target == State.HEARING:
-            # A step into the hearing may set a new deadline (in the same transaction as the move).
+            last_step = Transition.objects.filter(process=locked).select_related("actor").order_by("-at", "-id").first()
+            raise TransitionNotAllowed(transitions.wrong_state_message(rule, from_state, last_step))
+        if hearing_deadline is not None and rule.sets_deadline():
             locked.hearing_deadline = hearing_deadline
             locked.save(update_fields=["hearing_deadline", "updated_at"])
-        conditions = CONDITIONS[rule]
-        for guard in conditions.guards:
+        for guard in rule.guards:
             message = guard(locked, actor, note)
             if message:
                 raise TransitionNotAllowed(message)
@@ -201,8 +103,8 @@ def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=Non
         log = Transition.objects.create(
             process=locked, from_state=from_state, to_state=rule.target, actor=actor, at=at, note=note
         )
-        result = conditions.effect(locked, actor, note, at) if conditions.effect else None
-        notifications.queue_step(rule, log)  # the step's e-mails commit with it (the outbox)
+        result = rule.effect(locked, actor, note, at) if rule.effect else None
+        rule.email(log)  # the step's e-mails commit with it (the outbox)
         transaction.on_commit(partial(_announce, locked, rule, log))
     _refresh(process, locked)
     return log, result
@@ -222,12 +124,9 @@ def transition(process, to_state, *, actor, note=""):
     require_actor(actor)
     with transaction.atomic():
         locked = lock_process(process)
-        rule = transitions.TRANSITIONS.get((locked.state, to_state))
+        rule = transitions.rule_between(locked.state, to_state)
         if rule is None:
-            raise TransitionNotAllowed(
-                _("Kataloget kan ikke gå fra »%(from)s« til »%(to)s«.")
-                % {"from": State(locked.state).label, "to": State(to_state).label}
-            )
+            raise TransitionNotAllowed(transitions.cannot_move(locked.state, to_state))
         return _perform(process, rule, actor=actor, note=note, locked=locked)[0]
 
 
@@ -256,10 +155,7 @@ def send_back(process, *, actor, reason, hearing_deadline=None):
     ``hearing_deadline`` sets a new one (in the same transaction as the move)."""
     with transaction.atomic():
         locked = lock_process(process)
-        rule = {
-            State.AWAITING_SIGNOFF: transitions.SEND_BACK_TO_HMU,
-            State.HMU_REVIEW: transitions.SEND_BACK_TO_HEARING,
-        }.get(locked.state)
+        rule = transitions.rule_from(locked.state, transitions.SEND_BACK)
         if rule is None:
             raise TransitionNotAllowed(
                 _("Kataloget kan ikke sendes tilbage fra »%(state)s«.") % {"state": locked.get_state_display()}

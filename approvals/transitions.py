@@ -1,21 +1,29 @@
-"""The workflow's transition table: every step a catalogue can take, who may take it, and what its buttons need.
+"""The workflow's transition table: every step a catalogue can take, each rule whole in one place.
 
-This is the one way in. The pages (one view, ``views.transition``), the admin (actions generated
-from ``RULES``) and ``selectors.allowed_transitions`` read this table; ``services.perform`` carries
-a step out, checking the table's ``may`` and the step's conditions (``services.CONDITIONS``:
-guards and effects) under the process's row lock. Nothing else decides whether a step is allowed.
+A rule holds who may take it (``may``: the access policy's answer), when it may be taken
+(``guards``), what it does besides moving the state (``effect``), the e-mails that tell of it
+(``email``: approvals.notifications) and its button (label, form, page). The pages (one view,
+``views.transition``), the admin (an action per rule) and ``services.perform`` read this table;
+nothing else decides whether a step is allowed. ``services.perform`` checks ``may`` and the
+guards under the process's row lock and runs the effect and the e-mails in the step's
+transaction.
 
-A rule's ``name`` is its action: the admin action is ``<name>_action`` and the ``action`` the
-``process_state_changed`` signal carries (approvals.signals) is the rule itself."""
+A rule's ``name`` is its action: the URL's action, the admin action ``<name>_action`` and the
+``rule`` the ``process_state_changed`` signal carries (approvals.signals)."""
 
 from dataclasses import dataclass, field
 from typing import Callable
 
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import permissions
+from proposals.snapshots import catalogue_snapshot
+
+from . import notifications, permissions, selectors
 from .forms import ApproveForm, NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
-from .models import CatalogueProcess
+from .models import CatalogueProcess, HearingResponse, HmuReview, SignOff
 
 State = CatalogueProcess.State
 
@@ -25,19 +33,98 @@ HMU_PAGE = "hmu_review"
 SIGNOFF_PAGE = "signoff"
 
 
+# --- guards: ``guard(process, actor, note) -> message | None``; a message refuses the step ---------
+
+
+def has_heard_committees(process, actor, note):
+    if not process.heard_committees.exists():
+        return _("Vælg mindst ét LMU, der skal høres, før høringen åbnes.")
+    return None
+
+
+def has_deadline_ahead(process, actor, note):
+    if process.hearing_deadline is None:
+        return _("Angiv en høringsfrist, før høringen åbnes.")
+    if process.hearing_deadline < permissions.local_today():
+        return _("Høringsfristen %(deadline)s er allerede overskredet; angiv en ny frist.") % {
+            "deadline": date_format(process.hearing_deadline, "DATE_FORMAT")
+        }
+    return None
+
+
+def hearing_finished_or_early_start(process, actor, note):
+    if selectors.hearing_finished(process):
+        return None
+    if not permissions.is_admin(actor, process):
+        return _(
+            "HMU-behandlingen kan først begynde, når høringsfristen er overskredet, eller alle hørte LMU'er "
+            "har indsendt deres svar. Kun en administrator kan starte den tidligere."
+        )
+    if not note:
+        return _("Angiv en begrundelse for at starte HMU-behandlingen før høringsfristen.")
+    return None
+
+
+def hmu_statement_recorded(process, actor, note):
+    review = HmuReview.objects.filter(process=process).first()
+    if review is None or not review.statement.strip():
+        return _("HMU's samlede udtalelse skal være registreret, før kataloget sendes til godkendelse.")
+    return None
+
+
+def reason_given(process, actor, note):
+    if not note:
+        return _("Angiv en begrundelse for at sende kataloget tilbage.")
+    return None
+
+
+# --- effects: ``effect(process, actor, note, at) -> result``, inside the step's transaction -------
+
+
+def record_approval(process, actor, note, at):
+    """The approved state, frozen: what every later memo compares against."""
+    return SignOff.objects.create(
+        process=process,
+        decision=SignOff.Decision.APPROVED,
+        note=note,
+        decided_by=actor,
+        decided_at=at,
+        snapshot=catalogue_snapshot(process.catalogue),
+    )
+
+
+def record_sent_back(process, actor, note, at):
+    return SignOff.objects.create(
+        process=process, decision=SignOff.Decision.SENT_BACK, note=note, decided_by=actor, decided_at=at
+    )
+
+
+def reopen_submitted_responses(process, actor, note, at):
+    """Back in hearing, the LMUs may revise what they sent: their answers become drafts again."""
+    return HearingResponse.objects.filter(process=process, status=HearingResponse.Status.SUBMITTED).update(
+        status=HearingResponse.Status.DRAFT, submitted_at=None, submitted_by=None, reopened_reason=note, updated_at=at
+    )
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, eq=False)
 class Rule:
-    """One transition ``source`` → ``target`` and its button. Compared and hashed by identity."""
+    """One transition ``source`` → ``target``. Compared and hashed by identity."""
 
     name: str  # the action: views.transition's ``action`` (approvals/urls.py), admin action ``<name>_action``
     source: str
     target: str
-    may: Callable = field(repr=False)  # who may: (user, process) -> bool (permissions, which asks the policy)
+    may: Callable = field(repr=False)  # who may: (user, process) -> bool, the access policy's answer
     refused: str = field(repr=False)  # why not, when ``may`` says no
+    email: Callable = field(repr=False)  # the step's e-mails into the outbox: (transition log) -> rows written
     label: str = field(repr=False)  # the button's text and the admin action's description
     form: type = field(repr=False)  # the button's form (forms.py); form.transition_input() → service input
     prefix: str = field(repr=False)  # the form's prefix on its page (the page's context has ``<prefix>_form``)
     success: str = field(repr=False)  # said after the step
+    guards: tuple = field(default=(), repr=False)  # (process, actor, note) -> refusal message or None
+    effect: Callable | None = field(default=None, repr=False)  # (process, actor, note, at) -> result
     page: str = field(default=CATALOGUE_PAGE, repr=False)  # where the button is; a refusal comes back here
     done_page: str = field(default=CATALOGUE_PAGE, repr=False)  # where the user goes after the step
     wrong_state: str = field(default="", repr=False)  # refusal when the catalogue is not in ``source``
@@ -51,93 +138,145 @@ class Rule:
     def form_name(self):
         return f"{self.prefix}_form"
 
+    def sets_deadline(self):
+        """A step into the hearing may set a new deadline (in the same transaction as the move)."""
+        return self.target == State.HEARING
+
+
+AWAITING_SIGNOFF_REFUSAL = gettext_lazy("Kataloget afventer ikke godkendelse (status: %(state)s).")
 
 OPEN_HEARING = Rule(
     "open_hearing",
     State.DRAFT,
     State.HEARING,
     may=permissions.can_open_hearing,
-    refused=_("Kun en administrator kan åbne høringen."),
-    label=_("Åbn høringen"),
+    refused=gettext_lazy("Kun en administrator kan åbne høringen."),
+    guards=(has_heard_committees, has_deadline_ahead),
+    email=notifications.hearing_opened,
+    label=gettext_lazy("Åbn høringen"),
     form=NoteForm,
     prefix="open",
-    success=_("Høringen er åbnet."),
+    success=gettext_lazy("Høringen er åbnet."),
 )
 START_HMU_REVIEW = Rule(
     "start_hmu_review",
     State.HEARING,
     State.HMU_REVIEW,
     may=permissions.can_start_hmu_review,
-    refused=_("Kun HMU's medlemmer eller en administrator kan starte HMU-behandlingen."),
-    label=_("Start HMU-behandlingen"),
+    refused=gettext_lazy("Kun HMU's medlemmer eller en administrator kan starte HMU-behandlingen."),
+    guards=(hearing_finished_or_early_start,),
+    email=notifications.hmu_review_ready,
+    label=gettext_lazy("Start HMU-behandlingen"),
     form=StartHmuReviewForm,
     prefix="start",
-    success=_("HMU-behandlingen er startet."),
+    success=gettext_lazy("HMU-behandlingen er startet."),
 )
 FORWARD_TO_SIGNOFF = Rule(
     "forward_to_signoff",
     State.HMU_REVIEW,
     State.AWAITING_SIGNOFF,
     may=permissions.can_forward_to_signoff,
-    refused=_("Kun HMU's medlemmer eller en administrator kan sende kataloget til godkendelse."),
-    label=_("Send til godkendelse"),
+    refused=gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget til godkendelse."),
+    guards=(hmu_statement_recorded,),
+    email=notifications.awaiting_signoff,
+    label=gettext_lazy("Send til godkendelse"),
     form=NoteForm,
     prefix="forward",
-    success=_("Kataloget er sendt til godkendelse."),
+    success=gettext_lazy("Kataloget er sendt til godkendelse."),
 )
 SIGN_OFF = Rule(
     "sign_off",
     State.AWAITING_SIGNOFF,
     State.SIGNED_OFF,
     may=permissions.can_sign_off,
-    refused=_("Kun rådmandsmødets medlemmer kan godkende kataloget."),
-    label=_("Godkend kataloget"),
+    refused=gettext_lazy("Kun rådmandsmødets medlemmer kan godkende kataloget."),
+    effect=record_approval,
+    email=notifications.signed_off,
+    label=gettext_lazy("Godkend kataloget"),
     form=ApproveForm,
     prefix="approve",
-    success=_("Kataloget er godkendt."),
+    success=gettext_lazy("Kataloget er godkendt."),
     page=SIGNOFF_PAGE,
     done_page=SIGNOFF_PAGE,
-    wrong_state=_("Kataloget afventer ikke godkendelse (status: %(state)s)."),
+    wrong_state=AWAITING_SIGNOFF_REFUSAL,
 )
 SEND_BACK_TO_HMU = Rule(
     "send_back_to_hmu",
     State.AWAITING_SIGNOFF,
     State.HMU_REVIEW,
     may=permissions.can_send_back_to_hmu,
-    refused=_("Kun rådmandsmødets medlemmer kan sende kataloget tilbage til HMU."),
-    label=_("Send tilbage til HMU"),
+    refused=gettext_lazy("Kun rådmandsmødets medlemmer kan sende kataloget tilbage til HMU."),
+    guards=(reason_given,),
+    effect=record_sent_back,
+    email=notifications.sent_back,
+    label=gettext_lazy("Send tilbage til HMU"),
     form=ReasonForm,
     prefix="back",
-    success=_("Kataloget er sendt tilbage til HMU."),
+    success=gettext_lazy("Kataloget er sendt tilbage til HMU."),
     page=SIGNOFF_PAGE,
     done_page=SIGNOFF_PAGE,
-    wrong_state=_("Kataloget afventer ikke godkendelse (status: %(state)s)."),
+    wrong_state=AWAITING_SIGNOFF_REFUSAL,
 )
 SEND_BACK_TO_HEARING = Rule(
     "send_back_to_hearing",
     State.HMU_REVIEW,
     State.HEARING,
     may=permissions.can_send_back_to_hearing,
-    refused=_("Kun HMU's medlemmer eller en administrator kan sende kataloget tilbage til høring."),
-    label=_("Send tilbage til høring"),
+    refused=gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget tilbage til høring."),
+    guards=(reason_given, has_deadline_ahead),
+    effect=reopen_submitted_responses,
+    email=notifications.sent_back,
+    label=gettext_lazy("Send tilbage til høring"),
     form=SendBackToHearingForm,
     prefix="back",
-    success=_("Kataloget er sendt tilbage til høring."),
+    success=gettext_lazy("Kataloget er sendt tilbage til høring."),
     page=HMU_PAGE,
-    wrong_state=_("Kataloget er ikke under HMU-behandling og kan ikke sendes tilbage til høring."),
+    wrong_state=gettext_lazy("Kataloget er ikke under HMU-behandling og kan ikke sendes tilbage til høring."),
 )
 
 RULES = {
     rule.name: rule
     for rule in (OPEN_HEARING, START_HMU_REVIEW, FORWARD_TO_SIGNOFF, SIGN_OFF, SEND_BACK_TO_HMU, SEND_BACK_TO_HEARING)
 }
-# The same rules by (source, target), for ``services.transition(process, to_state)``.
-TRANSITIONS = {(rule.source, rule.target): rule for rule in RULES.values()}
+# "Send back" is one door with two rules: which one is decided by where the catalogue stands.
+SEND_BACK = (SEND_BACK_TO_HMU, SEND_BACK_TO_HEARING)
 
 
-def wrong_state_message(rule, state):
-    """Why ``rule`` cannot be taken from ``state`` (a page opened before someone else moved the catalogue)."""
-    label = State(state).label
+def rule_between(source, target, rules=None):
+    """The rule of ``rules`` (default: all) from ``source`` to ``target``, or None."""
+    return next((rule for rule in (rules or RULES.values()) if (rule.source, rule.target) == (source, target)), None)
+
+
+def rule_from(source, rules):
+    """The rule of ``rules`` that starts in ``source``, or None."""
+    return next((rule for rule in rules if rule.source == source), None)
+
+
+def allowed(process, user):
+    """The rules ``user`` may take from ``process``'s state now, in table order: its buttons. A
+    step's guards (a deadline, a statement, a reason) are checked when it is taken
+    (services.perform), so a shown button may still be refused with a message."""
+    return [rule for rule in RULES.values() if rule.source == process.state and rule.may(user, process)]
+
+
+def cannot_move(from_state, to_state):
+    return _("Kataloget kan ikke gå fra »%(from)s« til »%(to)s«.") % {
+        "from": State(from_state).label,
+        "to": State(to_state).label,
+    }
+
+
+def wrong_state_message(rule, state, last_step=None):
+    """Why ``rule`` cannot be taken from ``state`` (a page opened before someone else moved the
+    catalogue). ``last_step``: the Transition that moved it there; when that was this very step
+    (two people pressed the same button), say who took it and when."""
+    if last_step is not None and state == rule.target and last_step.to_state == rule.target:
+        actor = last_step.actor
+        return _("Kataloget er allerede gået videre til »%(state)s«: %(actor)s tog det skridt %(at)s.") % {
+            "state": State(state).label,
+            "actor": (actor.get_full_name() or actor.get_username()) if actor else _("en anden"),
+            "at": date_format(timezone.localtime(last_step.at), "DATETIME_FORMAT"),
+        }
     if rule.wrong_state:
-        return rule.wrong_state % {"state": label}
-    return _("Kataloget kan ikke gå fra »%(from)s« til »%(to)s«.") % {"from": label, "to": State(rule.target).label}
+        return rule.wrong_state % {"state": State(state).label}
+    return cannot_move(state, rule.target)

@@ -4,6 +4,8 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from approvals import services
 from approvals.models import CatalogueProcess, SignOff, Transition
@@ -49,8 +51,14 @@ def test_two_users_open_the_hearing_at_once():
     )
     assert len(results) == 1
     assert len(errors) == 1 and isinstance(errors[0], services.TransitionNotAllowed)
-    assert Transition.objects.filter(process=s.process).count() == 1
+    [step] = Transition.objects.filter(process=s.process)
     assert CatalogueProcess.objects.get(pk=s.process.pk).state == "hearing"
+    # The loser is told who took the step, not "from »LMU-høring« to »LMU-høring«".
+    winner = step.actor
+    assert str(errors[0]) == (
+        f"Kataloget er allerede gået videre til »LMU-høring«: {winner.get_full_name() or winner.username} "
+        f"tog det skridt {date_format(timezone.localtime(step.at), 'DATETIME_FORMAT')}."
+    )
 
 
 def test_many_signers_at_once_make_one_approval():

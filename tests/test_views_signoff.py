@@ -64,7 +64,9 @@ def test_stale_page_cannot_approve_twice(client):
     s = Setup().to_signed_off()
     client.force_login(s.signoff_user)
     response = client.post(url(s, "approve"), {"approve-note": "", "approve-confirm": "on"}, follow=True)
-    assert "afventer ikke godkendelse" in response.content.decode()
+    # Who approved it, and when, rather than "not awaiting approval".
+    html = response.content.decode()
+    assert "Kataloget er allerede gået videre til »Godkendt«" in html and s.signoff_user.username in html
     assert SignOff.objects.filter(decision=SignOff.Decision.APPROVED).count() == 1
 
 

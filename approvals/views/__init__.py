@@ -7,7 +7,7 @@ redirecting, so nothing the user wrote is lost.
 
 Every workflow button posts to one view, ``transition.transition``: it asks the rule of
 approvals.transitions who may, validates the rule's form and calls ``services.perform``. Pages
-show a button when ``selectors.allowed_transitions`` offers its rule. No view writes on a GET.
+show a button when ``transitions.allowed`` offers its rule. No view writes on a GET.
 
 Modules: ``dashboard``, ``catalogue`` (the workflow page), ``hearing`` (hearing responses),
 ``hmu`` (HMU review), ``signoff``, ``transition`` (every button); ``common`` the shared parts."""

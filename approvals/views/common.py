@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .. import permissions, selectors
+from .. import permissions, transitions
 from ..models import CatalogueProcess
 
 
@@ -68,7 +68,7 @@ def say_refusal(request, exc):
 
 def allowed_rule_names(user, process):
     """The names of the rules whose buttons ``user`` sees on ``process``'s pages."""
-    return {rule.name for rule in selectors.allowed_transitions(process, user)}
+    return {rule.name for rule in transitions.allowed(process, user)}
 
 
 def button_forms(allowed, bound, *rules):
