@@ -55,7 +55,9 @@ class DepartmentAdministratorBackend(BaseBackend):
             return False
         cached = getattr(user_obj, "_department_administrator_cache", None)
         if cached is None:  # once per user object, i.e. per request
-            cached = user_obj._department_administrator_cache = policy.is_administrator(user_obj)
+            cached = user_obj._department_administrator_cache = policy.user_has_permission(
+                user_obj, "department.administer"
+            )
         return cached
 
     def has_perm(self, user_obj, perm, obj=None):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import hearing, services
-from .exceptions import WorkflowError
+from .exceptions import NotPermitted, WorkflowError
 from .models import HearingResponse
 
 
@@ -55,7 +55,7 @@ def run_on_each(modeladmin, request, objects, step, success, **words):
     for obj in objects:
         try:
             step(obj)
-        except WorkflowError as exc:
+        except (WorkflowError, NotPermitted) as exc:
             modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
         else:
             modeladmin.message_user(request, success % {"obj": obj, **words}, messages.SUCCESS)

@@ -16,7 +16,7 @@ class ApprovalsConfig(AppConfig):
             panels,
             policy,
             signals,
-            tasks,  # noqa: F401  (the workflow's e-mails follow signals.process_state_changed)
+            tasks,  # noqa: F401  (the outbox's receiver hands e-mail rows to the worker)
         )
         from .memos import hooks as memo_hooks  # noqa: F401  (memo panels; "look again" on changes)
         from .models import SignOff

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from proposals.models import BudgetAgreement, BudgetParty, Catalogue, Department
 
-from . import permissions, services
+from . import services
+from .deadlines import local_today
 from .models import CatalogueProcess, Committee, DepartmentAdministrator, Membership
 
 DEMO_PASSWORD = "demo1234"
@@ -133,7 +134,7 @@ def create_demo_data(today=None):
     Raises DemoDataRefused unless DEBUG is on."""
     ensure_demo_allowed()
     result = DemoResult()
-    today = today or permissions.local_today()
+    today = today or local_today()
     admin = _user(
         result,
         "administrator (superbruger): admin og alle handlinger",

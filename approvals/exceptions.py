@@ -1,6 +1,11 @@
-"""The workflow's domain exceptions, raised by services and turned into messages or 403s by views and admin.
+"""The workflow's domain exceptions, raised by services. Each carries a Danish message meant
+for the user.
 
-``WorkflowError`` (and its kinds) carry a Danish message meant for the user."""
+``NotPermitted`` is Django's PermissionDenied, so a page answers it with the 403 page without
+catching it; ``WorkflowError`` ("not now") is said on the page (a message, or the form's error).
+The admin's actions say both per object (admin_actions.run_on_each)."""
+
+from django.core.exceptions import PermissionDenied
 
 
 class WorkflowError(Exception):
@@ -15,5 +20,9 @@ class TransitionNotAllowed(WorkflowError):
     """Not now: the catalogue's state or a guard of the transition refuses the step."""
 
 
-class NotPermitted(WorkflowError):
-    """Not theirs: the user may not take this step (a 403 on a page)."""
+class NotPermitted(PermissionDenied):
+    """Not theirs: the user may not take this step (the access policy's answer; a 403 on a page)."""
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)

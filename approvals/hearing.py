@@ -7,11 +7,13 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import completion, permissions
+from . import completion, policy
+from .deadlines import deadline_passed
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
-from .models import CatalogueProcess, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
+from .models import CatalogueProcess, Committee, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
 from .services import lock_process, require_actor
 from .stance_versions import CurrentVersions
 
@@ -19,6 +21,38 @@ State = CatalogueProcess.State
 
 
 # --- hearing responses ---------------------------------------------------------------------
+
+
+def response_edit_refusal(user, response, process, committee):
+    """Why ``user`` may not write ``committee``'s response now, as (kind, message), or None.
+
+    kind is "permission" (not theirs to write: the access policy's answer) or "workflow" (not
+    now). The services raise the message; the pages show the form read-only."""
+    if not policy.user_has_permission(user, "committee.act_for", committee):
+        return ("permission", _("Du er ikke medlem af %(committee)s.") % {"committee": committee})
+    if committee.kind != Committee.Kind.LMU or not process.heard_committees.filter(pk=committee.pk).exists():
+        return ("permission", _("%(committee)s er ikke hørt på dette katalog.") % {"committee": committee})
+    if process.state != State.HEARING:
+        return (
+            "workflow",
+            _("Kataloget er ikke i høring (status: %(state)s).") % {"state": process.get_state_display()},
+        )
+    if response is not None and response.status == HearingResponse.Status.SUBMITTED:
+        return ("workflow", _("Høringssvaret er indsendt og kan ikke længere ændres."))
+    reopened = response is not None and bool(response.reopened_reason)
+    if process.hearing_deadline is None:
+        return ("workflow", _("Høringen har ingen frist."))
+    if deadline_passed(process) and not reopened:
+        return (
+            "workflow",
+            _("Høringsfristen %(deadline)s er overskredet; svaret kan ikke længere ændres.")
+            % {"deadline": date_format(process.hearing_deadline, "DATE_FORMAT")},
+        )
+    return None
+
+
+def can_edit_response(user, response, process, committee):
+    return response_edit_refusal(user, response, process, committee) is None
 
 
 def _clean_stances(versions, stances, *, what):
@@ -121,7 +155,7 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
     with transaction.atomic():
         locked = lock_process(process)
         response = HearingResponse.objects.select_for_update().filter(process=locked, committee=committee).first()
-        refusal = permissions.response_edit_refusal(actor, response, locked, committee)
+        refusal = response_edit_refusal(actor, response, locked, committee)
         if refusal:
             kind, message = refusal
             raise (NotPermitted if kind == "permission" else WorkflowError)(message)
@@ -159,7 +193,7 @@ def stale_stance_refusal(actor, response, process, committee):
     response, except that a submitted one may (a changed proposal needs the LMU's word again)."""
     if response is not None and response.status == HearingResponse.Status.SUBMITTED:
         response = None  # judged as if not yet written: member, heard, in hearing, before the deadline
-    return permissions.response_edit_refusal(actor, response, process, committee)
+    return response_edit_refusal(actor, response, process, committee)
 
 
 def revise_stale_stance(process, committee, proposal_id, *, actor, stance, comment):
@@ -190,7 +224,7 @@ def revise_stale_stance(process, committee, proposal_id, *, actor, stance, comme
 def _reopen_reason(actor, reason, process):
     """The checks before an administrator reopens (or opens late) a response; the reason, stripped."""
     require_actor(actor)
-    if not permissions.can_reopen_response(actor, process):
+    if not policy.user_has_permission(actor, "process.reopen_response", process):
         raise NotPermitted(_("Kun en administrator kan genåbne et høringssvar."))
     reason = (reason or "").strip()
     if not reason:
@@ -215,7 +249,7 @@ def reopen_hearing_response(response, *, actor, reason):
     with transaction.atomic():
         process = _lock_in_hearing(response.process)
         locked = HearingResponse.objects.select_for_update().get(pk=response.pk)
-        if locked.status != HearingResponse.Status.SUBMITTED and not permissions.deadline_passed(process):
+        if locked.status != HearingResponse.Status.SUBMITTED and not deadline_passed(process):
             raise WorkflowError(_("Høringssvaret er ikke indsendt og kan stadig redigeres."))
         locked.status = HearingResponse.Status.DRAFT
         locked.submitted_at = None
@@ -233,7 +267,7 @@ def allow_late_response(process, committee, *, actor, reason):
     reason = _reopen_reason(actor, reason, process)
     with transaction.atomic():
         process = _lock_in_hearing(process)
-        if not permissions.deadline_passed(process):
+        if not deadline_passed(process):
             raise WorkflowError(_("Høringsfristen er ikke overskredet; udvalget kan stadig skrive sit svar."))
         response, created = HearingResponse.objects.get_or_create(
             process=process, committee=committee, defaults={"reopened_reason": reason}
@@ -252,7 +286,7 @@ def save_hmu_review(process, *, actor, statement, positions, confirmed=()):
     require_actor(actor)
     with transaction.atomic():
         locked = lock_process(process)
-        if not permissions.can_record_hmu(actor, locked):
+        if not policy.user_has_permission(actor, "process.record_hmu", locked):
             raise NotPermitted(_("Kun HMU's medlemmer kan registrere HMU's holdning."))
         if locked.state != State.HMU_REVIEW:
             raise TransitionNotAllowed(

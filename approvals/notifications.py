@@ -21,8 +21,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import CatalogueProcess, Committee, HearingCompletion, HearingReminder, Membership
+from . import policy
+from .deadlines import local_today
+from .models import CatalogueProcess, HearingCompletion, HearingReminder, Membership
 from .outbox import delivery as outbox
 from .outbox.models import Email
 from .selectors import hearing_round_opening, missing_committees
@@ -66,22 +67,14 @@ class Message:
     context: dict
 
 
-def _users_of(committees):
-    """{user: [committees]} for active members with an e-mail address, in a stable order."""
-    found = {}
-    memberships = (
-        Membership.objects.filter(committee__in=committees, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user", "committee")
-        .order_by("user__username", "committee__name")
-    )
-    for membership in memberships:
-        found.setdefault(membership.user, []).append(membership.committee)
-    return found
-
-
-def _department_committees(process, *kinds):
-    return Committee.objects.filter(department_id=process.catalogue.department_id, kind__in=kinds)
+def _recipients(obj, *actions):
+    """Who is told: the active users the access policy names for any of ``actions`` on ``obj``
+    (users_with_permission_for_instance), with an e-mail address, by user name."""
+    users = None
+    for action in actions:
+        found = policy.users_with_permission_for_instance(action, obj)
+        users = found if users is None else users | found
+    return list(users.exclude(email="").order_by("username"))
 
 
 def _queue(kind, key, template, subject, process, messages):
@@ -132,9 +125,15 @@ def _step_key(log):
 
 
 def _lmu_links(process, log):
+    """To the members of the heard LMUs, each with the links to their own LMUs' response forms."""
+    users = _recipients(process, "process.write_response")
+    committees = {}
+    memberships = Membership.objects.filter(user__in=users, committee__in=process.heard_committees.all())
+    for membership in memberships.select_related("committee").order_by("committee__name"):
+        committees.setdefault(membership.user_id, []).append(membership.committee)
     return [
-        Message(user, {"links": [(c, response_url(process, c)) for c in committees], "transition": log})
-        for user, committees in _users_of(process.heard_committees.all()).items()
+        Message(user, {"links": [(c, response_url(process, c)) for c in committees[user.pk]], "transition": log})
+        for user in users
     ]
 
 
@@ -150,7 +149,7 @@ def _hmu_ready_messages(process, log):
     missing = list(missing_committees(process).order_by("name"))
     return [
         Message(user, {"link": hmu_review_url(process), "transition": log, "missing": missing})
-        for user in _users_of(_department_committees(process, Committee.Kind.HMU))
+        for user in _recipients(process, "process.record_hmu")
     ]
 
 
@@ -185,15 +184,9 @@ def awaiting_signoff(log):
         subject = _subject(_("Klar til godkendelse"), process)
     messages = [
         Message(user, {"link": signoff_url(process), "transition": log})
-        for user in _users_of(_department_committees(process, Committee.Kind.SIGNOFF))
+        for user in _recipients(process, "process.sign_off")
     ]
     return _queue(Kind.AWAITING_SIGNOFF, _step_key(log), "awaiting_signoff", subject, process, messages)
-
-
-def _signoff_committees(process):
-    return list(process.heard_committees.all()) + list(
-        _department_committees(process, Committee.Kind.HMU, Committee.Kind.SIGNOFF)
-    )
 
 
 def signed_off(log):
@@ -203,7 +196,7 @@ def signed_off(log):
         subject = _subject(_("Katalog godkendt"), process)
     messages = [
         Message(user, {"link": catalogue_url(process), "transition": log})
-        for user in _users_of(_signoff_committees(process))
+        for user in _recipients(process, "process.write_response", "process.record_hmu", "process.sign_off")
     ]
     return _queue(Kind.SIGNED_OFF, _step_key(log), "signed_off", subject, process, messages)
 
@@ -216,7 +209,7 @@ def sent_back(log):
             subject = _subject(_("Sendt tilbage til HMU"), process)
             messages = [
                 Message(user, {"link": hmu_review_url(process), "transition": log})
-                for user in _users_of(_department_committees(process, Committee.Kind.HMU))
+                for user in _recipients(process, "process.record_hmu")
             ]
         else:
             subject = _subject(_("Sendt tilbage til høring"), process)
@@ -231,7 +224,7 @@ def send_hearing_reminders(today=None):
     The reminder row and its e-mails are written in one transaction: the unique reminder row
     keeps a repeated or concurrent run from writing them again, and the outbox sends them
     (retrying an SMTP failure itself)."""
-    today = today or permissions.local_today()
+    today = today or local_today()
     days = settings.HEARING_REMINDER_DAYS
     processes = CatalogueProcess.objects.select_related("catalogue", "catalogue__department").filter(
         state=State.HEARING, hearing_deadline__gte=today, hearing_deadline__lte=today + timedelta(days=days)
@@ -256,7 +249,7 @@ def _remind(process, committee, today):
     days_left = (process.hearing_deadline - today).days
     messages = [
         Message(user, {"link": response_url(process, committee), "committee": committee, "days_left": days_left})
-        for user in _users_of([committee])
+        for user in _recipients(committee, "committee.act_for")
     ]
     key = f"reminder:{process.pk}:{committee.pk}:{process.hearing_deadline.isoformat()}"
     return _queue(Kind.HEARING_REMINDER, key, "hearing_reminder", subject, process, messages)

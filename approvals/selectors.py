@@ -11,14 +11,14 @@ from django.db.models.functions import Coalesce
 
 from proposals.models import Proposal
 
-from . import permissions, policy
+from . import policy
+from .deadlines import local_today
 from .models import (
     CatalogueProcess,
     Committee,
     HearingResponse,
     HmuPosition,
     HmuReview,
-    Membership,
     ProposalStance,
     SignOff,
     Stance,
@@ -36,6 +36,13 @@ def process_of(catalogue):
     return CatalogueProcess.objects.filter(catalogue=catalogue).first()
 
 
+def own_heard_committees(user, process):
+    """The user's LMUs that are heard on the process (a queryset, possibly empty)."""
+    if process is None or process.pk is None:
+        return Committee.objects.none()
+    return policy.instances_user_has_permission_for(user, "committee.act_for", process.heard_committees.all())
+
+
 def missing_committees(process):
     """Heard LMUs that have not submitted a response (a queryset)."""
     submitted = HearingResponse.objects.filter(process=process, status=Submitted)
@@ -44,10 +51,10 @@ def missing_committees(process):
 
 def hearing_finished_q(today=None):
     """The one rule of a finished hearing, as a filter on CatalogueProcess: the deadline has
-    passed (permissions.deadline_passed) or every heard LMU has submitted. HMU review may then
+    passed (deadlines.deadline_passed) or every heard LMU has submitted. HMU review may then
     start without a reason, HMU's dashboard lists the catalogue, and HMU is told once
     (approvals.completion). ``hearing_finished`` asks this filter for one process."""
-    today = today or permissions.local_today()
+    today = today or local_today()
     submitted = HearingResponse.objects.filter(
         committee=OuterRef("pk"), process=OuterRef(OuterRef("pk")), status=Submitted
     )
@@ -79,36 +86,30 @@ def _count_subquery(qs, key):
     return Coalesce(Subquery(qs.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
+def _mine(user, action):
+    """An Exists() on CatalogueProcess rows: the user may do ``action`` on this one (the policy's filter)."""
+    return Exists(policy.instances_user_has_permission_for(user, action).filter(pk=OuterRef("pk")))
+
+
 def processes_for_user(user):
-    """The dashboard: catalogue processes the user may see (policy: administrators all of their
-    departments', others from the hearing on), one query (besides the user's standing, which
-    the policy reads once per request).
+    """The dashboard's rows: catalogue processes the user may see (policy ``process.view``), one
+    query (besides the user's standing, which the policy reads once per request).
 
     Each row has ``catalogue`` and its ``department`` loaded and these annotations:
-    ``is_heard`` (one of the user's LMUs is heard on it), ``my_lmu_submitted`` (one of the user's
-    heard LMUs has submitted), ``my_lmu_pending`` (one of them has not yet), ``is_hmu``,
-    ``is_signoff`` (member of the department's HMU / sign-off body), ``heard_count`` and
-    ``submitted_count`` (all heard LMUs / submitted responses). Ordered by deadline (none
-    last), then title."""
+    ``is_heard`` (one of the user's LMUs is heard on it), ``is_hmu``, ``is_signoff`` (member of
+    the department's HMU / sign-off body), ``heard_count`` and ``submitted_count`` (all heard
+    LMUs / submitted responses), and for the user's own heard LMU (the first by name)
+    ``my_committee_id`` and its response's ``my_response_status`` (None: not begun). Ordered by
+    deadline (none last), then title."""
     qs = CatalogueProcess.objects.select_related("catalogue", "catalogue__department")
     if not (user and user.is_authenticated and user.is_active):
         return qs.none()
-    my_heard = Committee.objects.filter(hearings=OuterRef("pk"), memberships__user=user)
-    my_submitted = HearingResponse.objects.filter(
-        process=OuterRef("pk"), status=Submitted, committee__memberships__user=user
-    )
-    my_pending = Committee.objects.filter(hearings=OuterRef("pk"), memberships__user=user).exclude(
-        Exists(
-            HearingResponse.objects.filter(committee=OuterRef("pk"), process=OuterRef(OuterRef("pk")), status=Submitted)
-        )
-    )
-    department_role = Membership.objects.filter(user=user, committee__department=OuterRef("catalogue__department"))
+    own = policy.instances_user_has_permission_for(user, "committee.act_for").filter(hearings=OuterRef("pk"))
+    mine = HearingResponse.objects.filter(process=OuterRef("pk"), committee__in=own.values("pk"))
     qs = qs.annotate(
-        is_heard=Exists(my_heard),
-        my_lmu_submitted=Exists(my_submitted),
-        my_lmu_pending=Exists(my_pending),
-        is_hmu=Exists(department_role.filter(committee__kind=Committee.Kind.HMU)),
-        is_signoff=Exists(department_role.filter(committee__kind=Committee.Kind.SIGNOFF)),
+        is_heard=_mine(user, "process.write_response"),
+        is_hmu=_mine(user, "process.record_hmu"),
+        is_signoff=_mine(user, "process.sign_off"),
         heard_count=_count_subquery(
             CatalogueProcess.heard_committees.through.objects.filter(catalogueprocess=OuterRef("pk")),
             "catalogueprocess",
@@ -116,9 +117,32 @@ def processes_for_user(user):
         submitted_count=_count_subquery(
             HearingResponse.objects.filter(process=OuterRef("pk"), status=Submitted), "process"
         ),
+        my_committee_id=Subquery(own.order_by("name").values("pk")[:1]),
+        my_response_status=Subquery(mine.order_by("status").values("status")[:1]),
     )
-    qs = policy.visible_processes(user, qs)
+    qs = policy.instances_user_has_permission_for(user, "process.view", qs)
     return qs.order_by(F("hearing_deadline").asc(nulls_last=True), "catalogue__title")
+
+
+def dashboard_queues(user, processes):
+    """The dashboard's sections for ``user`` as (key, querysets of ``processes``
+    (processes_for_user, filtered)): their LMUs' hearings, HMU's queue, the sign-off queue, as
+    far as they hold those roles (the policy's answer), and every catalogue they see when they
+    administer a department or sit on HMU or the sign-off body."""
+    may = {
+        action: policy.user_has_permission(user, action)
+        for action in ("process.write_response", "process.record_hmu", "process.sign_off", "department.administer")
+    }
+    queues = []
+    if may["process.write_response"]:
+        queues.append(("hearing", processes.filter(is_heard=True).exclude(state=CatalogueProcess.State.DRAFT)))
+    if may["process.record_hmu"]:
+        queues.append(("hmu", processes.filter(awaiting_hmu_q(), is_hmu=True)))
+    if may["process.sign_off"]:
+        queues.append(("signoff", processes.filter(is_signoff=True, state=CatalogueProcess.State.AWAITING_SIGNOFF)))
+    if may["department.administer"] or may["process.record_hmu"] or may["process.sign_off"]:
+        queues.append(("all", processes))
+    return queues, may["department.administer"]
 
 
 def response_for(process, committee, versions=None):
@@ -311,9 +335,8 @@ def hearing_summary(process, versions=None):
 
 
 def responses_for_process(process, user=None):
-    """Responses of a process visible to ``user`` (None: all), with committee loaded, by committee name."""
+    """Responses of a process ``user`` may read (None: all), with committee loaded, by committee name."""
     qs = HearingResponse.objects.filter(process=process).select_related("committee", "submitted_by")
-    if user is not None and not permissions.is_admin(user, process):
-        own = Committee.objects.filter(memberships__user=user).values("pk")
-        qs = qs.filter(Q(status=Submitted) | Q(committee__in=own))
+    if user is not None:
+        qs = policy.instances_user_has_permission_for(user, "response.view", qs)
     return qs.order_by("committee__name")

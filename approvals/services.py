@@ -7,12 +7,11 @@ waits for the first, then sees the new state and is refused. A refused step rais
 
 Every state change goes through ``perform``, which takes a rule of approvals.transitions whole:
 who may, its guards, its effect and its e-mails (written to the outbox in the step's
-transaction). The named functions (``open_hearing``, ``sign_off`` ...) are readable doors to it.
-After the commit, approvals.signals' ``process_state_changed`` is sent.
+transaction; they are handed to the worker after the commit). The named functions
+(``open_hearing``, ``sign_off`` ...) are readable doors to it.
 """
 
 import logging
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,14 +19,13 @@ from django.utils.translation import gettext as _
 
 from proposals.models import Catalogue
 
-from . import permissions, transitions
+from . import policy, transitions
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import (
     CatalogueProcess,
     Committee,
     Transition,
 )
-from .signals import process_state_changed
 
 logger = logging.getLogger(__name__)
 State = CatalogueProcess.State
@@ -67,18 +65,6 @@ def require_actor(actor):
 # --- transitions -------------------------------------------------------------------------
 
 
-def _announce(process, rule, log):
-    """After the commit: tell the receivers that the catalogue moved."""
-    process_state_changed.send_robust(
-        sender=CatalogueProcess,
-        process=process,
-        old_state=log.from_state,
-        new_state=log.to_state,
-        transition=log,
-        rule=rule,
-    )
-
-
 def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=None):
     note = (note or "").strip()
     require_actor(actor)
@@ -105,7 +91,6 @@ def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=Non
         )
         result = rule.effect(locked, actor, note, at) if rule.effect else None
         rule.email(log)  # the step's e-mails commit with it (the outbox)
-        transaction.on_commit(partial(_announce, locked, rule, log))
     _refresh(process, locked)
     return log, result
 
@@ -198,7 +183,7 @@ def configure_hearing(process, *, actor, committees, hearing_deadline, hmu_meeti
 
     In draft the deadline may still be None; ``open_hearing`` requires it."""
     require_actor(actor)
-    if not permissions.is_admin(actor, process):
+    if not policy.user_has_permission(actor, "process.configure_hearing", process):
         raise NotPermitted(_("Kun en administrator kan konfigurere høringen."))
     committees = list(committees)
     with transaction.atomic():

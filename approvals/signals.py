@@ -1,18 +1,9 @@
-"""The workflow's signal, and receivers connected in ApprovalsConfig.ready()."""
+"""Receivers of the workflow app, connected in ApprovalsConfig.ready()."""
 
 from django.core.exceptions import ValidationError
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from .models import CatalogueProcess
-
-# Sent by services.perform after the step's transaction has committed (never for a refused or
-# rolled-back step), as django-oscar's ``order_status_changed``. Keyword arguments: ``process``,
-# ``old_state``, ``new_state``, ``transition`` (the Transition row) and ``rule``
-# (transitions.Rule). Receivers are called with ``send_robust``: one failing receiver (e.g. the
-# broker is down) neither undoes the committed step nor keeps the others from running.
-# The e-mails do not follow it: they are written to the outbox inside the step's transaction.
-process_state_changed = Signal()
 
 
 def create_process_for_new_catalogue(sender, instance, created, raw=False, **kwargs):

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import permissions
+from .deadlines import local_today
 from .models import CatalogueProcess, HearingResponse
 
 EMPTY = _("Ingen kataloger.")
@@ -55,7 +55,7 @@ class HearingTable(ProcessColumnsMixin, BaseTable):
         return _date(value)
 
     def render_days_left(self, value):
-        days = (value - permissions.local_today()).days
+        days = (value - local_today()).days
         if days < 0:
             return _("Overskredet")
         if days == 0:

@@ -1,6 +1,6 @@
 """The workflow's transition table: every step a catalogue can take, each rule whole in one place.
 
-A rule holds who may take it (``may``: the access policy's answer), when it may be taken
+A rule holds who may take it (``permission``: an action of the access policy), when it may be taken
 (``guards``), what it does besides moving the state (``effect``), the e-mails that tell of it
 (``email``: approvals.notifications) and its button (label, form, page). The pages (one view,
 ``views.transition``), the admin (an action per rule) and ``services.perform`` read this table;
@@ -8,8 +8,7 @@ nothing else decides whether a step is allowed. ``services.perform`` checks ``ma
 guards under the process's row lock and runs the effect and the e-mails in the step's
 transaction.
 
-A rule's ``name`` is its action: the URL's action, the admin action ``<name>_action`` and the
-``rule`` the ``process_state_changed`` signal carries (approvals.signals)."""
+A rule's ``name`` is its action: the URL's action and the admin action ``<name>_action``."""
 
 from dataclasses import dataclass, field
 from typing import Callable
@@ -21,7 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from proposals.snapshots import catalogue_snapshot
 
-from . import notifications, permissions, selectors
+from . import notifications, policy, selectors
+from .deadlines import local_today
 from .forms import ApproveForm, NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
 from .models import CatalogueProcess, HearingResponse, HmuReview, SignOff
 
@@ -45,7 +45,7 @@ def has_heard_committees(process, actor, note):
 def has_deadline_ahead(process, actor, note):
     if process.hearing_deadline is None:
         return _("Angiv en høringsfrist, før høringen åbnes.")
-    if process.hearing_deadline < permissions.local_today():
+    if process.hearing_deadline < local_today():
         return _("Høringsfristen %(deadline)s er allerede overskredet; angiv en ny frist.") % {
             "deadline": date_format(process.hearing_deadline, "DATE_FORMAT")
         }
@@ -55,7 +55,7 @@ def has_deadline_ahead(process, actor, note):
 def hearing_finished_or_early_start(process, actor, note):
     if selectors.hearing_finished(process):
         return None
-    if not permissions.is_admin(actor, process):
+    if not policy.user_has_permission(actor, "process.administer", process):
         return _(
             "HMU-behandlingen kan først begynde, når høringsfristen er overskredet, eller alle hørte LMU'er "
             "har indsendt deres svar. Kun en administrator kan starte den tidligere."
@@ -116,7 +116,7 @@ class Rule:
     name: str  # the action: views.transition's ``action`` (approvals/urls.py), admin action ``<name>_action``
     source: str
     target: str
-    may: Callable = field(repr=False)  # who may: (user, process) -> bool, the access policy's answer
+    permission: str = field(repr=False)  # who may: the access policy's action (approvals.policy)
     refused: str = field(repr=False)  # why not, when ``may`` says no
     email: Callable = field(repr=False)  # the step's e-mails into the outbox: (transition log) -> rows written
     label: str = field(repr=False)  # the button's text and the admin action's description
@@ -128,6 +128,9 @@ class Rule:
     page: str = field(default=CATALOGUE_PAGE, repr=False)  # where the button is; a refusal comes back here
     done_page: str = field(default=CATALOGUE_PAGE, repr=False)  # where the user goes after the step
     wrong_state: str = field(default="", repr=False)  # refusal when the catalogue is not in ``source``
+
+    def may(self, user, process):
+        return policy.user_has_permission(user, self.permission, process)
 
     @property
     def asks(self):
@@ -149,7 +152,7 @@ OPEN_HEARING = Rule(
     "open_hearing",
     State.DRAFT,
     State.HEARING,
-    may=permissions.can_open_hearing,
+    permission="process.open_hearing",
     refused=gettext_lazy("Kun en administrator kan åbne høringen."),
     guards=(has_heard_committees, has_deadline_ahead),
     email=notifications.hearing_opened,
@@ -162,7 +165,7 @@ START_HMU_REVIEW = Rule(
     "start_hmu_review",
     State.HEARING,
     State.HMU_REVIEW,
-    may=permissions.can_start_hmu_review,
+    permission="process.start_hmu_review",
     refused=gettext_lazy("Kun HMU's medlemmer eller en administrator kan starte HMU-behandlingen."),
     guards=(hearing_finished_or_early_start,),
     email=notifications.hmu_review_ready,
@@ -175,7 +178,7 @@ FORWARD_TO_SIGNOFF = Rule(
     "forward_to_signoff",
     State.HMU_REVIEW,
     State.AWAITING_SIGNOFF,
-    may=permissions.can_forward_to_signoff,
+    permission="process.forward_to_signoff",
     refused=gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget til godkendelse."),
     guards=(hmu_statement_recorded,),
     email=notifications.awaiting_signoff,
@@ -188,7 +191,7 @@ SIGN_OFF = Rule(
     "sign_off",
     State.AWAITING_SIGNOFF,
     State.SIGNED_OFF,
-    may=permissions.can_sign_off,
+    permission="process.sign_off",
     refused=gettext_lazy("Kun rådmandsmødets medlemmer kan godkende kataloget."),
     effect=record_approval,
     email=notifications.signed_off,
@@ -204,7 +207,7 @@ SEND_BACK_TO_HMU = Rule(
     "send_back_to_hmu",
     State.AWAITING_SIGNOFF,
     State.HMU_REVIEW,
-    may=permissions.can_send_back_to_hmu,
+    permission="process.send_back_to_hmu",
     refused=gettext_lazy("Kun rådmandsmødets medlemmer kan sende kataloget tilbage til HMU."),
     guards=(reason_given,),
     effect=record_sent_back,
@@ -221,7 +224,7 @@ SEND_BACK_TO_HEARING = Rule(
     "send_back_to_hearing",
     State.HMU_REVIEW,
     State.HEARING,
-    may=permissions.can_send_back_to_hearing,
+    permission="process.send_back_to_hearing",
     refused=gettext_lazy("Kun HMU's medlemmer eller en administrator kan sende kataloget tilbage til høring."),
     guards=(reason_given, has_deadline_ahead),
     effect=reopen_submitted_responses,

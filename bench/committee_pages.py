@@ -109,7 +109,7 @@ def run(sizes, runs):
     from django.utils import timezone
     from django.utils.formats import date_format
 
-    from approvals import hearing, permissions, services
+    from approvals import deadlines, hearing, services
     from approvals.models import Committee, HearingResponse, ProposalStance, Stance
     from proposals.models import ProposalYear
     from proposals.numbers import format_amount, format_decimal
@@ -150,7 +150,7 @@ def run(sizes, runs):
                 hmu_user = make_user()
                 make_committee(department, Committee.Kind.HMU, name="HMU", members=[hmu_user])
                 process = catalogue.process
-                deadline = permissions.local_today() + datetime.timedelta(days=7)
+                deadline = deadlines.local_today() + datetime.timedelta(days=7)
                 services.configure_hearing(process, actor=admin, committees=committees, hearing_deadline=deadline)
                 services.open_hearing(process, actor=admin)
                 ids = list(catalogue.proposals.order_by("position", "id").values_list("pk", flat=True))

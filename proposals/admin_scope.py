@@ -11,6 +11,7 @@ queryset and so only within scope. Superusers see everything."""
 from django.http import Http404
 
 from . import access
+from .models import Department
 
 
 def _department_id(obj, path):
@@ -29,7 +30,9 @@ class DepartmentScopedAdmin:
     scoped_choices = {}
 
     def get_queryset(self, request):
-        return access.administered_departments(request.user, super().get_queryset(request), self.department_path)
+        return access.instances_user_has_permission_for(
+            request.user, "department.administer", super().get_queryset(request), self.department_path
+        )
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -38,7 +41,8 @@ class DepartmentScopedAdmin:
         return obj
 
     def _in_scope(self, request, obj):
-        return obj is None or access.can_administer_department(request.user, _department_id(obj, self.department_path))
+        department = Department(pk=_department_id(obj, self.department_path)) if obj is not None else None
+        return obj is None or access.user_has_permission(request.user, "department.administer", department)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._in_scope(request, obj)
@@ -53,7 +57,9 @@ class DepartmentScopedAdmin:
         path = self.scoped_choices.get(db_field.name)
         if path is not None:
             related = kwargs.get("queryset", db_field.related_model._default_manager.all())
-            kwargs["queryset"] = access.administered_departments(request.user, related, path)
+            kwargs["queryset"] = access.instances_user_has_permission_for(
+                request.user, "department.administer", related, path
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -63,7 +69,9 @@ class ScopedImportMixin:
     def _scope_catalogue_field(self, request, form):
         field = form.fields.get("catalogue")
         if field is not None:
-            field.queryset = access.administered_catalogues(request.user, field.queryset)
+            field.queryset = access.instances_user_has_permission_for(
+                request.user, "catalogue.administer", field.queryset
+            )
         return form
 
     def create_import_form(self, request):

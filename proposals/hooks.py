@@ -8,8 +8,8 @@ It also registers admin notices: ``func(catalogue) -> list[str]``, sentences sho
 admin change pages of the catalogue, its proposals and lines (where the catalogue stands in
 its workflow, and what a saved change will lead to).
 
-It also registers the catalogue access policy (``register_catalogue_access``): who may see
-which catalogue and administer which department. ``proposals.access`` asks it; with none
+It also registers the access policy (``register_catalogue_access``): who may see which
+catalogue and administer which department. ``proposals.access`` asks it; with none
 registered, only active staff users and superusers see anything (fail closed). Panels are
 rendered only for a user who may see the catalogue (render_catalogue_panels checks).
 
@@ -36,7 +36,7 @@ def register_catalogue_panel(func):
 
 def render_catalogue_panels(request, catalogue):
     """The panels' HTML; none for a user who may not see the catalogue (panels need not check)."""
-    if not catalogue_access().can_view_catalogue(request.user, catalogue):
+    if not catalogue_access().user_has_permission(request.user, "catalogue.view", catalogue):
         return []
     return [mark_safe(html) for html in (panel(request, catalogue) for panel in _catalogue_panels) if html]
 
@@ -50,7 +50,7 @@ def register_catalogue_tabs(func):
 
 def render_catalogue_tabs(request, catalogue):
     """The tab bar's HTML, or "" (none registered, or a user who may not see the catalogue)."""
-    if not catalogue_access().can_view_catalogue(request.user, catalogue):
+    if not catalogue_access().user_has_permission(request.user, "catalogue.view", catalogue):
         return ""
     return mark_safe("".join(func(request, catalogue) for func in _catalogue_tabs))
 
@@ -77,35 +77,25 @@ def changes_are_told(catalogue):
 
 
 class StaffOnlyAccess:
-    """The policy when none is registered: active staff users and superusers see and
-    administer everything, everybody else nothing."""
+    """The policy when none is registered: active staff users and superusers may do everything,
+    everybody else nothing."""
 
     @staticmethod
     def _staff(user):
         return user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser)
 
-    def visible_catalogues(self, user, queryset, path=""):
-        return queryset if self._staff(user) else queryset.none()
-
-    def can_view_catalogue(self, user, catalogue):
+    def user_has_permission(self, user, action, obj=None):
         return self._staff(user)
 
-    def administered_departments(self, user, queryset, path=""):
+    def instances_user_has_permission_for(self, user, action, queryset, path=""):
         return queryset if self._staff(user) else queryset.none()
-
-    def can_administer_department(self, user, department):
-        return self._staff(user)
 
 
 def register_catalogue_access(policy):
-    """Register THE catalogue access policy (a later registration replaces an earlier one).
-
-    ``policy`` provides, each rule as a predicate on one object beside the queryset filter
-    selecting the same objects (``path``: the lookup from the queryset's model to a Catalogue,
-    or to a Department; "" for the model itself):
-    ``visible_catalogues(user, queryset, path="")``, ``can_view_catalogue(user, catalogue)``,
-    ``administered_departments(user, queryset, path="")``, ``can_administer_department(user, department)``
-    (a Department or its id)."""
+    """Register THE access policy (a later registration replaces an earlier one): an object with
+    ``user_has_permission(user, action, obj=None)`` and ``instances_user_has_permission_for(user,
+    action, queryset, path="")`` (approvals.policy), answering at least ``catalogue.view``,
+    ``catalogue.administer`` and ``department.administer``."""
     _catalogue_access[:] = [policy]
     return policy
 

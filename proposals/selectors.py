@@ -17,7 +17,7 @@ from .state import CatalogueState, LineRow, ProposalRow
 
 def catalogue_list(user):
     """The catalogues ``user`` may see (``access.TRUSTED``, the command line: all)."""
-    catalogues = access.visible_catalogues(user, Catalogue.objects.all())
+    catalogues = access.instances_user_has_permission_for(user, "catalogue.view", Catalogue.objects.all())
     return catalogues.select_related("department", "agreement").order_by("department__code", "title")
 
 
@@ -26,7 +26,7 @@ def get_catalogue(slug_or_id, user):
     any). Raises Catalogue.DoesNotExist otherwise, as if it did not exist."""
     qs = Catalogue.objects.select_related("department", "agreement")
     found = _get_catalogue(qs, slug_or_id)
-    if not access.can_view_catalogue(user, found):
+    if not access.user_has_permission(user, "catalogue.view", found):
         raise Catalogue.DoesNotExist(f"No catalogue {slug_or_id!r} for this user")
     return found
 
@@ -179,7 +179,7 @@ def get_proposal_row(catalogue_slug, pk, user):
     # The yearly rows by the proposal's id alone (no join to its catalogue): they are used
     # only when the query above found the proposal in that catalogue.
     rows = _proposal_rows(proposals, {"pk": pk}, with_lines=True, with_goals=True)
-    if not rows or not access.can_view_catalogue(user, rows[0].proposal.catalogue):
+    if not rows or not access.user_has_permission(user, "catalogue.view", rows[0].proposal.catalogue):
         raise Proposal.DoesNotExist(f"No proposal {pk} in catalogue {catalogue_slug!r}")
     return rows[0]
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from approvals import hearing, permissions, services
+from approvals import deadlines, hearing, services
 from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator, Membership
 from tests.factories import make_catalogue, make_department, make_user
 
@@ -48,7 +48,7 @@ class Setup:
             self.department, Committee.Kind.SIGNOFF, name="Rådmandsmødet", members=[self.signoff_user]
         )
         self.process = CatalogueProcess.objects.get(catalogue=self.catalogue)
-        today = permissions.local_today()
+        today = deadlines.local_today()
         self.deadline = today + datetime.timedelta(days=deadline_in_days)
         services.configure_hearing(
             self.process,

@@ -92,13 +92,13 @@ def test_an_unverified_email_claim_grants_no_manager_access(directory, settings)
 
     user, _ = sign_in("sub-x", "x", email="LEDER@B.EXAMPLE")  # no email_verified
     assert user.email == ""
-    assert not policy.can_view_catalogue(user, s.catalogue)
+    assert not policy.user_has_permission(user, "catalogue.view", s.catalogue)
 
     user, _ = sign_in("sub-x", "x", email="LEDER@B.EXAMPLE", email_verified=False)
-    assert user.email == "" and not policy.can_view_catalogue(user, s.catalogue)
+    assert user.email == "" and not policy.user_has_permission(user, "catalogue.view", s.catalogue)
 
     user, _ = sign_in("sub-x", "x", email="LEDER@B.EXAMPLE", email_verified=True)
-    assert user.email == "LEDER@B.EXAMPLE" and policy.can_view_catalogue(user, s.catalogue)
+    assert user.email == "LEDER@B.EXAMPLE" and policy.user_has_permission(user, "catalogue.view", s.catalogue)
 
 
 def test_a_provider_declared_to_verify_every_address_is_trusted(directory, settings):

@@ -75,3 +75,56 @@ def test_many_signers_at_once_make_one_approval():
     assert all(isinstance(e, services.TransitionNotAllowed) for e in errors)
     assert SignOff.objects.filter(process=s.process).count() == 1
     assert Transition.objects.filter(process=s.process, to_state="signed_off").count() == 1
+
+
+def test_the_co_member_who_submits_second_keeps_what_they_typed():
+    """Two members of one LMU press "Indsend" at once: one submits, the other is refused under the
+    lock, and their page shows the text they typed to copy ("Det, du skrev, er ikke gemt")."""
+    from django.db import transaction
+    from django.test import Client
+    from django.urls import reverse
+
+    s = Setup().to_hearing()
+    co_member = type(s.admin).objects.create_user("kollega", "k@example.dk", "x")
+    s.lmu1.memberships.create(user=co_member)
+    url = reverse("approvals:response", args=[s.catalogue.slug, s.lmu1.pk])
+
+    def post(user, text):
+        client = Client()
+        client.force_login(user)
+        data = {"general_comment": text, "action": "submit", "confirm_submit": "on"}
+        for p in s.proposals:
+            data[f"stance_{p.pk}"], data[f"comment_{p.pk}"] = "support", ""
+        return client.post(url, data)
+
+    # Both pages pass the view's own check while the process row is held, then meet at the lock.
+    holder = threading.Event()
+    release = threading.Event()
+
+    def hold_the_lock():
+        with transaction.atomic():
+            CatalogueProcess.objects.select_for_update().get(pk=s.process.pk)
+            holder.set()
+            release.wait(10)
+        connections.close_all()
+
+    lock = threading.Thread(target=hold_the_lock)
+    lock.start()
+    holder.wait(10)
+    results = []
+    posts = [
+        threading.Thread(target=lambda u=u, t=t: (results.append(post(u, t)), connections.close_all()))
+        for u, t in ((s.lmu1_user, "Først: vi støtter alt"), (co_member, "Anden: vores egen tekst"))
+    ]
+    for thread in posts:
+        thread.start()
+    threading.Event().wait(1.5)  # both requests are now waiting for the lock
+    release.set()
+    for thread in (*posts, lock):
+        thread.join(30)
+    assert len(results) == 2
+    statuses = sorted(r.status_code for r in results)
+    assert statuses == [200, 302], statuses
+    [loser] = [r for r in results if r.status_code == 200]
+    html = loser.content.decode()
+    assert "Det, du skrev, er ikke gemt" in html and ("vores egen tekst" in html or "vi støtter alt" in html)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
-from approvals import hearing, permissions, services
+from approvals import deadlines, hearing, selectors, services
 from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator, Membership
 from proposals.models import BudgetParty, Department
 
@@ -73,7 +73,7 @@ def test_demo_data_on_the_seed_catalogues_is_idempotent():
     process = CatalogueProcess.objects.get(catalogue__title="Omprioriteringer til Velfærdspuljen")
     assert process.state == "draft"
     assert process.heard_committees.count() == 3
-    assert process.hearing_deadline == permissions.local_today() + datetime.timedelta(days=14)
+    assert process.hearing_deadline == deadlines.local_today() + datetime.timedelta(days=14)
     assert process.hmu_meeting > process.hearing_deadline and process.signoff_meeting > process.hmu_meeting
     assert "/forloeb/" in output  # the walk-through links
 
@@ -86,7 +86,7 @@ def test_demo_users_can_walk_the_flow():
     services.open_hearing(process, actor=users["admin"])
     proposals = process.catalogue.proposals.all()
     for username in ("lmu1", "lmu2", "lmu3"):
-        [committee] = permissions.lmu_committees_heard(users[username], process)
+        [committee] = selectors.own_heard_committees(users[username], process)
         hearing.save_hearing_response(
             process,
             committee,

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.urls import reverse
 
-from approvals import completion, permissions, selectors, services
+from approvals import completion, deadlines, selectors, services
 from approvals.memos.sweep import sweep
 from approvals.models import CatalogueProcess, Email, HearingCompletion
 from approvals.outbox import delivery as outbox
@@ -28,7 +28,7 @@ def hmu_mail(s):
 
 
 def past_deadline(s, days=1):
-    deadline = permissions.local_today() - datetime.timedelta(days=days)
+    deadline = deadlines.local_today() - datetime.timedelta(days=days)
     CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=deadline)
     return s.reload()
 

@@ -184,8 +184,13 @@ def test_the_policy_predicate_and_filter_agree(memo):
         make_department_admin(),
     )
     for user, allowed in ((member, False), (admin, True), (other_admin, False)):
-        assert policy.can_see_memo_recipients(user, memo) is allowed
-        assert policy.memos_with_visible_recipients(user, Memo.objects.all()).filter(pk=memo.pk).exists() is allowed
+        assert policy.user_has_permission(user, "memo.see_recipients", memo) is allowed
+        assert (
+            policy.instances_user_has_permission_for(user, "memo.see_recipients", Memo.objects.all())
+            .filter(pk=memo.pk)
+            .exists()
+            is allowed
+        )
 
 
 def test_the_memo_page_shows_administrators_when_a_link_was_opened(client, memo):

@@ -46,7 +46,9 @@ def test_manager_committee_member_and_staff_see_the_memo(client, memo):
         assert "Ændringer i Omprioriteringer til Velfærdspuljen efter godkendelse" in page
         assert "1.500" in page and "Anna A" in page and "Afventer" in page
         # The parties' addresses: administrators only (tests/test_memo_reader_links.py).
-        assert ("anna@parti-a.example" in page) is policy.can_administer_catalogue(user, memo.process.catalogue)
+        assert ("anna@parti-a.example" in page) is policy.user_has_permission(
+            user, "catalogue.administer", memo.process.catalogue
+        )
         pdf = client.get(reverse("memos:pdf", args=[memo.pk]) + "?download=1")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
         assert pdf.content == bytes(memo.pdf)

@@ -11,7 +11,7 @@ from django.core.mail.backends import locmem
 from django.db import transaction
 from django.urls import reverse
 
-from approvals import hearing, notifications, permissions, services, tasks
+from approvals import deadlines, hearing, notifications, services, tasks
 from approvals.models import CatalogueProcess, Email, HearingReminder, Membership
 from approvals.outbox import delivery as outbox
 from tests.approval_factories import Setup
@@ -73,7 +73,7 @@ def test_a_repeated_event_tells_each_recipient_once():
 
 def test_refused_transition_writes_nothing(django_capture_on_commit_callbacks):
     s = Setup()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.WorkflowError):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.NotPermitted):
         services.open_hearing(s.process, actor=s.lmu1_user)
     assert not Email.objects.exists() and sent() == []
 
@@ -204,7 +204,7 @@ def test_reminder_to_lmus_that_have_not_submitted_once_per_deadline(site, settin
     assert notifications.response_url(s.process, s.lmu2) in html_of(message)
     # The beat task runs again (same day, next day): no second reminder for this deadline.
     assert tasks.send_hearing_reminders.delay().get() == 0
-    assert notifications.send_hearing_reminders(today=permissions.local_today() + datetime.timedelta(days=1)) == 0
+    assert notifications.send_hearing_reminders(today=deadlines.local_today() + datetime.timedelta(days=1)) == 0
     assert len(sent()) == 1
     assert HearingReminder.objects.count() == 1
 
@@ -213,7 +213,7 @@ def test_reminder_window_and_states(settings):
     settings.HEARING_REMINDER_DAYS = 2
     s = settled(Setup(deadline_in_days=5).to_hearing())
     assert notifications.send_hearing_reminders() == 0  # too early
-    today = permissions.local_today()
+    today = deadlines.local_today()
     assert notifications.send_hearing_reminders(today=s.deadline + datetime.timedelta(days=1)) == 0  # too late
     assert notifications.send_hearing_reminders(today=s.deadline - datetime.timedelta(days=2)) == 2
     # A new deadline may be reminded again.

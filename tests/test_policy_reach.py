@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals import permissions, policy
+from approvals import policy
 from approvals.models import DepartmentAdministrator, Membership
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_department, make_user
@@ -21,27 +21,27 @@ def _standing_reads(queries):
 def test_outside_a_request_every_question_reads_afresh():
     department = make_department()
     user = make_user(is_staff=True)
-    assert not policy.can_administer_department(user, department)
+    assert not policy.user_has_permission(user, "department.administer", department)
     DepartmentAdministrator.objects.create(user=user, department=department)
-    assert policy.can_administer_department(user, department)
+    assert policy.user_has_permission(user, "department.administer", department)
     committee = make_committee(department)
-    assert not policy.is_member(user, committee)
+    assert not policy.user_has_permission(user, "committee.act_for", committee)
     Membership.objects.create(user=user, committee=committee)
-    assert policy.is_member(user, committee)
+    assert policy.user_has_permission(user, "committee.act_for", committee)
 
 
 def test_within_a_scope_the_standing_is_read_once_for_every_rule():
     s = Setup().to_hearing()
     with policy.request_scope(), CaptureQueriesContext(connection) as queries:
         for _ in range(5):
-            assert permissions.is_admin(s.admin, s.process)
-            assert not permissions.is_hmu_member(s.admin, s.process)
-            assert not permissions.is_member(s.admin, s.lmu1)
+            assert policy.user_has_permission(s.admin, "process.administer", s.process)
+            assert not policy.user_has_permission(s.admin, "process.record_hmu", s.process)
+            assert not policy.user_has_permission(s.admin, "committee.act_for", s.lmu1)
     assert len(_standing_reads(queries.captured_queries)) == 2  # administered, committees
     # A new scope (the next request) reads again and sees what changed in between.
     DepartmentAdministrator.objects.filter(user=s.admin).delete()
     with policy.request_scope():
-        assert not permissions.is_admin(s.admin, s.process)
+        assert not policy.user_has_permission(s.admin, "process.administer", s.process)
 
 
 def test_a_page_asking_many_rules_reads_the_standing_once(client):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals import hearing, permissions, selectors, services
+from approvals import deadlines, hearing, selectors, services
 from approvals.exceptions import NotPermitted, WorkflowError
 from approvals.models import HearingResponse, ProposalStance
 from approvals.stance_versions import CurrentVersions
@@ -125,7 +125,7 @@ def test_confirming_is_refused_to_others_without_a_stance_and_after_the_hearing(
         hearing.revise_stale_stance(s.process, s.lmu1, first.pk, actor=s.lmu2_user, stance="support", comment="")
     with pytest.raises(WorkflowError):
         hearing.revise_stale_stance(s.process, s.lmu1, first.pk, actor=s.lmu1_user, stance="", comment="")
-    s.process.hearing_deadline = permissions.local_today() - datetime.timedelta(days=1)
+    s.process.hearing_deadline = deadlines.local_today() - datetime.timedelta(days=1)
     s.process.save()
     with pytest.raises(WorkflowError):
         hearing.revise_stale_stance(s.process, s.lmu1, first.pk, actor=s.lmu1_user, stance="support", comment="")

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals import hearing, permissions, services
+from approvals import deadlines, hearing, services
 from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_catalogue
@@ -131,7 +131,7 @@ def _many(n_catalogues, lmus):
             process,
             actor=s.admin,
             committees=[s.lmu1, *extra],
-            hearing_deadline=permissions.local_today() + datetime.timedelta(days=3),
+            hearing_deadline=deadlines.local_today() + datetime.timedelta(days=3),
         )
         services.open_hearing(process, actor=s.admin)
     return s

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from approvals import permissions
+from approvals import deadlines
 from approvals.models import CatalogueProcess, HearingResponse, ProposalStance
 from proposals.models import Catalogue
 from tests.approval_factories import Setup
@@ -134,7 +134,7 @@ def test_other_heard_lmu_sees_submitted_response_read_only(client, s):
 def test_read_only_after_the_deadline(client, s):
     client.force_login(s.lmu1_user)
     client.post(url(s), post_data(s, {s.proposals[0].pk: ("support", "")}))
-    yesterday = permissions.local_today() - datetime.timedelta(days=1)
+    yesterday = deadlines.local_today() - datetime.timedelta(days=1)
     CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=yesterday)
     html = client.get(url(s)).content.decode()
     assert 'name="stance_' not in html
@@ -145,7 +145,7 @@ def test_text_written_when_the_deadline_passed_meanwhile_is_shown_not_lost(clien
     client.force_login(s.lmu1_user)
     page = client.get(url(s)).content.decode()
     assert 'name="stance_' in page  # the member starts writing ...
-    yesterday = permissions.local_today() - datetime.timedelta(days=1)
+    yesterday = deadlines.local_today() - datetime.timedelta(days=1)
     CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=yesterday)  # ... the deadline passes
     first = s.proposals[0]
     data = post_data(s, {first.pk: ("concerns", "Vi er bekymrede for\nbemandingen.")}, general="Lang kommentar")
@@ -182,7 +182,7 @@ def test_staff_reopens_a_submitted_response_with_a_reason(client, s):
 
 
 def test_staff_lets_an_lmu_that_never_answered_answer_after_the_deadline(client, s):
-    yesterday = permissions.local_today() - datetime.timedelta(days=1)
+    yesterday = deadlines.local_today() - datetime.timedelta(days=1)
     CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=yesterday)
     client.force_login(s.admin)
     assert "Genåbn høringssvaret" in client.get(url(s, s.lmu2)).content.decode()

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from approvals import hearing, permissions, services
+from approvals import deadlines, hearing, services
 from approvals.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from approvals.models import CatalogueProcess, HearingResponse, ProposalStance
 from tests.approval_factories import Setup, make_committee
@@ -135,7 +135,7 @@ def test_submitted_response_is_read_only():
     with pytest.raises(WorkflowError, match="indsendt"):
         save(s, s.lmu1, s.lmu1_user, {s.proposals[0].pk: ("oppose", "Ændret")}, comment="Ændret")
     assert snapshot(r.pk) == before
-    assert not permissions.can_edit_response(s.lmu1_user, r, s.process, s.lmu1)
+    assert not hearing.can_edit_response(s.lmu1_user, r, s.process, s.lmu1)
 
 
 def test_deadline_day_is_inclusive_in_copenhagen_time(monkeypatch):
@@ -174,7 +174,7 @@ def test_admin_reopens_a_submitted_response_with_a_reason():
 def test_reopened_response_can_be_edited_after_the_deadline():
     s = Setup().to_hearing()
     r = s.submit(s.lmu1, s.lmu1_user)
-    set_deadline(s, permissions.local_today() - datetime.timedelta(days=1))
+    set_deadline(s, deadlines.local_today() - datetime.timedelta(days=1))
     with pytest.raises(WorkflowError, match="indsendt"):
         save(s, s.lmu1, s.lmu1_user)
     # A late LMU without a response is also closed by the deadline.

@@ -21,7 +21,6 @@ from approvals import notifications, selectors, services, transitions
 from approvals.exceptions import NotPermitted, TransitionNotAllowed
 from approvals.models import CatalogueProcess, Email, Transition
 from approvals.outbox import delivery as outbox
-from approvals.signals import process_state_changed
 from tests.approval_factories import Setup
 from tests.e2e.services import free_port
 from tests.factories import make_catalogue
@@ -196,29 +195,7 @@ def test_buttons_are_the_allowed_transitions():
     assert transitions.allowed(s.process, s.signoff_user) == []
 
 
-# --- the signal --------------------------------------------------------------------------------
-
-
-def test_the_signal_is_sent_after_commit_with_the_rule(django_capture_on_commit_callbacks):
-    s = Setup()
-    received = []
-
-    def listener(sender, **kwargs):
-        received.append(kwargs)
-
-    process_state_changed.connect(listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            log = services.open_hearing(s.process, actor=s.admin)
-        assert received == []  # not before the commit
-        for callback in callbacks:
-            callback()
-    finally:
-        process_state_changed.disconnect(listener)
-    [kwargs] = received
-    assert kwargs["rule"] is transitions.OPEN_HEARING
-    assert (kwargs["old_state"], kwargs["new_state"]) == (State.DRAFT, State.HEARING)
-    assert kwargs["transition"] == log and kwargs["process"].pk == s.process.pk
+# --- after the commit ------------------------------------------------------------------------
 
 
 def test_a_broker_that_is_down_loses_neither_the_step_nor_the_email(
@@ -240,7 +217,7 @@ def test_a_broker_that_is_down_loses_neither_the_step_nor_the_email(
     assert len(mail.outbox) == 2 and set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
 
 
-def test_a_refused_step_sends_no_signal(django_capture_on_commit_callbacks):
+def test_a_refused_step_leaves_nothing_for_after_the_commit(django_capture_on_commit_callbacks):
     s = Setup()
     with django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(TransitionNotAllowed):
         services.perform(s.process, transitions.SEND_BACK_TO_HEARING, actor=s.admin, note="x")

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from approvals import hearing, selectors, services
+from approvals import hearing, policy, selectors, services
 from approvals.models import Committee, Membership
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_catalogue, make_user
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def rows(user):
     return {
-        p.catalogue.slug: (p.is_heard, p.my_lmu_submitted, p.my_lmu_pending, p.is_hmu, p.is_signoff)
+        p.catalogue.slug: (p.is_heard, p.my_response_status, p.is_hmu, p.is_signoff)
         for p in selectors.processes_for_user(user)
     }
 
@@ -27,14 +27,17 @@ def test_dashboard_shows_what_each_role_takes_part_in():
     assert rows(s.lmu1_user) == {} and rows(s.hmu_user) == {} and rows(s.signoff_user) == {}
     assert len(rows(s.admin)) == 1
     s.to_hearing()
-    assert rows(s.lmu1_user) == {slug: (True, False, True, False, False)}
-    assert rows(s.hmu_user) == {slug: (False, False, False, True, False)}
-    assert rows(s.signoff_user) == {slug: (False, False, False, False, True)}
+    assert rows(s.lmu1_user) == {slug: (True, None, False, False)}  # nothing written yet
+    assert rows(s.hmu_user) == {slug: (False, None, True, False)}
+    assert rows(s.signoff_user) == {slug: (False, None, False, True)}
     # A member of the department's LMU that is not heard sees it, taking no part in it.
-    assert rows(s.other_lmu_user) == {slug: (False, False, False, False, False)}
+    assert rows(s.other_lmu_user) == {slug: (False, None, False, False)}
     assert rows(s.outsider) == {}
+    hearing.save_hearing_response(s.process, s.lmu1, actor=s.lmu1_user, general_comment="", stances={})
+    assert rows(s.lmu1_user) == {slug: (True, "draft", False, False)}
     s.submit(s.lmu1, s.lmu1_user)
-    assert rows(s.lmu1_user) == {slug: (True, True, False, False, False)}
+    assert rows(s.lmu1_user) == {slug: (True, "submitted", False, False)}
+    assert selectors.processes_for_user(s.lmu1_user).get().my_committee_id == s.lmu1.pk
     assert len(rows(s.admin)) == 1  # the administrator of this department only
     process = selectors.processes_for_user(s.hmu_user).get()
     assert (process.heard_count, process.submitted_count, process.hearing_deadline) == (2, 1, s.deadline)
@@ -48,10 +51,10 @@ def test_dashboard_is_one_query_for_many_catalogues_besides_the_users_standing(d
         services.configure_hearing(process, actor=s.admin, committees=[s.lmu1], hearing_deadline=s.deadline)
         services.open_hearing(process, actor=s.admin)
     # One for the processes, two for the user's standing (committees, managed departments),
-    # which a request reads once (policy.Reach).
-    with django_assert_num_queries(3):
+    # which a request reads once (policy.Reach, within the request's scope).
+    with policy.request_scope(), django_assert_num_queries(3):
         found = [
-            (p.catalogue.title, p.catalogue.department.code, p.my_lmu_pending)
+            (p.catalogue.title, p.catalogue.department.code, p.my_response_status, p.my_committee_id)
             for p in selectors.processes_for_user(s.lmu1_user)
         ]
     assert len(found) == 5

@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from approvals import hearing, permissions, services, transitions
+from approvals import deadlines, hearing, services, transitions
 from approvals.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from approvals.models import CatalogueProcess, SignOff, Transition
 from tests.approval_factories import Setup
@@ -16,7 +16,7 @@ State = CatalogueProcess.State
 
 
 def yesterday():
-    return permissions.local_today() - datetime.timedelta(days=1)
+    return deadlines.local_today() - datetime.timedelta(days=1)
 
 
 def assert_refused(s, call, exc=WorkflowError, match=None):
@@ -86,7 +86,7 @@ def test_hmu_review_starts_when_the_deadline_has_passed():
 
 def test_hmu_review_not_on_the_deadline_day_itself():
     s = Setup().to_hearing()
-    CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=permissions.local_today())
+    CatalogueProcess.objects.filter(pk=s.process.pk).update(hearing_deadline=deadlines.local_today())
     assert_refused(s, lambda: services.start_hmu_review(s.reload(), actor=s.hmu_user), TransitionNotAllowed)
 
 
@@ -203,13 +203,13 @@ def test_back_in_hearing_the_submitted_responses_are_drafts_again_and_a_passed_d
     s.reload()
     error = assert_refused(s, lambda: services.send_back(s.process, actor=s.hmu_user, reason="Nyt forslag"))
     assert "overskredet" in str(error)
-    new_deadline = permissions.local_today() + datetime.timedelta(days=7)
+    new_deadline = deadlines.local_today() + datetime.timedelta(days=7)
     services.send_back(s.process, actor=s.hmu_user, reason="Nyt forslag", hearing_deadline=new_deadline)
     process = s.reload()
     assert (process.state, process.hearing_deadline) == (State.HEARING, new_deadline)
     response = process.responses.get(committee=s.lmu1)
     assert (response.status, response.submitted_at, response.reopened_reason) == ("draft", None, "Nyt forslag")
-    assert permissions.can_edit_response(s.lmu1_user, response, process, s.lmu1)
+    assert hearing.can_edit_response(s.lmu1_user, response, process, s.lmu1)
 
 
 def test_send_back_refused_in_states_without_a_way_back():

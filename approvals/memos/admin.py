@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from proposals.admin_scope import DepartmentScopedAdmin
 
 from .. import policy
-from ..models import CatalogueProcess
 from . import delivery, detection, issuing, rendering, selectors, tasks
 from .models import Memo, MemoDelivery, MemoState
 
@@ -157,7 +156,7 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
     def issue_view(self, request, process_id):
         if not self._may_issue(request):
             return redirect("admin:index")
-        processes = policy.administered_catalogues(request.user, CatalogueProcess.objects.all(), "catalogue")
+        processes = policy.instances_user_has_permission_for(request.user, "process.administer")
         process = get_object_or_404(processes.select_related("catalogue__department"), pk=process_id)
         if request.method == "POST":
             form = MemoIssueForm(request.POST)

@@ -34,7 +34,7 @@ def catalogue_memo_panel(request, catalogue):
         return ""
     pending = signed_off and state.changes_seen_at is not None
     issue_url = ""
-    if pending and policy.can_administer_catalogue(request.user, catalogue):
+    if pending and policy.user_has_permission(request.user, "catalogue.administer", catalogue):
         issue_url = reverse("admin:approvals_memo_issue", args=[process.pk])
     return render_to_string(
         "approvals/memos/panel.html",

@@ -23,12 +23,14 @@ def memos_for_user(user):
     queryset = Memo.objects.select_related("process__catalogue__department").defer(
         "pdf", *memo_pages.DOCUMENT_FIELDS, *memo_pages.PAGE_FIELDS, "letterhead", "explanation"
     )
-    return _with_counts(policy.visible_memos(user, queryset)).order_by("-issued_at", "-number")
+    return _with_counts(policy.instances_user_has_permission_for(user, "memo.view", queryset)).order_by(
+        "-issued_at", "-number"
+    )
 
 
 def can_view_memo(user, memo):
     """A memo is the catalogue's: whoever may see the catalogue (policy) may read its memos."""
-    return policy.can_view_memo(user, memo)
+    return policy.user_has_permission(user, "memo.view", memo)
 
 
 def get_memo(pk, *, with_pdf=False):
@@ -75,7 +77,7 @@ def signed_off_processes(user):
     """Signed-off processes of the departments ``user`` administers (for issuing memos)."""
     queryset = CatalogueProcess.objects.filter(state=CatalogueProcess.State.SIGNED_OFF)
     return list(
-        policy.administered_catalogues(user, queryset, "catalogue")
+        policy.instances_user_has_permission_for(user, "catalogue.administer", queryset, "catalogue")
         .select_related("catalogue__department", "memo_state")
         .order_by("catalogue__department__code", "catalogue__title")
     )

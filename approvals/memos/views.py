@@ -38,7 +38,7 @@ def memo_detail(request, pk):
     context = _page_context(memo)
     context["deliveries"] = selectors.memo_deliveries(memo)
     # The parties' addresses are for the memo's administrators only (policy).
-    context["show_addresses"] = policy.can_see_memo_recipients(request.user, memo)
+    context["show_addresses"] = policy.user_has_permission(request.user, "memo.see_recipients", memo)
     return render(request, "approvals/memos/detail.html", context)
 
 

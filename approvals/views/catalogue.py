@@ -2,7 +2,8 @@
 
 from django.shortcuts import render
 
-from .. import permissions, selectors, transitions
+from .. import selectors, transitions
+from ..deadlines import deadline_passed
 from ..models import CatalogueProcess, HearingResponse
 from .common import allowed_rule_names, button_forms, page_context, process_or_404
 
@@ -13,7 +14,7 @@ def catalogue_page(request, catalogue, process, status=200, **forms):
     user = request.user
     allowed = allowed_rule_names(user, process)
     responses = {r.committee_id: r for r in selectors.responses_for_process(process)}
-    own = set(permissions.lmu_committees_heard(user, process).values_list("pk", flat=True))
+    own = set(selectors.own_heard_committees(user, process).values_list("pk", flat=True))
     heard = []
     for committee in process.heard_committees.order_by("name"):
         response = responses.get(committee.pk)
@@ -39,7 +40,7 @@ def catalogue_page(request, catalogue, process, status=200, **forms):
         transitions=selectors.transitions_for(process),
         approval=selectors.latest_approval(process) if process.state == State.SIGNED_OFF else None,
         proposals=catalogue.proposals.order_by("position", "id"),
-        deadline_passed=permissions.deadline_passed(process),
+        deadline_passed=deadline_passed(process),
         # A finished hearing needs no reason to start HMU's review: the field is not asked.
         hearing_finished=process.state == State.HEARING and selectors.hearing_finished(process),
         **buttons,

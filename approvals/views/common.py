@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .. import permissions, transitions
+from .. import policy, transitions
 from ..models import CatalogueProcess
 
 
@@ -14,7 +14,7 @@ def process_or_404(request, slug):
     """The catalogue and its process; 404 when it does not exist or the user may not see it."""
     # One read for both; a catalogue without a process has no workflow pages.
     process = CatalogueProcess.objects.select_related("catalogue__department").filter(catalogue__slug=slug).first()
-    if process is None or not permissions.can_view_catalogue(request.user, process.catalogue):
+    if process is None or not policy.user_has_permission(request.user, "process.view", process):
         raise Http404(_("Kataloget findes ikke."))
     return process.catalogue, process
 
@@ -22,17 +22,9 @@ def process_or_404(request, slug):
 def page_links(user, process):
     """Which of the catalogue's workflow pages the user may open (for the sub-navigation)."""
     return {
-        "hmu": may_view_hmu(user, process),
-        "signoff": may_view_signoff(user, process),
+        "hmu": policy.user_has_permission(user, "process.view_hmu_page", process),
+        "signoff": policy.user_has_permission(user, "process.view_signoff_page", process),
     }
-
-
-def may_view_hmu(user, process):
-    return permissions.can_record_hmu(user, process) or permissions.is_admin(user, process)
-
-
-def may_view_signoff(user, process):
-    return permissions.can_sign_off(user, process) or permissions.is_admin(user, process)
 
 
 @dataclass

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from .. import hearing, permissions, selectors
-from ..exceptions import NotPermitted, WorkflowError
+from .. import hearing, policy, selectors
+from ..deadlines import deadline_passed
+from ..exceptions import WorkflowError
 from ..filters import HearingResponseFilter
 from ..forms import STANCE_CHOICES, HearingResponseForm, ReasonForm
 from ..models import CatalogueProcess, Committee, HearingResponse
@@ -44,11 +45,13 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
     user = request.user
     versions = versions or CurrentVersions(catalogue)
     response = selectors.response_for(process, committee, versions)
-    refusal = permissions.response_edit_refusal(user, response, process, committee)
+    refusal = hearing.response_edit_refusal(user, response, process, committee)
     if refusal is not None:
         kind, message = refusal
-        # Admins read every response (they can in the admin too); others as can_view_response says.
-        may_read = permissions.can_view_response(user, response) or permissions.is_admin(user, process)
+        if response is not None:
+            may_read = policy.user_has_permission(user, "response.view", response)
+        else:  # nothing written yet: its administrators may open the page (to let the LMU answer late)
+            may_read = policy.user_has_permission(user, "process.administer", process)
         if response is None and kind == "workflow":
             may_read = True  # the committee's own members: "no response was given"
         if not may_read:
@@ -89,8 +92,8 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
         context["form"] = form
     else:
         fields = {}
-        late = response is None and permissions.deadline_passed(process)
-        may_reopen = permissions.can_reopen_response(user, process)
+        late = response is None and deadline_passed(process)
+        may_reopen = policy.user_has_permission(user, "process.reopen_response", process)
         if (response is not None or late) and may_reopen and process.state == State.HEARING:
             context["reopen_form"] = reopen_form or ReasonForm(prefix="reopen")
     rows = figure_rows(versions.state)
@@ -116,7 +119,7 @@ def response(request, slug, committee_id):
     if request.method != "POST":
         return _response_page(request, catalogue, process, committee)
     existing = HearingResponse.objects.filter(process=process, committee=committee).first()
-    refusal = permissions.response_edit_refusal(request.user, existing, process, committee)
+    refusal = hearing.response_edit_refusal(request.user, existing, process, committee)
     versions = CurrentVersions(catalogue)
     if refusal is not None:
         kind, message = refusal
@@ -138,13 +141,14 @@ def response(request, slug, committee_id):
                 submit=submit,
                 confirmed=form.confirmed,
             )
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message) from exc
         except WorkflowError as exc:
+            # E.g. a co-member submitted first: the page may now be read-only, so what this member
+            # typed is shown to copy (as for a refusal found before saving).
             form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Høringssvaret er indsendt.") if submit else _("Kladden er gemt."))
-            return redirect("approvals:response", slug, committee.pk)
+            unsaved = _unsaved_text(request.POST, _proposals(versions))
+            return _response_page(request, catalogue, process, committee, versions=versions, form=form, unsaved=unsaved)
+        messages.success(request, _("Høringssvaret er indsendt.") if submit else _("Kladden er gemt."))
+        return redirect("approvals:response", slug, committee.pk)
     return _response_page(request, catalogue, process, committee, versions=versions, form=form)
 
 
@@ -162,8 +166,6 @@ def revise_stale_stance(request, slug, committee_id, proposal_id):
             stance=request.POST.get("stance", ""),
             comment=request.POST.get("comment", ""),
         )
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.message) from exc
     except WorkflowError as exc:
         say_refusal(request, exc)
     else:
@@ -175,7 +177,7 @@ def revise_stale_stance(request, slug, committee_id, proposal_id):
 def reopen_response(request, slug, committee_id):
     catalogue, process = process_or_404(request, slug)
     committee = _heard_committee_or_404(process, committee_id)
-    if not permissions.can_reopen_response(request.user, process):
+    if not policy.user_has_permission(request.user, "process.reopen_response", process):
         raise PermissionDenied
     response = HearingResponse.objects.filter(process=process, committee=committee).first()
     form = ReasonForm(request.POST, prefix="reopen")
@@ -187,8 +189,6 @@ def reopen_response(request, slug, committee_id):
             hearing.allow_late_response(process, committee, actor=request.user, reason=reason)
         else:
             hearing.reopen_hearing_response(response, actor=request.user, reason=reason)
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.message) from exc
     except WorkflowError as exc:
         say_refusal(request, exc)
     else:
@@ -224,8 +224,8 @@ def responses(request, slug):
             page=page,
             rows=response_rows(catalogue, page.object_list),
             filter=filterset,
-            own_committees=list(permissions.lmu_committees_heard(request.user, process)),
+            own_committees=list(selectors.own_heard_committees(request.user, process)),
             # Administrators see every committee's response, drafts too (responses_for_process).
-            sees_all=permissions.is_admin(request.user, process),
+            sees_all=policy.user_has_permission(request.user, "process.administer", process),
         ),
     )

@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .. import hearing, permissions, selectors, transitions
-from ..exceptions import NotPermitted, WorkflowError
+from .. import hearing, policy, selectors, transitions
+from ..exceptions import WorkflowError
 from ..forms import HmuReviewForm
 from ..models import CatalogueProcess
 from ..stance_versions import CurrentVersions
 from .committee_rows import count_table, figure_tables, lmu_stance_tables, read_links, stale_groups
-from .common import allowed_rule_names, button_forms, figure_rows, may_view_hmu, page_context, process_or_404
+from .common import allowed_rule_names, button_forms, figure_rows, page_context, process_or_404
 
 State = CatalogueProcess.State
 
@@ -24,7 +24,7 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
     tables = figure_tables(rows, catalogue)
     links = read_links(catalogue, [r.proposal for r in rows])
     review = overview.hmu_review
-    can_record = permissions.can_record_hmu(user, process) and process.state == State.HMU_REVIEW
+    can_record = policy.user_has_permission(user, "process.record_hmu", process) and process.state == State.HMU_REVIEW
     if can_record and form is None:
         form = HmuReviewForm(
             proposals=[row.proposal for row in overview.rows],
@@ -77,11 +77,11 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
 
 def hmu_review(request, slug):
     catalogue, process = process_or_404(request, slug)
-    if not may_view_hmu(request.user, process):
+    if not policy.user_has_permission(request.user, "process.view_hmu_page", process):
         raise PermissionDenied
     if request.method != "POST":
         return hmu_page(request, catalogue, process)
-    if not permissions.can_record_hmu(request.user, process):
+    if not policy.user_has_permission(request.user, "process.record_hmu", process):
         raise PermissionDenied
     versions = CurrentVersions(catalogue)
     form = HmuReviewForm(request.POST, proposals=[row.proposal for row in versions.state.rows])
@@ -94,8 +94,6 @@ def hmu_review(request, slug):
                 positions=form.stances(),
                 confirmed=form.confirmed,
             )
-        except NotPermitted as exc:
-            raise PermissionDenied(exc.message) from exc
         except WorkflowError as exc:
             form.add_error(None, exc.message)
         else:

@@ -4,11 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .. import selectors, transitions
+from .. import policy, selectors, transitions
 from ..models import CatalogueProcess
 from ..stance_versions import CurrentVersions
 from .committee_rows import proposal_urls, signoff_rows, stale_groups
-from .common import allowed_rule_names, button_forms, figure_rows, may_view_signoff, page_context, process_or_404
+from .common import allowed_rule_names, button_forms, figure_rows, page_context, process_or_404
 
 State = CatalogueProcess.State
 
@@ -62,6 +62,6 @@ def signoff_page(request, catalogue, process, *, approve_form=None, back_form=No
 
 def signoff(request, slug):
     catalogue, process = process_or_404(request, slug)
-    if not may_view_signoff(request.user, process):
+    if not policy.user_has_permission(request.user, "process.view_signoff_page", process):
         raise PermissionDenied
     return signoff_page(request, catalogue, process)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import services, transitions
-from ..exceptions import NotPermitted, WorkflowError
+from ..exceptions import WorkflowError
 from .catalogue import catalogue_page
 from .common import process_or_404, say_refusal
 from .hmu import hmu_page
@@ -44,8 +44,6 @@ def transition(request, slug, action, page=None):
         return render_page(request, catalogue, process, **{rule.form_name: form})
     try:
         services.perform(process, rule, actor=request.user, **form.transition_input())
-    except NotPermitted as exc:
-        raise PermissionDenied(exc.message) from exc
     except WorkflowError as exc:
         say_refusal(request, exc)
         return redirect(url_name, slug)
