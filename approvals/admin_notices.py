@@ -25,7 +25,7 @@ def _quiet_period_words():
 
 def changes_are_told(catalogue):
     """After sign-off every saved change goes to the budget parties in a memo."""
-    return CatalogueProcess.objects.filter(catalogue=catalogue, state=State.SIGNED_OFF).exists()
+    return CatalogueProcess.objects.signed_off().filter(catalogue=catalogue).exists()
 
 
 def workflow_notices(catalogue):

@@ -86,6 +86,15 @@ class DepartmentAdministrator(models.Model):
         return f"{self.user} – {self.department.code}"
 
 
+class CatalogueProcessQuerySet(models.QuerySet):
+    def signed_off(self):
+        """Approved by the sign-off body: later changes are told in memos."""
+        return self.filter(state=CatalogueProcess.State.SIGNED_OFF)
+
+    def in_hearing(self):
+        return self.filter(state=CatalogueProcess.State.HEARING)
+
+
 class CatalogueProcess(models.Model):
     """The approval process of one catalogue: its state, dates and heard LMUs."""
 
@@ -113,6 +122,8 @@ class CatalogueProcess(models.Model):
     # The memos' own state (what the watch has seen, the next memo's paragraph, extra
     # recipients) is approvals.memos.models.MemoState, one row per process.
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CatalogueProcessQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("godkendelsesforløb")

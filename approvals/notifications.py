@@ -226,8 +226,10 @@ def send_hearing_reminders(today=None):
     (retrying an SMTP failure itself)."""
     today = today or local_today()
     days = settings.HEARING_REMINDER_DAYS
-    processes = CatalogueProcess.objects.select_related("catalogue", "catalogue__department").filter(
-        state=State.HEARING, hearing_deadline__gte=today, hearing_deadline__lte=today + timedelta(days=days)
+    processes = (
+        CatalogueProcess.objects.in_hearing()
+        .select_related("catalogue", "catalogue__department")
+        .filter(hearing_deadline__gte=today, hearing_deadline__lte=today + timedelta(days=days))
     )
     queued = 0
     for process in processes:

@@ -145,34 +145,46 @@ def dashboard_queues(user, processes):
     return queues, may["department.administer"]
 
 
-def response_for(process, committee, versions=None):
-    """``committee``'s response with authors loaded, or None.
+class WrittenResponse(NamedTuple):
+    """A committee's hearing response as read: the row (committee, submitter and authors loaded)
+    and its stances {proposal id: stance_versions.GivenStance}."""
 
-    The response gets ``stance_map``: {proposal_id: stance_versions.GivenStance}, each marked
-    stale (with what changed) when given on an earlier version of its proposal (``versions``:
-    the catalogue's CurrentVersions, read here if not given)."""
+    response: HearingResponse | None
+    stances: dict
+
+
+class WrittenReview(NamedTuple):
+    """HMU's review as read: the row (or None) and its positions {proposal id: GivenStance}."""
+
+    review: HmuReview | None
+    positions: dict
+
+
+def response_for(process, committee, versions=None):
+    """``committee``'s response and its stances (none: ``WrittenResponse(None, {})``), each
+    stance marked stale (with what changed) when given on an earlier version of its proposal
+    (``versions``: the catalogue's CurrentVersions, read here if not given)."""
     response = (
         HearingResponse.objects.filter(process=process, committee=committee)
         .select_related("committee", "submitted_by")
         .prefetch_related("authors")
         .first()
     )
-    if response is not None:
-        versions = versions or CurrentVersions(process.catalogue)
-        stances = given_stances(ProposalStance.objects.filter(response=response), "response", versions)
-        response.stance_map = {s.proposal_id: s for s in stances}
-    return response
+    if response is None:
+        return WrittenResponse(None, {})
+    versions = versions or CurrentVersions(process.catalogue)
+    stances = given_stances(ProposalStance.objects.filter(response=response), "response", versions)
+    return WrittenResponse(response, {s.proposal_id: s for s in stances})
 
 
 def hmu_review_for(process, versions=None):
-    """HMU's review with positions loaded (``position_map``: {proposal_id: GivenStance}, marked
-    stale as in ``response_for``), or None."""
+    """HMU's review and its positions, marked stale as in ``response_for``."""
     review = HmuReview.objects.filter(process=process).select_related("updated_by").first()
-    if review is not None:
-        versions = versions or CurrentVersions(process.catalogue)
-        positions = given_stances(HmuPosition.objects.filter(review=review), "review", versions)
-        review.position_map = {p.proposal_id: p for p in positions}
-    return review
+    if review is None:
+        return WrittenReview(None, {})
+    versions = versions or CurrentVersions(process.catalogue)
+    positions = given_stances(HmuPosition.objects.filter(review=review), "review", versions)
+    return WrittenReview(review, {p.proposal_id: p for p in positions})
 
 
 def transitions_for(process):
@@ -223,6 +235,7 @@ class HearingOverview:
     rows: list  # [ProposalHearingRow]
     totals: list  # [(stance value, label, n)] over all proposals
     hmu_review: HmuReview | None = None
+    hmu_positions: dict = field(default_factory=dict)  # {proposal id: GivenStance}
     general_comments: list = field(default_factory=list)  # [(committee, response)] submitted only
     versions: CurrentVersions | None = None  # the proposals as they are now (figures, snapshot)
     stale_count: int = 0  # submitted LMU stances and HMU positions given on an earlier version
@@ -260,8 +273,7 @@ def _cells(stances, committees, responses):
 def _overview(process, versions, committees, responses, cells, counts):
     """The HearingOverview of ``cells`` ({proposal id: [StanceCell]}) and ``counts``
     ({(proposal id, stance value): n}), with HMU's review."""
-    review = hmu_review_for(process, versions)
-    positions = review.position_map if review else {}
+    review, positions = hmu_review_for(process, versions)
     totals = dict.fromkeys(Stance.values, 0)
     labels = [(value, str(label)) for value, label in Stance.choices]
     rows, stale = [], 0
@@ -283,6 +295,7 @@ def _overview(process, versions, committees, responses, cells, counts):
         rows=rows,
         totals=[(value, label, totals[value]) for value, label in labels],
         hmu_review=review,
+        hmu_positions=positions,
         general_comments=[(c, responses[c.pk]) for c in committees if c.pk in responses],
         versions=versions,
         stale_count=stale,

@@ -93,7 +93,7 @@ def test_an_unchanged_draft_saved_again_stays_stale_confirming_or_revising_clear
     hearing.save_hearing_response(**save, stances=s.all_stances("support", "Fint"))
     change_figures(first)
     change_figures(second)
-    versions = lambda: selectors.response_for(s.process, s.lmu1).stance_map  # noqa: E731
+    versions = lambda: selectors.response_for(s.process, s.lmu1).stances  # noqa: E731
     hearing.save_hearing_response(**save, stances=s.all_stances("support", "Fint"))
     assert versions()[first.pk].stale and versions()[second.pk].stale  # not silently confirmed
     stances = s.all_stances("support", "Fint")
@@ -141,11 +141,11 @@ def test_hmu_positions_given_before_a_change_are_flagged_and_confirmed_in_the_re
     hearing.save_hmu_review(s.process, actor=s.hmu_user, statement="U", positions=s.all_stances("support", "HMU"))
     change_figures(first)
     review = selectors.hmu_review_for(s.process)
-    assert [pid for pid, p in review.position_map.items() if p.stale] == [first.pk]
+    assert [pid for pid, p in review.positions.items() if p.stale] == [first.pk]
     hearing.save_hmu_review(
         s.process, actor=s.hmu_user, statement="U", positions=s.all_stances("support", "HMU"), confirmed={first.pk}
     )
-    assert not any(p.stale for p in selectors.hmu_review_for(s.process).position_map.values())
+    assert not any(p.stale for p in selectors.hmu_review_for(s.process).positions.values())
 
 
 def test_pages_flag_the_stance_show_the_change_and_the_lmu_confirms_it(client):

@@ -129,10 +129,10 @@ def test_hearing_overview_query_count_does_not_grow(django_assert_num_queries):
 
 def test_response_for_and_transitions_for():
     s = Setup().to_hearing()
-    assert selectors.response_for(s.process, s.lmu1) is None
+    assert selectors.response_for(s.process, s.lmu1) == (None, {})
     s.submit(s.lmu1, s.lmu1_user)
-    response = selectors.response_for(s.process, s.lmu1)
-    assert set(response.stance_map) == {p.pk for p in s.proposals}
+    response, stances = selectors.response_for(s.process, s.lmu1)
+    assert set(stances) == {p.pk for p in s.proposals}
     assert [(t.from_state, t.to_state, t.actor) for t in selectors.transitions_for(s.process)] == [
         ("draft", "hearing", s.admin)
     ]

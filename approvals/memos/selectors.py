@@ -75,7 +75,7 @@ def catalogue_memo_status(catalogue):
 
 def signed_off_processes(user):
     """Signed-off processes of the departments ``user`` administers (for issuing memos)."""
-    queryset = CatalogueProcess.objects.filter(state=CatalogueProcess.State.SIGNED_OFF)
+    queryset = CatalogueProcess.objects.signed_off()
     return list(
         policy.instances_user_has_permission_for(user, "catalogue.administer", queryset, "catalogue")
         .select_related("catalogue__department", "memo_state")

@@ -44,7 +44,7 @@ def _proposals(versions):
 def _response_page(request, catalogue, process, committee, *, versions=None, form=None, reopen_form=None, unsaved=None):
     user = request.user
     versions = versions or CurrentVersions(catalogue)
-    response = selectors.response_for(process, committee, versions)
+    response, stance_map = selectors.response_for(process, committee, versions)
     refusal = hearing.response_edit_refusal(user, response, process, committee)
     if refusal is not None:
         kind, message = refusal
@@ -56,7 +56,6 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
             may_read = True  # the committee's own members: "no response was given"
         if not may_read:
             raise PermissionDenied(message)
-    stance_map = getattr(response, "stance_map", {}) if response else {}
     # A submitted response's stances on changed proposals can still be confirmed or revised.
     may_revise = (
         refusal is not None

@@ -29,7 +29,7 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
         form = HmuReviewForm(
             proposals=[row.proposal for row in overview.rows],
             initial={"statement": review.statement if review else ""},
-            initial_stances={pid: (p.stance, p.comment) for pid, p in (review.position_map if review else {}).items()},
+            initial_stances={pid: (p.stance, p.comment) for pid, p in overview.hmu_positions.items()},
         )
     fields = form.rows() if form else {}
     items = [
