@@ -54,6 +54,8 @@ if SECURE_PROXY_SSL_HEADER and len(SECURE_PROXY_SSL_HEADER) != 2:
     raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER,value', e.g. 'HTTP_X_FORWARDED_PROTO,https'.")
 # The load balancer probes the health endpoint on plain http, behind the proxy.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# A form sent without a valid CSRF token: a Danish page in the site's layout (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 # Absolute base for links in e-mails (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL byte in the address is a 400 before any view reads it (PostgreSQL refuses NUL in text).
+    "config.middleware.RefuseNullCharactersMiddleware",
     # The access policy reads who the user is once per request (approvals.policy.Reach).
     "approvals.middleware.PolicyScopeMiddleware",
     # Anonymous users see nothing but the login page.
