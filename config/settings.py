@@ -72,7 +72,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin with config.admin_site.AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -160,6 +160,8 @@ AXES_RESET_ON_SUCCESS = True
 # Hours until a lockout lifts by itself; unset: only an administrator lifts it.
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_TIME") or 0) or None
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The attempted user name as recorded, cut to the length axes' tables hold (approvals/login_attempts.py).
+AXES_USERNAME_CALLABLE = "approvals.login_attempts.attempted_username"
 # Behind a proxy the client's address is in X-Forwarded-For: the number of proxies in front.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT") or 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR"] if AXES_IPWARE_PROXY_COUNT else []) + ["REMOTE_ADDR"]
