@@ -229,6 +229,27 @@ def is_committee_kind_member(user, department_id, kind):
     return any(d == department_id and k == kind for _c, d, k in reach(user).memberships)
 
 
+# --- committee members ----------------------------------------------------------------------
+
+
+def can_search_members(user):
+    """May search the users to add to a committee (the admin's user search behind the
+    membership rows): an administrator of a department (superusers: all), who administers its
+    committees and their memberships."""
+    return is_administrator(user)
+
+
+def member_candidates(user, queryset):
+    """Rows of ``queryset`` (users) that search finds: every active user. People join a
+    department only by being made members, so anyone in the municipality who has signed in may
+    be the one to add, staff and superusers included (an administrator may sit on an HMU); an
+    inactive account cannot sign in and is left out. A search shows user names only, never
+    which committees or departments a user belongs to."""
+    if not can_search_members(user):
+        return queryset.none()
+    return queryset.filter(is_active=True)
+
+
 # --- catalogues (and what hangs on them) ----------------------------------------------------
 
 
