@@ -66,9 +66,10 @@ admin.site.unregister(get_user_model())
 
 @admin.register(get_user_model())
 class UserAdmin(auth_admin.UserAdmin):
-    """Django's user admin (superusers); and the search behind the user field of a committee's
-    membership rows (admin/autocomplete/), which the policy opens to a department's
-    administrators, who administer its committees' memberships, finding the users it names."""
+    """Django's user admin (superusers only); and the search behind the user field of a
+    committee's membership rows (admin/autocomplete/), which the policy opens to a department's
+    administrators, who administer its committees' memberships: who may search
+    (``policy.can_search_members``) and whom it finds (``policy.member_candidates``)."""
 
     def _member_search(self, request):
         match = request.resolver_match
