@@ -11,6 +11,20 @@ from django.db.models.signals import post_delete
 from django.shortcuts import render
 
 logger = logging.getLogger("accounts.lockout")
+USERNAME_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+
+def attempted_username(request, credentials=None):
+    """The user name an attempt is recorded under (AXES_USERNAME_CALLABLE), as axes' own, cut to
+    the length axes' tables hold: a longer one was written as typed, and PostgreSQL refused it
+    with a 500 instead of the form's "wrong user name or password". No account has a name that
+    long (Django's end at 150), so the cut name never counts against a real user."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    return username[:USERNAME_LENGTH] if isinstance(username, str) else username
 
 
 def lockout_response(request, original_response=None, credentials=None):

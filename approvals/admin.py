@@ -8,6 +8,8 @@ responses, HMU reviews and sign-offs are read-only here: they are written by the
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -21,6 +23,7 @@ from proposals.state import CatalogueState
 
 from . import (
     admin_access,  # noqa: F401  (who administers which department)
+    policy,
     services,
     transitions,
 )
@@ -49,10 +52,41 @@ State = CatalogueProcess.State
 # --- committees ---------------------------------------------------------------------------------
 
 
+MEMBER_FIELD = ("approvals", "membership", "user")  # the search's source, as Django's autocomplete names it
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ("user",)
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserAdmin(auth_admin.UserAdmin):
+    """Django's user admin (superusers only); and the search behind the user field of a
+    committee's membership rows (admin/autocomplete/), which the policy opens to a department's
+    administrators, who administer its committees' memberships: who may search
+    and whom it finds (the policy's ``user.add_to_committee``)."""
+
+    def _member_search(self, request):
+        match = request.resolver_match
+        source = (request.GET.get("app_label"), request.GET.get("model_name"), request.GET.get("field_name"))
+        return match is not None and match.view_name == "admin:autocomplete" and source == MEMBER_FIELD
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None and self._member_search(request):
+            return policy.user_has_permission(request.user, "user.add_to_committee")
+        return super().has_view_permission(request, obj)
+
+    def get_queryset(self, request):
+        if self._member_search(request):
+            return policy.instances_user_has_permission_for(
+                request.user, "user.add_to_committee", super().get_queryset(request)
+            )
+        return super().get_queryset(request)
 
 
 @admin.register(Committee)

@@ -34,6 +34,8 @@ The actions (``ACTIONS`` below):
   ``process.view_hmu_page`` / ``process.view_signoff_page`` (HMU / sign-off body, or administrators).
 - ``response.view``: its own committee's members in any status, its administrators, and, once
   submitted, everyone who sees the catalogue.
+- ``user.add_to_committee``: the users a department's administrator finds to add to a
+  committee: every active user.
 - Anonymous and inactive users: nothing.
 
 Every rule decides from the user's standing (``Reach``: administered departments, committees,
@@ -392,6 +394,25 @@ class ViewResponse(Rule):
         )
 
 
+class AddToCommittee(Rule):
+    """Find a user to add to a committee (the admin's search behind the membership rows): any
+    department's administrator, who administers its committees' memberships, finds every active
+    user. People join a department only by being made members, so anyone who has signed in may
+    be the one to add (an administrator may sit on an HMU); the search shows user names only."""
+
+    def __init__(self):
+        self.model = get_user_model()
+
+    def test(self, user, standing, obj):
+        return self.any(user, standing) and obj.is_active
+
+    def q(self, user, standing, prefix=""):
+        return Q(**{f"{prefix}is_active": True}) if self.any(user, standing) else NOTHING
+
+    def any(self, user, standing):
+        return user.is_staff and bool(standing.administered)
+
+
 _administer_process = Administer(CatalogueProcess, "catalogue__department")
 _hmu = CommitteeRole(Committee.Kind.HMU)
 _signoff = CommitteeRole(Committee.Kind.SIGNOFF)
@@ -419,6 +440,7 @@ ACTIONS = {
     "response.view": ViewResponse(),
     "memo.view": ViewCatalogue(Memo, "process__catalogue"),
     "memo.see_recipients": Administer(Memo, "process__catalogue__department"),
+    "user.add_to_committee": AddToCommittee(),
 }
 
 

@@ -55,6 +55,8 @@ if SECURE_PROXY_SSL_HEADER and len(SECURE_PROXY_SSL_HEADER) != 2:
     raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER,value', e.g. 'HTTP_X_FORWARDED_PROTO,https'.")
 # The load balancer probes the health endpoint on plain http, behind the proxy.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]
+# A form sent without a valid CSRF token: a Danish page in the site's layout (config/errors.py).
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 # Absolute base for links in e-mails (no request there).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -71,7 +73,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin with config.admin_site.AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A directory user's groups and claims are checked again every SSO_RECHECK_MINUTES.
     "accounts.middleware.DirectorySessionRefresh",
+    # A NUL byte in the address is a 400 before any view reads it (PostgreSQL refuses NUL in text).
+    "config.middleware.RefuseNullCharactersMiddleware",
     # The access policy reads who the user is once per request (approvals.policy.Reach).
     "approvals.middleware.PolicyScopeMiddleware",
     # Anonymous users see nothing but the login page.
@@ -172,6 +176,8 @@ AXES_SENSITIVE_PARAMETERS = []
 # Password reset e-mails (local accounts only): per address and per client within an hour.
 PASSWORD_RESET_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "3"))
 PASSWORD_RESET_PER_CLIENT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_CLIENT_PER_HOUR", "20"))
+# The attempted user name as recorded, cut to the length axes' tables hold (accounts.lockout).
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

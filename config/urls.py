@@ -15,6 +15,9 @@ admin.site.site_header = _("Budgetkataloger")
 admin.site.site_title = _("Budgetkataloger")
 admin.site.index_title = _("Administration")
 
+# The error pages (config/errors.py; 403, 404 and 500 are Django's views with our templates).
+handler400 = "config.errors.bad_request"
+
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's).
     path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),

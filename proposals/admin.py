@@ -288,7 +288,7 @@ class ProposalAdmin(
     def get_import_form_initial(self, request):
         initial = super().get_import_form_initial(request)
         if request.GET.get("catalogue", "").isdigit():
-            initial["catalogue"] = int(request.GET["catalogue"])
+            initial["catalogue"] = self.import_catalogue(request, request.GET["catalogue"]).pk
         return initial
 
     def get_confirm_form_initial(self, request, import_form):
@@ -309,7 +309,7 @@ class ProposalAdmin(
             }
         if form is not None and not form.is_bound and str(form.initial.get("catalogue", "")).isdigit():
             # Opened from a catalogue: list that catalogue's columns (its years).
-            return {"catalogue": Catalogue.objects.filter(pk=form.initial["catalogue"]).first()}
+            return {"catalogue": self.import_catalogue(request, form.initial["catalogue"])}
         return {}
 
     def add_data_read_fail_error_to_form(self, form, e):

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .downloads import private
 from .models import Catalogue
 from .services import export_catalogue_rows
 from .spreadsheets.errors import CatalogueFileError
@@ -66,4 +67,4 @@ def spreadsheet_response(catalogue, data, file_format):
     )
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{catalogue.slug}.{file_format}"'
-    return response
+    return private(response)

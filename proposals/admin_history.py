@@ -12,6 +12,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .history import admin_reason, recording
@@ -56,6 +57,14 @@ class FigureHistoryAdmin(SimpleHistoryAdmin):
             context["is_catalogue"] = isinstance(obj, Catalogue)
         # Django's own history view: the admin's action log below the figure changes.
         return admin.ModelAdmin.history_view(self, request, object_id, context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # One version (a link on the history page). django-simple-history finds it without the
+        # admin's queryset and answers 403 outside the user's departments; the object's change
+        # and history pages answer 404 (the scoped admin's get_object), and so does this.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def _catalogue_of(obj):

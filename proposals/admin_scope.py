@@ -3,15 +3,20 @@
 ``DepartmentScopedAdmin`` is mixed into every ModelAdmin of a department's data (here and in
 approvals): its change list holds only rows of the user's departments (the queryset half of
 the rule, in SQL); another department's object is a 404 on its change, delete and history
-pages and a refused permission wherever Django asks with the object (the predicate half);
-foreign-key choices offer only the user's departments' rows, so nothing can be moved or
-imported into another department's catalogue. Admin actions act on the change list's
-queryset and so only within scope. Superusers see everything."""
+pages (a version of its history too, admin_history) and a refused permission wherever Django
+asks with the object (the predicate half); foreign-key choices offer only the user's
+departments' rows, so nothing can be moved or imported into another department's catalogue;
+the list filters on related objects (catalogue, theme, committee, department) offer only what
+the change list's own rows point at, so they name nothing of another department's. Admin
+actions act on the change list's queryset and so only within scope. Superusers see
+everything."""
 
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
 from django.http import Http404
 
 from . import access
-from .models import Department
+from .models import Catalogue, Department
 
 
 def _department_id(obj, path):
@@ -53,6 +58,17 @@ class DepartmentScopedAdmin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
+    def get_list_filter(self, request):
+        return [self._scoped_filter(entry) for entry in super().get_list_filter(request)]
+
+    def _scoped_filter(self, entry):
+        # Django's RelatedFieldListFilter offers every row of the related table (another
+        # department's draft catalogue titles, committee names); RelatedOnlyFieldListFilter
+        # those the rows of get_queryset (the policy's) point at.
+        if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+            return (entry, RelatedOnlyFieldListFilter)
+        return entry
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         path = self.scoped_choices.get(db_field.name)
         if path is not None:
@@ -64,7 +80,23 @@ class DepartmentScopedAdmin:
 
 
 class ScopedImportMixin:
-    """The import (django-import-export) offers, and accepts, only catalogues the user administers."""
+    """The import (django-import-export) is for administrators of a department (the model
+    permissions, which the policy grants them; a staff user given no department gets 403), and
+    offers and accepts only catalogues the user administers; the import page opened for another
+    catalogue (``?catalogue=<id>``, which lists its years) is a 404."""
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def import_catalogue(self, request, catalogue_id):
+        """The catalogue ``catalogue_id`` if the user administers it; else 404."""
+        catalogues = access.instances_user_has_permission_for(
+            request.user, "catalogue.administer", Catalogue.objects.all()
+        )
+        catalogue = catalogues.filter(pk=catalogue_id).first()
+        if catalogue is None:
+            raise Http404
+        return catalogue
 
     def _scope_catalogue_field(self, request, form):
         field = form.fields.get("catalogue")

@@ -15,6 +15,7 @@ from django_tables2.export import TableExport
 from . import history_selectors, selectors
 from .balance import check_balance
 from .display import header_facts, sign_convention_words
+from .downloads import private
 from .filters import CatalogueFilter
 from .hooks import render_catalogue_panels, render_catalogue_tabs
 from .models import Catalogue, Proposal
@@ -54,9 +55,9 @@ def catalogue_detail(request, slug):
         table.export_format = export_format
         filename = f"{catalogue.slug}.{export_format}"
         if export_format == TableExport.XLSX:
-            return xlsx_response(table, title=catalogue.slug[:31], filename=filename)
+            return private(xlsx_response(table, title=catalogue.slug[:31], filename=filename))
         exporter = CatalogueExport(export_format, table, dataset_kwargs={"title": catalogue.slug[:31]})
-        return exporter.response(filename=filename)
+        return private(exporter.response(filename=filename))
     if table.grouped or not table.has_themes:
         table.columns.hide("theme")  # the group rows show it (exports keep the column)
     return render(

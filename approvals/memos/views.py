@@ -8,6 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from proposals.downloads import private, private_view
+
 from .. import policy
 from . import links, memo_pages, selectors
 from .models import Memo, MemoLinkOpening
@@ -49,6 +51,7 @@ def _pdf_response(request, memo):
     return response
 
 
+@private_view
 def memo_pdf(request, pk):
     return _pdf_response(request, _memo_for(request, pk, with_pdf=True))
 
@@ -57,8 +60,7 @@ def _private(response):
     # The link is the key: keep it out of Referer headers, search engines and shared caches.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private(response)
 
 
 def _refused(request, exc):
