@@ -64,7 +64,7 @@ def import_catalogue_rows(
     try:
         dataset = load_dataset(data, file_format)
     except CatalogueFileError as exc:
-        return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", str(exc))])
+        return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", m) for m in exc.messages])
     importer = CatalogueImport(catalogue, create_themes=create_themes, delete_missing=delete_missing)
     return importer.run(dataset, dry_run=dry_run, user=user, file_name=file_name)
 
