@@ -23,6 +23,7 @@ class ImportOutcome:
     new_themes: list = field(default_factory=list)
     balance: object = None  # BalanceReport after the import (also in a dry run)
     proposals: list = field(default_factory=list)  # ParsedProposal in file order, each with its lines
+    saved: list = field(default_factory=list)  # (proposal, created) written; empty in a dry run
 
     def read_from(self, dataset):
         """What reading the file found out (``reading.CatalogueDataset``): its warnings, which

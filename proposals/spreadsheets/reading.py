@@ -14,6 +14,7 @@ from .cells import cell_problem, is_blank, text
 from .columns import HEADER_SEARCH_ROWS, header_text, is_figure_column, is_header_row
 from .csv_file import csv_rows
 from .errors import CatalogueFileError, RowError
+from .filekind import refuse_foreign_file
 from .header_block import read_header_block
 from .limits import ImportLimits
 from .xlsx_file import xlsx_rows
@@ -98,6 +99,22 @@ def load_dataset(data, file_format, limits=None):
     dataset.notes = list(sheet.notes)
     dataset.block = block
     return dataset
+
+
+def scan_file(data, file_format, limits=None):
+    """The number of rows of a file, counted before it is parsed (what decides whether the admin
+    imports it in the request or in the background): a CSV file's lines, an XLSX sheet's rows
+    from its XML (the sheet the import would read). The file's kind and limits are checked as
+    ``load_dataset`` checks them; raises CatalogueFileError."""
+    limits = limits or ImportLimits.current()
+    file_format = (file_format or "").lower().lstrip(".")
+    if file_format not in FORMATS or not data:
+        return 0  # load_dataset says what is wrong
+    limits.check_upload(len(data))
+    if file_format == "xlsx":
+        return xlsx_rows(data, limits, scan_only=True).rows
+    refuse_foreign_file(data, "csv")
+    return data.count(b"\n") + (not data.endswith(b"\n"))
 
 
 def _header_index(rows):

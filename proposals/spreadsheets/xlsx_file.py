@@ -35,8 +35,9 @@ MAX_MERGED_RANGES = 10_000
 _CHUNK = 1 << 20
 
 
-def xlsx_rows(data, limits):
-    """Bytes of an XLSX file -> SheetData. Raises CatalogueFileError."""
+def xlsx_rows(data, limits, *, scan_only=False):
+    """Bytes of an XLSX file -> SheetData (``scan_only``: its sheet's SheetScan, the file not
+    parsed). Raises CatalogueFileError."""
     refuse_foreign_file(data, "xlsx")
     if not data.startswith(ZIP_MAGIC):
         if data[:200].lstrip().lower().startswith((b"r\xc3\xa6kke", b"kode", b"\xef\xbb\xbf")) or b";" in data[:200]:
@@ -57,7 +58,7 @@ def xlsx_rows(data, limits):
             raise CatalogueFileError(zip_kind_message(data, names))
         limits.check_unpacked(sum(info.file_size for info in infos))
         try:
-            return _read(data, archive, limits)
+            return _read(data, archive, limits, scan_only=scan_only)
         except CatalogueFileError:
             raise
         except Exception as exc:  # openpyxl, lxml and zipfile raise many kinds for a damaged file
@@ -83,11 +84,13 @@ def _check_directory_record(data):
         raise CatalogueFileError(damaged_message())
 
 
-def _read(data, archive, limits):
+def _read(data, archive, limits, *, scan_only=False):
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet, notes = _choose_sheet(workbook)
         scan = SheetScan.of(archive, sheet._worksheet_path)
+        if scan_only:
+            return scan
         limits.check_rows(scan.rows)
         limits.check_cells(scan.cells)
         if len(scan.merges) > MAX_MERGED_RANGES:
