@@ -160,10 +160,16 @@ _SCIENTIFIC_FROM_DIGITS = 31
 
 
 def _scientific(value):
-    """Decimal("1E+300") -> "1E+300", Decimal("-1.5E+40") -> "-1,5E+40" (as Danish Excel shows it)."""
-    sign, digits, exponent = Decimal(value).normalize().as_tuple()
+    """Decimal("1E+300") -> "1E+300", Decimal("-1.5E+40") -> "-1,5E+40" (as Danish Excel shows it),
+    every digit kept (no rounding to the decimal context's 28 digits)."""
+    sign, digits, exponent = Decimal(value).as_tuple()
+    digits = list(digits)
+    while len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+        exponent += 1
+    power = len(digits) - 1 + exponent
     mantissa = str(digits[0]) + ("," + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
-    return ("-" if sign else "") + f"{mantissa}E+{len(digits) - 1 + exponent}"
+    return ("-" if sign else "") + f"{mantissa}E+{power}"
 
 
 def format_amount(value, signed=False):
@@ -184,9 +190,9 @@ def format_decimal(value, signed=False):
     if value is None:
         return ""
     value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    value = value.normalize()
     if value.is_finite() and value and value.adjusted() >= _SCIENTIFIC_FROM_DIGITS:
         return ("+" if signed and value > 0 else "") + _scientific(value)
+    value = value.normalize()
     if value == value.to_integral_value():
         # int(), not quantize(): a whole number of more than 28 digits is still exact.
         value = Decimal(int(value))  # and never "-0"

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Catalogue, Department
 from ..numbers import AMOUNT, FTE, format_amount, format_decimal
-from ..user_errors import UserError
+from ..user_errors import UserError, user_message
 from .cells import is_blank, text
 from .columns import header_text
 from .errors import CatalogueFileError, RowError
@@ -258,7 +258,7 @@ def block_facts(block):
         try:
             value = PARSERS[entry.fact](entry.value)
         except UserError as exc:
-            errors.append(RowError(entry.row, VALUE_COLUMN, " ".join(exc.messages)))
+            errors.append(RowError(entry.row, VALUE_COLUMN, user_message(exc)))
             continue
         problem = _store(facts, entry.fact, entry.year, value, entry.row)
         if problem:
@@ -326,7 +326,7 @@ def add_options(facts, options):
             try:
                 value = PARSERS[fact](raw) if not isinstance(raw, (Department, tuple)) else raw
             except UserError as exc:
-                problems.append(f"{place}: {' '.join(exc.messages)}")
+                problems.append(f"{place}: {user_message(exc)}")
                 continue
             problem = _store(facts, fact, year, value, place)
             if problem:

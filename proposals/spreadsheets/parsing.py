@@ -90,21 +90,24 @@ def parse_rows(dataset, catalogue, *, create_themes=False, stored=None, progress
         kind = _row_kind(row)
         if kind is None:
             continue
-        code, title = _code_and_title(row, kind)
         net, unreadable_net = _net_amounts(row, catalogue)
         if kind == KIND_PROPOSAL:
-            total = totals.word_problem(row, code, title) or (not unreadable_net and totals.sum_problem(row, net))
-            if total:
-                row.error(*total)
+            # A total is named as one, not as a proposal without a code.
+            found, is_total = totals.check(row, row.text(COL_CODE), row.text(COL_TITLE), net)
+            _report_totals(found, errors)
+            if is_total:
                 continue
+        code, title = _code_and_title(row, kind)
+        if kind == KIND_PROPOSAL:
             before = len(errors)
             proposal_rows.parse(row, code, title, net, unreadable_net)
-            if len(errors) == before:
+            if len(errors) == before and not unreadable_net:
                 totals.add(row, net)
         elif is_total_text(title):
             row.error(COL_TITLE, total_word_message(title))
         else:
             _parse_line(row, kind, code, title, net, parsed, proposal_rows.code_rows, catalogue.years)
+    _report_totals(totals.finish(), errors)
     if not parsed.proposals and not errors:
         errors.append(RowError(None, "", _("Filen indeholder ingen forslag.")))
     if COL_PROPOSAL_KIND not in headers:
@@ -116,6 +119,13 @@ def parse_rows(dataset, catalogue, *, create_themes=False, stored=None, progress
             % {"column": COL_PROPOSAL_KIND}
         )
     return parsed
+
+
+def _report_totals(found, errors):
+    for number, column, message in found:
+        errors.append(RowError(number, column, message))
+    if found:
+        errors.sort(key=lambda e: (e.row is not None, e.row or 0))  # in row order, file errors first
 
 
 def _row_kind(row):
