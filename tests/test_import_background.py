@@ -152,7 +152,7 @@ def test_a_running_preview_shows_rows_done_and_reloads_itself_without_script(adm
     html = response.content.decode()
     assert '<meta http-equiv="refresh" content="2">' in html
     assert '<progress max="4000" value="1500"' in html and "1.500 af 4.000 rækker læst." in html  # Danish number format
-    assert "Filen prøvekøres i baggrunden" in html
+    assert "Filen prøvekøres i baggrunden;" in html
     assert "<script>" not in html.split("</head>")[1]  # nothing inline a strict CSP would block
 
 
