@@ -285,7 +285,7 @@ IMPORT_IN_BACKGROUND_ROWS = int(os.environ.get("IMPORT_IN_BACKGROUND_ROWS", "300
 # "Limits"). The admin upload stops reading a file past IMPORT_MAX_UPLOAD_BYTES (the upload
 # handler below keeps only a count of the rest), so a huge upload never fills memory or disk;
 # the proxy's own body limit (e.g. nginx client_max_body_size) should be at least as large.
-IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
 IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "3000000"))

@@ -211,5 +211,5 @@ def test_the_limits_are_settings_with_their_defaults(settings):
         project_settings.IMPORT_MAX_UNPACKED_BYTES,
         project_settings.IMPORT_MAX_ROWS,
         project_settings.IMPORT_MAX_CELLS,
-    ) == (20 * MB, 200 * MB, 100_000, 3_000_000)
+    ) == (32 * MB, 200 * MB, 100_000, 3_000_000)
     assert project_settings.FILE_UPLOAD_HANDLERS[0] == "proposals.uploads.UploadLimitHandler"

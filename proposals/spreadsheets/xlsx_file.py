@@ -16,8 +16,9 @@ import struct
 import zipfile
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from ..numbers import format_amount
@@ -84,8 +85,39 @@ def _check_directory_record(data):
         raise CatalogueFileError(damaged_message())
 
 
+class _Sheet(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet, without reading its size when the workbook is opened: where a
+    sheet has no <dimension> element (files written in openpyxl's write-only mode, and crafted
+    ones) openpyxl parses the whole sheet looking for it, for every sheet of the workbook, before
+    a row is read. Every row is read regardless of a dimension (``reset_dimensions``)."""
+
+    def _get_size(self):
+        pass
+
+
+class _Reader(ExcelReader):
+    """``load_workbook(read_only=True)`` with ``_Sheet`` sheets."""
+
+    def read_worksheets(self):
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            worksheet = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+def load_workbook(data, *, data_only):
+    reader = _Reader(io.BytesIO(data), read_only=True, keep_vba=False, data_only=data_only, keep_links=False)
+    reader.read()
+    return reader.wb
+
+
 def _read(data, archive, limits, *, scan_only=False):
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    workbook = load_workbook(data, data_only=False)
     try:
         sheet, notes = _choose_sheet(workbook)
         scan = SheetScan.of(archive, sheet._worksheet_path)
@@ -111,7 +143,7 @@ def _read(data, archive, limits, *, scan_only=False):
         if isinstance(value, str) and value.startswith("=") or isinstance(value, (ArrayFormula, DataTableFormula))
     ]
     if formulas:
-        results_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        results_book = load_workbook(data, data_only=True)
         try:
             results = _sheet_rows(results_book[title], limits)
         finally:
