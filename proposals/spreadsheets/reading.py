@@ -9,6 +9,7 @@ import re
 
 import tablib
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from .cells import cell_problem, is_blank, text
 from .columns import HEADER_SEARCH_ROWS, header_text, is_figure_column, is_header_row
@@ -148,8 +149,6 @@ def _header_index(rows):
 
 
 def _cell_ref(col, row):
-    from openpyxl.utils import get_column_letter
-
     return f"{get_column_letter(col)}{row}"
 
 
