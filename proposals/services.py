@@ -186,9 +186,15 @@ def create_catalogue_from_dataset(
 
 def new_catalogue_line(catalogue, targets):
     """The new catalogue's header facts in one Danish line (the preview and the command line)."""
-    text = _(
-        "Nyt katalog «%(title)s» (%(slug)s): %(department)s, %(first)s–%(last)s, %(convention)s, %(kind)s, %(pl)s, "
-        "%(unit)s."
+    if targets:
+        stated = _("måltal %(targets)s") % {
+            "targets": "; ".join(f"{year} {format_amount(targets[year])}" for year in sorted(targets))
+        }
+    else:
+        stated = _("ingen måltal (de kan sættes i administrationen)")
+    return _(
+        "Nyt katalog «%(title)s» (%(slug)s): %(department)s, %(first)s–%(last)s, %(convention)s, %(kind)s, "
+        "prisniveau %(pl)s, enhed %(unit)s, %(targets)s."
     ) % {
         "title": catalogue.title,
         "slug": catalogue.slug,
@@ -199,14 +205,8 @@ def new_catalogue_line(catalogue, targets):
         "kind": shown("kind", catalogue.kind),
         "pl": catalogue.price_level,
         "unit": catalogue.unit,
+        "targets": stated,
     }
-    if targets:
-        text += " " + _("Måltal: %(targets)s.") % {
-            "targets": "; ".join(f"{year} {format_amount(targets[year])}" for year in sorted(targets))
-        }
-    else:
-        text += " " + _("Ingen måltal (de kan sættes i administrationen).")
-    return text
 
 
 def export_catalogue_rows(catalogue, file_format):

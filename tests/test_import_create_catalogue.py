@@ -103,7 +103,7 @@ def test_create_takes_the_header_facts_from_the_files_header_block(tmp_path, msb
     assert list(catalogue.proposals.values_list("code", "theme__title")) == [("A1", "Tema 1"), ("A2", "Tema 2")]
     assert ProposalYear.objects.get(proposal__code="A1", year=2025).net_amount == -1000
     assert "Nyt katalog «Omprioriteringskatalog 2025-2027» (msb-2025): MSB, 2025–2027, besparelser positive" in out
-    assert "Måltal: 2025 1.500; 2026 1.500; 2027 1.500." in out
+    assert "prisniveau 2025-PL, enhed 1.000 kr., måltal 2025 1.500; 2026 1.500; 2027 1.500." in out
     assert "Katalogoplysninger i række 1–12." in out and "Kataloget balancerer." in out
     assert set(catalogue.history.values_list("history_user__username", "history_change_reason")) == {
         ("kirsten", f"Import af {name}")
