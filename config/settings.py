@@ -307,6 +307,24 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # A confirmed import of a file with more rows than this runs in a Celery task, with its
 # progress in the admin (proposals.import_jobs); smaller files are imported in the request.
 IMPORT_IN_BACKGROUND_ROWS = int(os.environ.get("IMPORT_IN_BACKGROUND_ROWS", "3000"))
+
+# --- Limits of a catalogue spreadsheet (proposals/spreadsheets/limits.py) -------------------
+# One set for every way in: the admin's upload, import_catalogue and the background import.
+# A file over one is refused before it is parsed, with a Danish message naming the limit and
+# the file's figure. Defaults: a 50.000-row, 40-column catalogue fits with room (README,
+# "Limits"). The admin upload stops reading a file past IMPORT_MAX_UPLOAD_BYTES (the upload
+# handler below keeps only a count of the rest), so a huge upload never fills memory or disk;
+# the proxy's own body limit (e.g. nginx client_max_body_size) should be at least as large.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(32 * 1024 * 1024)))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+IMPORT_MAX_CELLS = int(os.environ.get("IMPORT_MAX_CELLS", "3000000"))
+FILE_UPLOAD_HANDLERS = [
+    "proposals.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# --- end of the spreadsheet limits ------------------------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 if os.environ.get("CACHE_URL"):
     CACHES = {

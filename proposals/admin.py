@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
+from .admin_create import CatalogueFromFileMixin
 from .admin_export import CatalogueExportMixin
 from .admin_forms import CatalogueConventionFormSet, convention_form
 from .admin_history import FigureHistoryAdmin
@@ -96,7 +97,9 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(DepartmentScopedAdmin, CatalogueExportMixin, CatalogueStateMixin, FigureHistoryAdmin):
+class CatalogueAdmin(
+    DepartmentScopedAdmin, CatalogueFromFileMixin, CatalogueExportMixin, CatalogueStateMixin, FigureHistoryAdmin
+):
     scoped_choices = {"department": ""}
     list_display = ("title", "department", "kind", "year_range", "sign_convention", "proposal_count", "agreement")
     list_filter = ("department", "kind", "sign_convention", "agreement")

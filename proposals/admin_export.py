@@ -13,6 +13,7 @@ from .downloads import private
 from .models import Catalogue
 from .services import export_catalogue_rows
 from .spreadsheets.errors import CatalogueFileError
+from .user_errors import user_message
 
 
 class CatalogueExportMixin:
@@ -47,7 +48,7 @@ class CatalogueExportMixin:
         try:
             data = export_catalogue_rows(catalogue, file_format)
         except CatalogueFileError as exc:
-            raise Http404(str(exc)) from exc
+            raise Http404(user_message(exc)) from exc
         return spreadsheet_response(catalogue, data, file_format)
 
     @admin.action(description=_("Eksportér det valgte katalog som XLSX"))

@@ -6,6 +6,7 @@ lines as the file has them, and the entries in the admin's history."""
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,11 +18,14 @@ from import_export.formats import base_formats
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import RowResult
 
-from .import_jobs import imports_in_background, log_saved, note_rows, queue_import
+from . import access, import_jobs
+from .import_jobs import log_saved
 from .models import Catalogue, ImportJob
 from .numbers import format_amount, format_decimal
 from .spreadsheets.columns import fte_column, net_column
-from .spreadsheets.reading import load_dataset
+from .spreadsheets.errors import CatalogueFileError
+from .spreadsheets.limits import upload_too_large_message
+from .spreadsheets.reading import load_dataset, scan_file
 from .tasks import enqueue_import
 
 
@@ -197,6 +201,17 @@ class CatalogueImportForm(ImportForm):
     )
     field_order = ["catalogue", "import_file", "format", "create_themes", "delete_missing"]
 
+    def clean_import_file(self):
+        return check_upload_size(self.cleaned_data["import_file"])
+
+
+def check_upload_size(upload):
+    """An uploaded file over ``settings.IMPORT_MAX_UPLOAD_BYTES`` (``uploads.UploadLimitHandler``
+    kept only its size) is refused on its field, with the limit and the file's size."""
+    if upload is not None and (getattr(upload, "too_large", False) or upload.size > settings.IMPORT_MAX_UPLOAD_BYTES):
+        raise forms.ValidationError(upload_too_large_message(upload.size, settings.IMPORT_MAX_UPLOAD_BYTES))
+    return upload
+
 
 class CatalogueConfirmImportForm(ConfirmImportForm):
     catalogue = forms.ModelChoiceField(queryset=Catalogue.objects.all(), widget=forms.HiddenInput())
@@ -208,9 +223,12 @@ class CatalogueConfirmImportForm(ConfirmImportForm):
 
 
 class BackgroundImportMixin:
-    """A confirmed import of more than ``settings.IMPORT_IN_BACKGROUND_ROWS`` rows runs in a
-    Celery task (``proposals.import_jobs``); the admin shows its progress on a page that
-    reloads itself (a meta refresh: no script, which the CSP would refuse) until it is done."""
+    """A file of more than ``settings.IMPORT_IN_BACKGROUND_ROWS`` rows, counted before it is
+    parsed (``reading.scan_file``), is previewed and imported by a Celery task
+    (``proposals.import_jobs``), never inside a web request: the upload leads to a page that
+    shows the preview's progress, then its lines and the confirmation, then the import's progress
+    and what it did. The page reloads itself (a meta refresh: no script, which the CSP would
+    refuse) while a task runs. Smaller files are previewed and imported in the request."""
 
     import_job_template_name = "admin/proposals/proposal/import_job.html"
 
@@ -220,37 +238,44 @@ class BackgroundImportMixin:
         return [path("import/<str:token>/", view, name="%s_%s_import_job" % info), *super().get_urls()]
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        result, confirm_form = context.get("result"), context.get("confirm_form")
-        if result is not None and confirm_form is not None:
-            note_rows(confirm_form.initial.get("import_file_name"), result.total_rows)
-        return response
+        background = self.import_in_background(request)
+        if background is not None:
+            return background
+        return super().import_action(request, **kwargs)
 
-    def process_import(self, request, **kwargs):
-        if request.method == "POST" and self.has_import_permission(request):
-            form = self.create_confirm_form(request)
-            if form.is_valid() and imports_in_background(form.cleaned_data["import_file_name"]):
-                input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
-                token = form.cleaned_data["import_file_name"]
-                upload = self.get_tmp_storage_class()(
-                    name=token, read_mode=input_format.get_read_mode(), **self.get_tmp_storage_class_kwargs()
-                )
-                job = queue_import(
-                    token,
-                    upload.read(),
-                    catalogue=form.cleaned_data["catalogue"],
-                    user=request.user,
-                    file_format=input_format.get_extension(),
-                    file_name=form.cleaned_data.get("original_file_name"),
-                    create_themes=bool(form.cleaned_data.get("create_themes")),
-                    delete_missing=bool(form.cleaned_data.get("delete_missing")),
-                )
-                upload.remove()
-                enqueue_import(job)
-                info = self.model._meta.app_label, self.model._meta.model_name
-                return redirect(reverse("admin:%s_%s_import_job" % info, args=[job.token]))
-        return super().process_import(request, **kwargs)
+    def import_in_background(self, request):
+        """The redirect to a background job's page when the upload is a large file; else None
+        (the upload is previewed in the request, refusals included)."""
+        if request.method != "POST" or not self.has_import_permission(request):
+            return None
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None
+        upload = form.cleaned_data["import_file"]
+        input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        data = b"".join(upload.chunks())
+        try:
+            rows = scan_file(data, input_format.get_extension())
+        except CatalogueFileError:
+            return None  # the preview refuses it, with the same message
+        if rows <= settings.IMPORT_IN_BACKGROUND_ROWS:
+            return None
+        job = import_jobs.start(
+            data,
+            catalogue=form.cleaned_data["catalogue"],
+            user=request.user,
+            file_format=input_format.get_extension(),
+            file_name=upload.name,
+            rows_total=rows,
+            create_themes=bool(form.cleaned_data.get("create_themes")),
+            delete_missing=bool(form.cleaned_data.get("delete_missing")),
+        )
+        enqueue_import(job)
+        return redirect(self.import_job_url(job))
+
+    def import_job_url(self, job):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return reverse("admin:%s_%s_import_job" % info, args=[job.token])
 
     def import_job_view(self, request, token):
         job = (
@@ -263,6 +288,14 @@ class BackgroundImportMixin:
             self.has_import_permission(request) and (job.user_id == request.user.pk or request.user.is_superuser)
         ):
             raise Http404
+        if request.method == "POST" and "confirm" in request.POST:
+            if job.catalogue_id is not None and not access.user_has_permission(
+                request.user, "catalogue.administer", job.catalogue
+            ):
+                raise Http404
+            if import_jobs.confirm(job.pk) is not None:
+                enqueue_import(job)
+            return redirect(self.import_job_url(job))
         running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
         context = {
             **self.admin_site.each_context(request),
@@ -270,6 +303,7 @@ class BackgroundImportMixin:
             "title": _("Import af %(file)s") % {"file": job.file_name},
             "job": job,
             "running": running,
+            "previewed": job.state == ImportJob.State.PREVIEWED,
             "refresh_seconds": 2,
             "percent": round(100 * job.rows_done / job.rows_total) if job.rows_total else 0,
         }

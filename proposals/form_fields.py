@@ -3,7 +3,9 @@
 Amounts (whole 1.000 kr.) and FTE are typed as the documents write them: "1.000", "-2.500",
 "−3.115", "2,8", "1000". The field reads them with proposals.numbers, the parser the importer
 uses, so a typed "2.000" is two thousand everywhere, and refuses what the importer refuses
-("12,000", "1.00", letters) with the parser's own message on the field. Nothing is scaled."""
+("12,000", "1.00", letters, a figure beyond its field's range) with the parser's own message
+on the field. Nothing is scaled. The range is the field's one range in proposals.numbers
+(``FIELD_RANGES``), checked on the figure as typed, in the catalogue's own convention."""
 
 from decimal import Decimal
 
@@ -12,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
-from .numbers import NumberFormatError, check_decimal_limits, format_amount, format_decimal, parse_amount, parse_decimal
+from .numbers import AMOUNT, NumberFormatError, format_amount, format_decimal, range_for
 
 
 class DanishNumberField(forms.Field):
@@ -23,26 +25,20 @@ class DanishNumberField(forms.Field):
 
     widget = forms.TextInput
 
-    def __init__(self, *, decimal_places=0, max_digits=None, **kwargs):
-        self.decimal_places = decimal_places
-        self.max_digits = max_digits
+    def __init__(self, *, figure_range=AMOUNT, **kwargs):
+        self.figure_range = figure_range
         kwargs.setdefault("localize", False)
         super().__init__(**kwargs)
 
     @property
     def is_amount(self):
-        return self.decimal_places == 0
+        return self.figure_range.decimal_places == 0
 
     def to_python(self, value):
         try:
-            if self.is_amount:
-                return parse_amount(value)
-            number = parse_decimal(value)
-            if number is not None and self.max_digits is not None:
-                check_decimal_limits(number, max_digits=self.max_digits, decimal_places=self.decimal_places)
-            return number
-        except NumberFormatError as exc:
-            raise ValidationError(str(exc), code="invalid") from exc
+            return self.figure_range.parse(value)
+        except NumberFormatError as exc:  # the parser's own Danish message
+            raise ValidationError(exc.args[0], code="invalid") from exc
 
     def prepare_value(self, value):
         # Stored values are shown as the document writes them; what the person typed is shown
@@ -58,12 +54,12 @@ class DanishNumberField(forms.Field):
 
 
 def figure_formfield(model_field, **kwargs):
-    """The DanishNumberField for a model's IntegerField or DecimalField holding a figure."""
-    if isinstance(model_field, models.DecimalField):
-        kwargs.update(decimal_places=model_field.decimal_places, max_digits=model_field.max_digits)
-    elif not isinstance(model_field, models.IntegerField):
+    """The DanishNumberField for a model's IntegerField or DecimalField holding a figure, with
+    the field's range from proposals.numbers."""
+    if not isinstance(model_field, (models.IntegerField, models.DecimalField)):
         raise TypeError(f"{model_field.name} is not a figure")
     return DanishNumberField(
+        figure_range=range_for(model_field.name),
         required=not model_field.blank,
         label=capfirst(model_field.verbose_name),
         help_text=model_field.help_text,

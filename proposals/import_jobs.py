@@ -1,62 +1,92 @@
-"""Large spreadsheet imports in the background, the file kept in the database.
+"""Spreadsheet imports in the background, the file kept in the database.
 
-- A file of more than ``settings.IMPORT_IN_BACKGROUND_ROWS`` rows is imported by a Celery
-  task (``proposals.tasks.run_import_job``) instead of inside the confirming request: the
-  preview notes its rows (``note_rows``), the confirmation keeps the file in the database
-  (an ``ImportJob`` row, never a local file: the task may run on another machine) and
-  marks it queued (``queue_import``), ``run_import`` imports it with the same importer
-  and the same all-or-nothing rule, telling its progress (rows read of the file's rows)
-  while it runs, and keeps the outcome's lines; the admin shows them
-  (``admin_import.BackgroundImportMixin``). The file itself is dropped once imported.
+- A file of more than ``settings.IMPORT_IN_BACKGROUND_ROWS`` rows, counted before it is parsed
+  (``reading.scan_file``: a CSV file's lines, an XLSX sheet's rows from its XML), never has its
+  preview or its import run inside a web request: the upload is kept in the database (an
+  ``ImportJob`` row, never a local file: the task may run on another machine) and a Celery
+  task (``proposals.tasks.run_import_job``) runs the dry run, telling its progress (rows read
+  of the file's rows) while it runs; the admin shows the preview's lines and asks for the
+  confirmation (``admin_import.BackgroundImportMixin``), which queues the import itself, with
+  the same importer and the same all-or-nothing rule. The file is dropped once imported or
+  refused, and a preview never confirmed is dropped after a day.
+- A new catalogue made from a file in the admin runs the same way (``create_options``: the
+  short name and the facts typed beside the file), through
+  ``services.create_catalogue_from_dataset``.
 
 Progress is written on a connection of its own, outside the import's transaction (which
 would hide it until the end); SQLite allows one writer at a time, so there the progress is
 written before and after the import only."""
 
 import datetime
+import secrets
 
-from django.conf import settings
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import access
 from .models import ImportJob
+from .services import create_catalogue_from_dataset
 from .spreadsheets.errors import CatalogueFileError
 from .spreadsheets.importer import CatalogueImport
 from .spreadsheets.reading import load_dataset
 
-
-def note_rows(token, rows):
-    """The preview has read the upload ``token`` (django-import-export's stored file): a file
-    of more than ``settings.IMPORT_IN_BACKGROUND_ROWS`` rows gets a job, to be imported in
-    the background once confirmed. Jobs of uploads never confirmed are dropped after a day."""
-    stale = timezone.now() - datetime.timedelta(days=1)
-    ImportJob.objects.filter(state=ImportJob.State.UPLOADED, created_at__lt=stale).delete()
-    if token and rows > settings.IMPORT_IN_BACKGROUND_ROWS:
-        ImportJob.objects.update_or_create(token=token, defaults={"rows_total": rows})
+STALE_AFTER = datetime.timedelta(days=1)
 
 
-def imports_in_background(token):
-    """Whether the confirmed upload ``token`` is imported by a task, not in the request."""
-    return ImportJob.objects.filter(token=token, state=ImportJob.State.UPLOADED).exists()
+def drop_stale():
+    """Previews never confirmed (and their files) are dropped after a day."""
+    stale = timezone.now() - STALE_AFTER
+    ImportJob.objects.filter(
+        state__in=[ImportJob.State.UPLOADED, ImportJob.State.PREVIEWED], created_at__lt=stale
+    ).delete()
 
 
-def queue_import(token, data, *, catalogue, user, file_format, file_name, create_themes, delete_missing):
-    """Keep the confirmed upload's ``data`` (bytes) in the database, where the task (on any
-    machine) reads it, and mark it to be imported; returns the ImportJob."""
+def start(
+    data,
+    *,
+    catalogue,
+    user,
+    file_format,
+    file_name,
+    rows_total,
+    create_themes=False,
+    delete_missing=False,
+    create_options=None,
+    dry_run=True,
+):
+    """Keep an upload's ``data`` (bytes) in the database, where the task (on any machine) reads
+    it, and mark it to be previewed (``dry_run``) or imported; returns the ImportJob. The caller
+    queues the task (``tasks.enqueue_import``)."""
+    drop_stale()
+    return ImportJob.objects.create(
+        token=secrets.token_urlsafe(24),
+        data=data,
+        catalogue=catalogue,
+        user=user if getattr(user, "pk", None) else None,
+        file_format=file_format,
+        file_name=str(file_name or "")[:255],
+        rows_total=rows_total,
+        create_themes=create_themes,
+        delete_missing=delete_missing,
+        create_options=create_options,
+        dry_run=dry_run,
+        state=ImportJob.State.QUEUED,
+    )
+
+
+def confirm(job_id):
+    """The previewed job, queued for its import (at most once); None when it was not waiting
+    for a confirmation."""
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(token=token, state=ImportJob.State.UPLOADED)
-        job.data = data
-        job.catalogue = catalogue
-        job.user = user if getattr(user, "pk", None) else None
-        job.file_format = file_format
-        job.file_name = str(file_name or "")[:255]
-        job.create_themes = create_themes
-        job.delete_missing = delete_missing
-        job.rows_done = 0
+        job = ImportJob.objects.select_for_update().filter(pk=job_id, state=ImportJob.State.PREVIEWED).first()
+        if job is None:
+            return None
         job.state = ImportJob.State.QUEUED
-        job.save()
+        job.dry_run = False
+        job.rows_done = 0
+        job.save(update_fields=["state", "dry_run", "rows_done"])
     return job
 
 
@@ -72,8 +102,8 @@ def claim(job_id):
 
 
 def run_import(job_id):
-    """Import a queued job's file into its catalogue, all or nothing; returns the outcome
-    (None when the job was not waiting)."""
+    """Preview or import a queued job's file, all or nothing; returns the outcome (None when the
+    job was not waiting)."""
     job = claim(job_id)
     if job is None:
         return None
@@ -82,22 +112,48 @@ def run_import(job_id):
         try:
             dataset = load_dataset(bytes(job.data), job.file_format)
         except CatalogueFileError as exc:
-            return _finish(job, None, [_("Importen blev afvist; intet er gemt. Fejl:"), f"  - {exc}"])
-        run = CatalogueImport(job.catalogue, create_themes=job.create_themes, delete_missing=job.delete_missing)
-        outcome = run.run(dataset, dry_run=False, user=job.user, file_name=job.file_name, progress=progress)
+            return _finish(
+                job, None, [_("Importen blev afvist; intet er gemt. Fejl:"), *(f"  - {m}" for m in exc.messages)]
+            )
+        if job.create_options is not None:
+            options = dict(job.create_options)
+            slug = options.pop("slug", "")
+            catalogue, outcome = create_catalogue_from_dataset(
+                slug,
+                dataset,
+                options=options,
+                dry_run=job.dry_run,
+                user=job.user,
+                file_name=job.file_name,
+                progress=progress,
+                may_administer=(lambda d: access.user_has_permission(job.user, "department.administer", d))
+                if job.user
+                else None,
+            )
+            saved = outcome.saved
+            if catalogue is not None:
+                job.catalogue = catalogue
+        else:
+            run = CatalogueImport(job.catalogue, create_themes=job.create_themes, delete_missing=job.delete_missing)
+            outcome = run.run(dataset, dry_run=job.dry_run, user=job.user, file_name=job.file_name, progress=progress)
+            saved = run.saved
     finally:
         progress.close()
     if outcome.committed and job.user is not None:
-        log_saved(job.user.pk, run.saved)
+        log_saved(job.user.pk, saved)
     return _finish(job, outcome, outcome.summary_lines())
 
 
 def _finish(job, outcome, lines):
-    job.state = ImportJob.State.DONE if outcome is not None and outcome.ok else ImportJob.State.FAILED
+    ok = outcome is not None and outcome.ok
+    if ok and job.dry_run:
+        job.state = ImportJob.State.PREVIEWED  # the file is kept for the confirmation
+    else:
+        job.state = ImportJob.State.DONE if ok else ImportJob.State.FAILED
+        job.data = b""  # imported or refused: the file is not kept
     job.summary = [str(line) for line in lines]
-    job.data = b""  # imported or refused: the file is not kept
     job.finished_at = timezone.now()
-    if outcome is not None and outcome.ok:
+    if ok:
         job.rows_done = job.rows_total
     job.save()
     return outcome

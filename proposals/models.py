@@ -339,14 +339,17 @@ class FollowUpGoal(models.Model):
 
 
 class ImportJob(models.Model):
-    """An uploaded catalogue spreadsheet: kept in the database between the admin's preview and
-    its confirmation (so any web server can read it, no local temporary file), and the import
-    of a large file in the background, with its progress and what it did."""
+    """A catalogue spreadsheet imported in the background (a large file, or a new catalogue made
+    from a file), kept in the database (so any web server and worker can read it, no local
+    temporary file): its dry run (the preview), then on confirmation its import, with their
+    progress and what they did. ``create_options`` (a new catalogue): its short name and the
+    header facts given beside the file's header block."""
 
     class State(models.TextChoices):
         UPLOADED = "uploaded", _("Uploadet")
         QUEUED = "queued", _("Venter")
         RUNNING = "running", _("Importeres")
+        PREVIEWED = "previewed", _("Prøvekørt")
         DONE = "done", _("Importeret")
         FAILED = "failed", _("Afvist")
 
@@ -373,6 +376,8 @@ class ImportJob(models.Model):
     file_format = models.CharField(max_length=10, blank=True)
     create_themes = models.BooleanField(default=False)
     delete_missing = models.BooleanField(default=False)
+    dry_run = models.BooleanField(default=False)
+    create_options = models.JSONField(null=True, blank=True)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=list, blank=True)  # the outcome's Danish lines

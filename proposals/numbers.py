@@ -3,9 +3,13 @@
 Amounts are whole 1.000 kr.; FTE are decimals. Never floats."""
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils import numberformat
+from django.utils.translation import gettext as _
+
+from .user_errors import UserError
 
 MINUS_SIGNS = "\u2212\u2013\u2010-"  # minus sign, en dash, hyphen, hyphen-minus
 _AMOUNT_RE = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$|^[+-]?\d+$")
@@ -13,8 +17,9 @@ _ZERO_DECIMALS_RE = re.compile(r"(?<=\d),0{1,2}$")  # not ",000": that is "12,00
 _DECIMAL_RE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 
 
-class NumberFormatError(ValueError):
-    """A cell that is not a number in Danish format; the message says what was found."""
+class NumberFormatError(UserError, ValueError):
+    """A cell that is not a number in Danish format, or out of its field's range; the message
+    (Danish) says what was found."""
 
 
 # Spaces of every width group thousands in some sources ("1 100", narrow no-break space);
@@ -31,16 +36,16 @@ def parse_amount(value):
     if value is None:
         return None
     if isinstance(value, bool):
-        raise NumberFormatError(f"«{value}» er ikke et beløb")
+        raise NumberFormatError(_("«%(value)s» er ikke et beløb") % {"value": value})
     if isinstance(value, int):
         return value
     if isinstance(value, (float, Decimal)):
         # Spreadsheet cells come back as numbers; only whole values are amounts.
         number = Decimal(str(value))
         if not number.is_finite():
-            raise NumberFormatError(f"«{value}» er ikke et tal")
+            raise NumberFormatError(_("«%(value)s» er ikke et tal") % {"value": value})
         if number != number.to_integral_value():
-            raise NumberFormatError(f"«{value}» er ikke et helt beløb i 1.000 kr.")
+            raise NumberFormatError(_("«%(value)s» er ikke et helt beløb i 1.000 kr.") % {"value": value})
         return int(number)
     text = _normalise(value)
     if text == "":
@@ -49,10 +54,13 @@ def parse_amount(value):
     text = _ZERO_DECIMALS_RE.sub("", text)
     if not _AMOUNT_RE.match(text):
         if re.match(r"^[+-]?\d{1,3}(,\d{3})+$", text):
-            raise NumberFormatError(f"«{value}» bruger komma som tusindtalsseparator; skriv {text.replace(',', '.')}")
+            raise NumberFormatError(
+                _("«%(value)s» bruger komma som tusindtalsseparator; skriv %(fixed)s")
+                % {"value": value, "fixed": text.replace(",", ".")}
+            )
         if "," in text:
-            raise NumberFormatError(f"«{value}» er ikke et helt beløb i 1.000 kr.")
-        raise NumberFormatError(f"«{value}» er ikke et tal")
+            raise NumberFormatError(_("«%(value)s» er ikke et helt beløb i 1.000 kr.") % {"value": value})
+        raise NumberFormatError(_("«%(value)s» er ikke et tal") % {"value": value})
     return int(text.replace(".", ""))
 
 
@@ -61,42 +69,115 @@ def parse_decimal(value):
     if value is None:
         return None
     if isinstance(value, bool):
-        raise NumberFormatError(f"«{value}» er ikke et tal")
+        raise NumberFormatError(_("«%(value)s» er ikke et tal") % {"value": value})
     if isinstance(value, (int, Decimal, float)):
         # str() keeps a spreadsheet's 2.8 as 2.8 instead of its binary expansion.
         number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
         if not number.is_finite():
-            raise NumberFormatError(f"«{value}» er ikke et tal")
+            raise NumberFormatError(_("«%(value)s» er ikke et tal") % {"value": value})
         return number
     text = _normalise(value)
     if text == "":
         return None
     if not _DECIMAL_RE.match(text):
-        raise NumberFormatError(f"«{value}» er ikke et tal (brug komma som decimaltegn, fx 2,8)")
+        raise NumberFormatError(_("«%(value)s» er ikke et tal (brug komma som decimaltegn, fx 2,8)") % {"value": value})
     try:
         return Decimal(text.replace(".", "").replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards
-        raise NumberFormatError(f"«{value}» er ikke et tal") from exc
+        raise NumberFormatError(_("«%(value)s» er ikke et tal") % {"value": value}) from exc
 
 
 def check_decimal_limits(number, *, max_digits, decimal_places):
     """Refuse a decimal that a DecimalField(max_digits, decimal_places) cannot hold, saying why."""
-    sign, digits, exponent = number.normalize().as_tuple() if number else (0, (0,), 0)
-    decimals = max(0, -exponent)
-    whole_digits = max(0, len(digits) + exponent)
-    if decimals > decimal_places:
-        raise NumberFormatError(f"«{format_decimal(number)}» har mere end {decimal_places} decimaler")
-    if whole_digits > max_digits - decimal_places:
-        raise NumberFormatError(
-            f"«{format_decimal(number)}» er for stort (højst {max_digits - decimal_places} cifre før kommaet)"
-        )
-    return number
+    return FigureRange(max_digits - decimal_places, decimal_places).check(number)
+
+
+@dataclass(frozen=True)
+class FigureRange:
+    """The range of one kind of figure: at most ``whole_digits`` digits before the comma and
+    ``decimal_places`` after it, either sign. The admin's fields and the importer both check
+    a figure against its field's range (``FIELD_RANGES``), on the figure as typed or written in
+    the file (the catalogue's own convention; the ranges are symmetric, so the sign flip to
+    the internal convention never takes a figure out of range)."""
+
+    whole_digits: int
+    decimal_places: int = 0
+
+    def check(self, number):
+        """``number`` (int or Decimal) if it is in range; otherwise NumberFormatError."""
+        if number is None:
+            return None
+        value = Decimal(number)
+        normal = value.normalize() if value else Decimal(0)
+        _sign, digits, exponent = normal.as_tuple()
+        decimals = max(0, -exponent)
+        whole_digits = max(0, len(digits) + exponent) if normal else 0
+        if decimals > self.decimal_places:
+            raise NumberFormatError(
+                _("«%(value)s» har mere end %(n)s decimaler")
+                % {"value": format_decimal(value), "n": self.decimal_places}
+            )
+        if whole_digits > self.whole_digits:
+            if self.decimal_places:
+                message = _("«%(value)s» er for stort (højst %(n)s cifre før kommaet)")
+            else:
+                message = _("«%(value)s» er for stort (højst %(n)s cifre)")
+            shown = format_decimal(value) if self.decimal_places else format_amount(value)
+            raise NumberFormatError(message % {"value": shown, "n": self.whole_digits})
+        return number
+
+    def parse(self, value):
+        """A typed or spreadsheet figure of this range: parsed (Danish format) and checked."""
+        number = parse_decimal(value) if self.decimal_places else parse_amount(value)
+        return self.check(number)
+
+
+# The one range per kind of figure, and which field holds which. An amount is whole 1.000 kr.
+# (999.999.999 is a trillion kroner, far beyond any municipality's budget, and well inside the
+# integer column); FTE have two decimals and six digits before the comma (DecimalField(8, 2)).
+AMOUNT = FigureRange(whole_digits=9)
+FTE = FigureRange(whole_digits=6, decimal_places=2)
+FIELD_RANGES = {
+    "net_amount": AMOUNT,  # ProposalYear
+    "amount": AMOUNT,  # BreakdownLineYear
+    "target": AMOUNT,  # CatalogueYear
+    "fte": FTE,  # ProposalYear
+    "stated_fte_total": FTE,  # CatalogueYear
+}
+
+
+def range_for(field_name):
+    """The FigureRange of a model field holding a figure (by its name)."""
+    try:
+        return FIELD_RANGES[field_name]
+    except KeyError:
+        raise TypeError(f"{field_name} is not a figure with a range in proposals.numbers.FIELD_RANGES") from None
+
+
+# Beyond this many digits a figure is shown as a spreadsheet shows it ("1E+300"): only
+# refused figures are that large, and they are named in a message, never stored.
+_SCIENTIFIC_FROM_DIGITS = 31
+
+
+def _scientific(value):
+    """Decimal("1E+300") -> "1E+300", Decimal("-1.5E+40") -> "-1,5E+40" (as Danish Excel shows it),
+    every digit kept (no rounding to the decimal context's 28 digits)."""
+    sign, digits, exponent = Decimal(value).as_tuple()
+    digits = list(digits)
+    while len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+        exponent += 1
+    power = len(digits) - 1 + exponent
+    mantissa = str(digits[0]) + ("," + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
+    return ("-" if sign else "") + f"{mantissa}E+{power}"
 
 
 def format_amount(value, signed=False):
     """1100 -> "1.100", -1960 -> "-1.960"; None -> "". ``signed`` adds "+" to positives."""
     if value is None:
         return ""
+    if abs(value) >= 10**_SCIENTIFIC_FROM_DIGITS:
+        return ("+" if signed and value > 0 else "") + _scientific(value)
     # One call per cell of the overview: Python's own grouping (in C) rather than
     # numberformat's digit loop, 6x slower per call (+26 ms on a 1.000-proposal page);
     # tests/test_numbers.py holds both to the same output.
@@ -109,9 +190,12 @@ def format_decimal(value, signed=False):
     if value is None:
         return ""
     value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if value.is_finite() and value and value.adjusted() >= _SCIENTIFIC_FROM_DIGITS:
+        return ("+" if signed and value > 0 else "") + _scientific(value)
     value = value.normalize()
     if value == value.to_integral_value():
-        value = value.quantize(Decimal(1)) if value else Decimal(0)  # not "-0"
+        # int(), not quantize(): a whole number of more than 28 digits is still exact.
+        value = Decimal(int(value))  # and never "-0"
     return ("+" if signed and value > 0 else "") + danish_number(value)
 
 

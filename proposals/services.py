@@ -5,27 +5,30 @@ writes catalogue figures by another way."""
 
 import datetime
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .history import recording, seed_reason
+from .history import import_reason, recording, seed_reason
 from .models import BudgetAgreement, Catalogue, CatalogueYear, Department
-from .numbers import parse_amount, parse_decimal
+from .numbers import format_amount, parse_amount, parse_decimal
 from .spreadsheets.errors import CatalogueFileError, RowError, old_excel_message
 from .spreadsheets.export import export_dataset
+from .spreadsheets.header_block import add_options, block_facts, fact_label, missing_facts, shown
 from .spreadsheets.importer import CatalogueImport
 from .spreadsheets.outcome import ImportOutcome
 from .spreadsheets.reading import FORMATS, load_dataset
-from .spreadsheets.safety import neutralise_dataset, xlsx_bytes
+from .spreadsheets.safety import csv_text, xlsx_bytes
+from .user_errors import UserError
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 SEED_MANIFEST = SEED_DIR / "manifest.json"
 
 
-class SeedLoadError(Exception):
+class SeedLoadError(UserError):
     """A shipped seed file does not import cleanly or does not balance."""
 
 
@@ -64,9 +67,146 @@ def import_catalogue_rows(
     try:
         dataset = load_dataset(data, file_format)
     except CatalogueFileError as exc:
-        return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", str(exc))])
+        return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", m) for m in exc.messages])
     importer = CatalogueImport(catalogue, create_themes=create_themes, delete_missing=delete_missing)
     return importer.run(dataset, dry_run=dry_run, user=user, file_name=file_name)
+
+
+def _file_errors(exc):
+    return [RowError(None, "", m) for m in exc.messages]
+
+
+def create_catalogue_from_file(slug, data, file_format, **kwargs):
+    """``create_catalogue_from_dataset`` of a file's bytes. -> (catalogue or None, outcome)."""
+    try:
+        dataset = load_dataset(data, file_format)
+    except CatalogueFileError as exc:
+        return None, ImportOutcome(catalogue=None, dry_run=kwargs.get("dry_run", False), errors=_file_errors(exc))
+    return create_catalogue_from_dataset(slug, dataset, **kwargs)
+
+
+def create_catalogue_from_dataset(
+    slug, dataset, *, options=None, dry_run, user=None, file_name=None, progress=None, may_administer=None
+):
+    """A new catalogue ``slug`` from a file (``reading.load_dataset``): its header facts from the
+    file's header block (``spreadsheets.header_block``) and ``options`` (fact -> text, as typed
+    on the command line or in the admin; they may complete the block, not contradict it), then
+    the file's proposals imported into it (themes created). All or nothing: with any error, or
+    in a dry run, neither the catalogue nor a proposal is kept. ``may_administer(department)``
+    says whether the user may create a catalogue in that department (the admin's scope).
+    -> (the catalogue, or None when nothing was kept, ImportOutcome)."""
+
+    def refused(errors):
+        return None, ImportOutcome(catalogue=None, dry_run=dry_run, errors=errors)
+
+    facts, errors = block_facts(dataset.block)
+    if errors:
+        return refused(errors)
+    try:
+        add_options(facts, options or {})
+    except UserError as exc:
+        return refused([RowError(None, "", m) for m in exc.messages])
+    missing = missing_facts(facts)
+    if missing:
+        return refused(
+            [
+                RowError(
+                    None,
+                    "",
+                    _(
+                        "Katalogets oplysninger mangler: %(facts)s. Skriv dem over kolonneoverskrifterne i filen (fx "
+                        "«Magistratsafdeling» i første celle og «MSB» i den næste; se vejledningen), eller angiv dem "
+                        "ved importen."
+                    )
+                    % {"facts": ", ".join(missing)},
+                )
+            ]
+        )
+    values = facts.values
+    errors = []
+    if (
+        not slug
+        or not re.fullmatch(r"[-a-zA-Z0-9_]+", slug)
+        or len(slug) > Catalogue._meta.get_field("slug").max_length
+    ):
+        errors.append(
+            _("«%(slug)s» kan ikke bruges som kort navn: brug bogstaver a-z, tal og bindestreg.") % {"slug": slug}
+        )
+    elif Catalogue.objects.filter(slug=slug).exists():
+        errors.append(
+            _("Kataloget «%(slug)s» findes allerede. Importér filen i det, eller vælg et andet kort navn.")
+            % {"slug": slug}
+        )
+    if may_administer is not None and not may_administer(values["department"]):
+        errors.append(
+            _("Du administrerer ikke magistratsafdelingen «%(department)s».")
+            % {"department": values["department"].code}
+        )
+    first, last = values["first_year"], values["last_year"]
+    if last < first or last - first > 50:
+        errors.append(_("Årene %(first)s–%(last)s er ikke en periode.") % {"first": first, "last": last})
+    for fact in ("targets", "stated_fte"):
+        outside = sorted(y for y in values.get(fact, {}) if not first <= y <= last)
+        if outside:
+            errors.append(
+                _("%(fact)s for %(years)s ligger uden for katalogets år %(first)s–%(last)s.")
+                % {"fact": fact_label(fact), "years": ", ".join(map(str, outside)), "first": first, "last": last}
+            )
+    if errors:
+        return refused([RowError(None, "", m) for m in errors])
+    with transaction.atomic():
+        with recording(user=user, reason=import_reason(file_name)):
+            catalogue = Catalogue.objects.create(
+                slug=slug,
+                department=values["department"],
+                title=values["title"],
+                first_year=first,
+                last_year=last,
+                sign_convention=values["sign_convention"],
+                **{f: values[f] for f in ("kind", "price_level", "unit", "sector") if f in values},
+            )
+            targets, stated = values.get("targets", {}), values.get("stated_fte", {})
+            CatalogueYear.objects.bulk_create(
+                CatalogueYear(
+                    catalogue=catalogue,
+                    year=year,
+                    target=catalogue.from_display(targets.get(year)),
+                    stated_fte_total=catalogue.from_display(stated.get(year)),
+                )
+                for year in catalogue.years
+            )
+        importer = CatalogueImport(catalogue, create_themes=True)
+        outcome = importer.run(dataset, dry_run=dry_run, user=user, file_name=file_name, progress=progress)
+        outcome.notes.insert(0, new_catalogue_line(catalogue, targets))
+        if dry_run or not outcome.ok:
+            transaction.set_rollback(True)
+    outcome.saved = importer.saved
+    return (catalogue if outcome.committed else None), outcome
+
+
+def new_catalogue_line(catalogue, targets):
+    """The new catalogue's header facts in one Danish line (the preview and the command line)."""
+    if targets:
+        stated = _("måltal %(targets)s") % {
+            "targets": "; ".join(f"{year} {format_amount(targets[year])}" for year in sorted(targets))
+        }
+    else:
+        stated = _("ingen måltal (de kan sættes i administrationen)")
+    return _(
+        "Nyt katalog «%(title)s» (%(slug)s): %(department)s, %(first)s–%(last)s, %(convention)s, %(kind)s, "
+        "prisniveau %(pl)s, enhed %(unit)s, %(targets)s."
+    ) % {
+        "title": catalogue.title,
+        "slug": catalogue.slug,
+        "department": catalogue.department.code,
+        "first": catalogue.first_year,
+        "last": catalogue.last_year,
+        "convention": shown("sign_convention", catalogue.sign_convention).lower(),
+        "kind": shown("kind", catalogue.kind),
+        "pl": catalogue.price_level,
+        "unit": catalogue.unit,
+        "targets": stated,
+    }
 
 
 def export_catalogue_rows(catalogue, file_format):
@@ -77,7 +217,7 @@ def export_catalogue_rows(catalogue, file_format):
     starts with = + - @ tab or CR gets a leading apostrophe, which the importer removes;
     an XLSX text is always a text cell."""
     if file_format == "csv":
-        text = neutralise_dataset(export_dataset(catalogue)).export("csv", delimiter=";")
+        text = csv_text(export_dataset(catalogue))
         return text.encode("utf-8-sig")
     if file_format == "xlsx":
         return xlsx_bytes(export_dataset(catalogue, numeric=True), title=catalogue.slug[:31])

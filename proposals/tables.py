@@ -18,7 +18,7 @@ from django_tables2.export import TableExport
 from .display import DIFFERENCE, proposal_records, summary_rows
 from .models import Catalogue
 from .numbers import format_amount, format_decimal
-from .spreadsheets.safety import neutralise_dataset, xlsx_bytes, xlsx_rows_bytes
+from .spreadsheets.safety import csv_text, xlsx_bytes, xlsx_rows_bytes
 
 DKFDS_TABLE_TEMPLATE = "proposals/tables/dkfds_table.html"
 
@@ -34,7 +34,7 @@ class CatalogueExport(TableExport):
 
     def export(self):
         if self.format == self.CSV:
-            return "\ufeff" + neutralise_dataset(self.dataset).export(self.format, delimiter=";")
+            return "\ufeff" + csv_text(self.dataset)
         if self.format == self.XLSX:
             return xlsx_bytes(self.dataset, title=self.dataset.title)
         return super().export()

@@ -214,3 +214,22 @@ def test_json_report_carries_lines_of_which_lines_and_flags():
     assert proposals["VJH-5"]["reduces_service"] is True
     assert proposals["BFF-1"]["reduces_service"] is None
     assert set(proposals["BFF-1"]) >= {"reduces_service", "from_innovation_proposal", "phase_in", "type"}
+
+
+def test_csv_report_quotes_every_cell_that_needs_it_and_writes_no_formula():
+    # Issue 25, finding 6: "Tema\r=1+1" written unquoted broke the row, and the next line started
+    # with a formula. Every CSV export's one writer (proposals.spreadsheets.safety.csv_text) is used.
+    from proposals.models import Theme
+    from tests.factories import make_catalogue
+
+    catalogue = make_catalogue(slug="citater", proposals=2)
+    Theme.objects.filter(catalogue=catalogue).update(title="Tema\r=1+1")
+    catalogue.proposals.filter(code="1").update(title='=HYPERLINK("x");"citat"\nanden linje')
+    out, _err = run("citater", format="csv")
+    assert not any(record.startswith(("=", "+", "@")) for record in out.split("\r\n"))
+    rows = list(csv.reader(io.StringIO(out, newline=""), delimiter=";"))
+    assert rows[0] == ["Nr.", "Forslag", "Tema", "2024", "2025", "2026", "2027", "Type"]
+    first, second = rows[1], rows[2]
+    assert first[:3] == ["1", '\'=HYPERLINK("x");"citat"\nanden linje', "Tema\r=1+1"]
+    assert second[:3] == ["2", "Forslag 2", "Tema\r=1+1"]
+    assert len({len(r) for r in rows[:3]}) == 1  # no row broken in two

@@ -1,6 +1,6 @@
-"""End to end: a large spreadsheet confirmed in the admin is imported by a real Celery worker
-process (Redis broker, the same PostgreSQL database), which reads the file from the database,
-tells its progress and leaves the outcome for the admin's page."""
+"""End to end: a large spreadsheet uploaded in the admin is previewed, and once confirmed imported,
+by a real Celery worker process (Redis broker, the same PostgreSQL database), which reads the
+file from the database, tells its progress and leaves the outcome for the admin's page."""
 
 import pytest
 from django.db import connection
@@ -37,32 +37,39 @@ def worker(tmp_path):
             process.stop()
 
 
-def test_a_worker_imports_the_file_kept_in_the_database(worker, settings):
-    settings.IMPORT_IN_BACKGROUND_ROWS = 1000
+def test_a_worker_imports_the_file_kept_in_the_database(worker):
     catalogue = make_catalogue(proposals=0, target=None)
     user = make_user("kirsten", is_staff=True)
     rows = [row(code=str(i), theme="Tema 1", title=f"Forslag {i}", net=["-1.000"] * 4) for i in range(1, 1201)]
     data = csv_bytes(rows)
-    import_jobs.note_rows("e2e", len(rows))
-    job = import_jobs.queue_import(
-        "e2e",
-        data,
-        catalogue=catalogue,
-        user=user,
-        file_format="csv",
-        file_name="stor.csv",
-        create_themes=False,
-        delete_missing=False,
+    job = import_jobs.start(
+        data, catalogue=catalogue, user=user, file_format="csv", file_name="stor.csv", rows_total=len(rows) + 1
     )
     enqueue_import(job)  # no transaction here: sent at once, to the worker
 
-    def finished():
-        job.refresh_from_db()
-        return job.state in (ImportJob.State.DONE, ImportJob.State.FAILED)
+    def state_in(*states):
+        def check():
+            job.refresh_from_db()
+            return job.state in states
 
-    wait_for(finished, WAIT, message=f"the import job to finish\n{worker.log()[-3000:]}")
+        return check
+
+    wait_for(
+        state_in(ImportJob.State.PREVIEWED, ImportJob.State.FAILED),
+        WAIT,
+        message=f"the preview to finish\n{worker.log()[-3000:]}",
+    )
+    assert job.state == ImportJob.State.PREVIEWED, job.summary
+    assert "Prøvekørsel: intet er gemt." in job.summary and catalogue.proposals.count() == 0
+    assert import_jobs.confirm(job.pk) is not None
+    enqueue_import(job)
+    wait_for(
+        state_in(ImportJob.State.DONE, ImportJob.State.FAILED),
+        WAIT,
+        message=f"the import job to finish\n{worker.log()[-3000:]}",
+    )
     assert job.state == ImportJob.State.DONE, job.summary
-    assert (job.rows_done, job.rows_total) == (1200, 1200) and bytes(job.data) == b""
+    assert (job.rows_done, job.rows_total) == (1201, 1201) and bytes(job.data) == b""
     assert (
         "Importen er gemt." in job.summary
         and "Nye forslag (1200): " + ", ".join(map(str, range(1, 1201))) in job.summary

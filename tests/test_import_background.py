@@ -1,5 +1,7 @@
-"""A large spreadsheet is imported in the background (Celery; in process without a broker),
-with its progress in the admin, the file kept in the database, all or nothing."""
+"""A large spreadsheet is previewed and imported in the background (Celery; in process without a
+broker), never inside a web request: the upload's rows are counted before it is parsed, the
+preview's progress and lines are on the admin's job page with the confirmation, the file is
+kept in the database, and the import is all or nothing."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -11,7 +13,7 @@ from proposals import import_jobs
 from proposals.models import ImportJob
 from proposals.snapshots import catalogue_snapshot
 from tests.factories import make_catalogue, make_user
-from tests.importing import csv_bytes, row
+from tests.importing import csv_bytes, row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +29,11 @@ def small_threshold(settings):
     settings.IMPORT_IN_BACKGROUND_ROWS = 2
 
 
-def preview(client, catalogue, data):
-    response = client.post(
+def upload(client, catalogue, data, name="stor.csv", fmt=0):
+    return client.post(
         reverse("admin:proposals_proposal_import"),
-        {"catalogue": catalogue.pk, "format": 0, "import_file": SimpleUploadedFile("stor.csv", data)},
+        {"catalogue": catalogue.pk, "format": fmt, "import_file": SimpleUploadedFile(name, data)},
     )
-    assert response.status_code == 200
-    return response
 
 
 ROWS = [
@@ -43,22 +43,31 @@ ROWS = [
 ]
 
 
-def test_a_large_file_is_imported_by_the_task_and_the_admin_shows_what_it_did(
+def test_a_large_file_is_previewed_then_imported_by_the_task(
     admin_client, small_threshold, django_capture_on_commit_callbacks
 ):
     catalogue = make_catalogue(proposals=1)
-    response = preview(admin_client, catalogue, csv_bytes(ROWS))
-    confirm = response.context["confirm_form"]
-    job = ImportJob.objects.get(token=confirm.initial["import_file_name"])
-    assert (job.state, job.rows_total) == (ImportJob.State.UPLOADED, 3)
+    before = catalogue_snapshot(catalogue)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = admin_client.post(reverse("admin:proposals_proposal_process_import"), confirm.initial)
-    assert len(callbacks) == 1  # the task, started once the queuing is committed
+        response = upload(admin_client, catalogue, csv_bytes(ROWS))
+    assert len(callbacks) == 1  # the preview's task, started once the job is committed
+    job = ImportJob.objects.get()
     job_url = reverse("admin:proposals_proposal_import_job", args=[job.token])
     assert response.status_code == 302 and response["Location"] == job_url
+    assert (job.state, job.dry_run, job.rows_total) == (ImportJob.State.PREVIEWED, True, 4)  # header + 3 rows
+    assert bytes(job.data) == csv_bytes(ROWS) and job.file_name == "stor.csv"
+    assert catalogue_snapshot(catalogue) == before  # a preview writes nothing
+    html = admin_client.get(job_url).content.decode()
+    assert "Prøvekørsel: intet er gemt." in html and "Nye forslag (1): 2" in html and "Ændrede forslag (1): 1" in html
+    assert "Læst: CSV-fil (UTF-8, semikolonsepareret), kolonneoverskrifter i række 1." in html
+    assert 'name="confirm"' in html and 'http-equiv="refresh"' not in html
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_client.post(job_url, {"confirm": "1"})
+    assert len(callbacks) == 1 and response["Location"] == job_url
     job.refresh_from_db()
-    assert (job.state, job.rows_done, job.rows_total) == (ImportJob.State.DONE, 3, 3)
-    assert bytes(job.data) == b"" and job.file_name == "stor.csv" and job.catalogue == catalogue
+    assert (job.state, job.dry_run, job.rows_done, job.rows_total) == (ImportJob.State.DONE, False, 4, 4)
+    assert bytes(job.data) == b""  # imported: the file is not kept
     assert sorted(catalogue.proposals.values_list("code", "title")) == [("1", "Ændret"), ("2", "Forslag")]
     assert catalogue.proposals.get(code="1").lines.count() == 1
     assert set(LogEntry.objects.values_list("change_message", flat=True)) == {
@@ -66,83 +75,113 @@ def test_a_large_file_is_imported_by_the_task_and_the_admin_shows_what_it_did(
         "Ændret ved import af regneark.",
     }
     html = admin_client.get(job_url).content.decode()
-    assert "Importen er gemt." in html and "Nye forslag (1): 2" in html and "Ændrede forslag (1): 1" in html
-    assert 'http-equiv="refresh"' not in html  # done: no more reloading
+    assert "Importen er gemt." in html and 'name="confirm"' not in html
+    # A second confirmation (a double click, a reload) queues nothing.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        admin_client.post(job_url, {"confirm": "1"})
+    assert callbacks == []
 
 
-def test_a_small_file_is_still_imported_in_the_request(admin_client):
+def test_the_upload_request_only_counts_rows_it_never_parses_a_large_file(
+    admin_client, small_threshold, django_capture_on_commit_callbacks
+):
+    # The task is not run here: what the request itself did is all there is.
     catalogue = make_catalogue(proposals=1)
-    confirm = preview(admin_client, catalogue, csv_bytes(ROWS)).context["confirm_form"]
+    data = xlsx_bytes([*ROWS, row(code="3", theme="Tema 1", net=["x"])])  # a bad cell only a parse would find
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = upload(admin_client, catalogue, data, name="stor.xlsx", fmt=1)
+    assert response.status_code == 302 and len(callbacks) == 1
+    job = ImportJob.objects.get()
+    assert (job.state, job.rows_total, job.summary) == (ImportJob.State.QUEUED, 5, [])  # counted from the sheet's XML
+
+
+def test_a_small_file_is_still_previewed_and_imported_in_the_request(admin_client):
+    catalogue = make_catalogue(proposals=1)
+    response = upload(admin_client, catalogue, csv_bytes(ROWS))
+    assert response.status_code == 200
+    confirm = response.context["confirm_form"]
     response = admin_client.post(reverse("admin:proposals_proposal_process_import"), confirm.initial)
     assert response.status_code == 302 and response["Location"] == reverse("admin:proposals_proposal_changelist")
     assert not ImportJob.objects.exists()
     assert catalogue.proposals.count() == 2
 
 
-def test_a_bad_row_found_in_the_background_saves_nothing(
+def test_a_bad_row_found_by_the_background_preview_saves_nothing_and_asks_nothing(
     admin_client, small_threshold, django_capture_on_commit_callbacks
 ):
     catalogue = make_catalogue(proposals=1)
-    confirm = preview(admin_client, catalogue, csv_bytes(ROWS)).context["confirm_form"]
+    before = catalogue_snapshot(catalogue)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client, catalogue, csv_bytes([*ROWS, row(code="3", theme="Tema 7")]))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.FAILED and bytes(job.data) == b""
+    html = admin_client.get(response["Location"]).content.decode()
+    assert "Importen blev afvist; intet er gemt." in html and "Række 5, kolonne «Tema»: Ukendt tema «Tema 7»" in html
+    assert 'name="confirm"' not in html
+    assert catalogue_snapshot(catalogue) == before
+
+
+def test_a_catalogue_changed_between_preview_and_confirmation_is_checked_again(
+    admin_client, small_threshold, django_capture_on_commit_callbacks
+):
+    catalogue = make_catalogue(proposals=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client, catalogue, csv_bytes(ROWS))
     # Between preview and confirmation the catalogue changed so that the file no longer fits:
     # its theme is gone (a theme the catalogue lacks is an error without "create themes").
     catalogue.themes.update(title="Andet tema")
     before = catalogue_snapshot(catalogue)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(reverse("admin:proposals_proposal_process_import"), confirm.initial)
+        admin_client.post(response["Location"], {"confirm": "1"})
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.FAILED
-    assert catalogue.proposals.get().title == "Forslag 1" and catalogue.proposals.count() == 1
     html = admin_client.get(response["Location"]).content.decode()
     assert "Importen blev afvist; intet er gemt." in html and "Ukendt tema «Tema 1»" in html
     assert catalogue_snapshot(catalogue) == before
 
 
-def test_a_running_import_shows_rows_done_and_reloads_itself_without_script(admin_client):
+def test_a_running_preview_shows_rows_done_and_reloads_itself_without_script(admin_client):
     catalogue = make_catalogue(proposals=1)
     user = make_user("bo", is_staff=True, is_superuser=True)
-    import_jobs.note_rows("t1", 4000)
-    job = import_jobs.queue_import(
-        "t1",
-        csv_bytes(ROWS),
-        catalogue=catalogue,
-        user=user,
-        file_format="csv",
-        file_name="stor.csv",
-        create_themes=False,
-        delete_missing=False,
+    job = import_jobs.start(
+        csv_bytes(ROWS), catalogue=catalogue, user=user, file_format="csv", file_name="stor.csv", rows_total=4000
     )
     ImportJob.objects.filter(pk=job.pk).update(rows_done=1500)
     admin_client.force_login(user)
-    response = admin_client.get(reverse("admin:proposals_proposal_import_job", args=["t1"]))
+    response = admin_client.get(reverse("admin:proposals_proposal_import_job", args=[job.token]))
     html = response.content.decode()
     assert '<meta http-equiv="refresh" content="2">' in html
     assert '<progress max="4000" value="1500"' in html and "1.500 af 4.000 rækker læst." in html  # Danish number format
+    assert "Filen prøvekøres i baggrunden;" in html
     assert "<script>" not in html.split("</head>")[1]  # nothing inline a strict CSP would block
 
 
-def test_another_users_import_is_not_shown(client, admin_client, small_threshold):
+def test_another_users_import_is_not_shown_nor_confirmed(
+    client, admin_client, small_threshold, django_capture_on_commit_callbacks
+):
     catalogue = make_catalogue(proposals=1)
-    confirm = preview(admin_client, catalogue, csv_bytes(ROWS)).context["confirm_form"]
-    admin_client.post(reverse("admin:proposals_proposal_process_import"), confirm.initial)
-    token = ImportJob.objects.get().token
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(admin_client, catalogue, csv_bytes(ROWS))
+    job = ImportJob.objects.get()
     other = make_user("anden", is_staff=True)
     client.force_login(other)
-    assert client.get(reverse("admin:proposals_proposal_import_job", args=[token])).status_code in (403, 404)
+    url = reverse("admin:proposals_proposal_import_job", args=[job.token])
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, {"confirm": "1"}).status_code in (403, 404)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEWED
 
 
 def test_a_job_runs_once():
     catalogue = make_catalogue(proposals=1)
-    import_jobs.note_rows("t2", 5000)
-    job = import_jobs.queue_import(
-        "t2",
+    job = import_jobs.start(
         csv_bytes(ROWS),
         catalogue=catalogue,
         user=None,
         file_format="csv",
         file_name="stor.csv",
-        create_themes=False,
-        delete_missing=False,
+        rows_total=4,
+        dry_run=False,
     )
     assert import_jobs.run_import(job.pk).committed
     assert import_jobs.run_import(job.pk) is None  # a redelivered message finds it done
@@ -153,16 +192,8 @@ def test_progress_is_visible_outside_the_imports_transaction():
     if connection.vendor == "sqlite":
         pytest.skip("SQLite has one writer at a time: progress is written before and after the import only")
     catalogue = make_catalogue(proposals=1)
-    import_jobs.note_rows("t3", 5000)
-    job = import_jobs.queue_import(
-        "t3",
-        b"",
-        catalogue=catalogue,
-        user=None,
-        file_format="csv",
-        file_name="x.csv",
-        create_themes=False,
-        delete_missing=False,
+    job = import_jobs.start(
+        b"", catalogue=catalogue, user=None, file_format="csv", file_name="x.csv", rows_total=5000, dry_run=False
     )
     progress = import_jobs._ProgressWriter(job)
     observer = connections.create_connection("default")

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ..user_errors import UserError
+
+
+class CellValueError(UserError, ValueError):
+    """A cell whose text is not one of the words its column takes."""
+
 
 @dataclass(frozen=True)
 class FormulaCell:
@@ -78,4 +84,4 @@ def parse_yes_no(value, *, default):
         return True
     if word in ("nej", "n", "no"):
         return False
-    raise ValueError(_("«%(value)s» er hverken «ja» eller «nej».") % {"value": text(value)})
+    raise CellValueError(_("«%(value)s» er hverken «ja» eller «nej».") % {"value": text(value)})

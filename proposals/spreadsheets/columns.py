@@ -6,7 +6,7 @@ and header case is ignored (README, "Spreadsheet import and export")."""
 
 import re
 
-from ..models import Proposal, ProposalYear
+from ..models import Proposal
 
 COL_KIND = "Række"
 COL_CODE = "Kode"
@@ -59,7 +59,24 @@ PROPOSAL_VALUE_ATTRS = (
     *[a for _c, a in TAIL_COLUMNS],
 )
 
-FTE_FIELD = ProposalYear._meta.get_field("fte")  # DecimalField(max_digits=8, decimal_places=2)
+# The header row is the first of a file's first rows with both a "Kode" and a "Titel" cell
+# (case and spacing ignored); rows above it are a header block or title lines (reading).
+HEADER_SEARCH_ROWS = 30
+_HEADER_MARKS = {COL_CODE.lower(), COL_TITLE.lower()}
+
+
+def header_text(value):
+    """A header cell as compared: whitespace collapsed, case ignored."""
+    return " ".join(str(value).split()).lower() if value is not None else ""
+
+
+def is_header_row(cells):
+    return _HEADER_MARKS <= {header_text(v) for v in cells}
+
+
+def is_figure_column(name):
+    """A "Netto <år>" or "Årsværk <år>" column."""
+    return bool(YEAR_HEADER_RE.match(name or ""))
 
 
 def net_column(year):

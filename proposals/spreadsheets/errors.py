@@ -4,9 +4,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ..user_errors import UserError
 
-class CatalogueFileError(Exception):
-    """The file as a whole cannot be read (empty, wrong type, wrong encoding, bad headers)."""
+
+class CatalogueFileError(UserError):
+    """The file as a whole cannot be read (empty, wrong type, wrong encoding, bad headers, over
+    a limit); its arguments are one or more Danish messages, each naming row and column where
+    there is one."""
 
 
 def old_excel_message():

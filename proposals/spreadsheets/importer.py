@@ -14,8 +14,6 @@ A dry run writes nothing and reports the same. Any error rolls the whole transac
 is in the figure history under the importing user, with the file name as the reason, and
 the catalogue's listeners are told once ("look again", ``signals.catalogue_changed``)."""
 
-import logging
-
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -25,13 +23,13 @@ from ..history import import_reason, recording
 from ..models import Proposal, Theme
 from ..selectors import catalogue_overview
 from ..signals import catalogue_changed
+from ..user_errors import user_messages
 from .errors import CatalogueFileError, RowError
+from .header_block import check_against
 from .outcome import ImportOutcome
 from .parsing import parse_rows
 from .plan import existing_states, planned_state
 from .writing import write_proposals
-
-logger = logging.getLogger(__name__)
 
 
 class CatalogueImport:
@@ -52,14 +50,14 @@ class CatalogueImport:
         ``progress(rows_done)`` is told how many of the file's rows are read (a background
         import shows it); all of them once the import is written."""
         outcome = ImportOutcome(catalogue=self.catalogue, dry_run=dry_run)
-        if dataset.title:
-            outcome.warnings.append(dataset.title)  # the reading warning (Windows-1252)
+        outcome.read_from(dataset)
         with recording(user=user, reason=import_reason(file_name)), transaction.atomic():
             try:
                 self._import(dataset, outcome, dry_run=dry_run, progress=progress)
             except Exception as exc:  # reported as an error of the import, never half-saved
-                logger.debug("Import into %s failed", self.catalogue, exc_info=True)
-                outcome.errors.extend(RowError(None, "", m) for m in str(exc).split("\n") if m)
+                # Our own errors say what is wrong in Danish; anything else is logged, and the
+                # user gets a general message, never the exception's text or class.
+                outcome.errors.extend(RowError(None, "", m) for m in user_messages(exc))
             if outcome.errors:
                 # Rolled back: nothing was created, changed or deleted.
                 outcome.created, outcome.updated, outcome.unchanged, outcome.deleted = [], [], [], []
@@ -70,11 +68,19 @@ class CatalogueImport:
         return outcome
 
     def _import(self, dataset, outcome, *, dry_run, progress=None):
+        block = getattr(dataset, "block", None)
+        if block is not None:
+            # A header block must describe this catalogue (its convention above all).
+            errors = check_against(block, self.catalogue)
+            if errors:
+                outcome.errors.extend(errors)
+                return
         before_state = catalogue_overview(self.catalogue, with_goals=False)
         before = existing_states(before_state)
         parsed = parse_rows(
             dataset, self.catalogue, create_themes=self.create_themes, stored=before_state, progress=progress
         )
+        outcome.notes.extend(parsed.notes)
         if parsed.errors:
             outcome.errors.extend(parsed.errors)
             return
@@ -110,7 +116,7 @@ class CatalogueImport:
         outcome.proposals = list(parsed.proposals.values())
         outcome.balance = check_balance(after_state)
         if progress is not None:
-            progress(len(dataset))
+            progress(getattr(dataset, "header_row", 1) + len(dataset))
 
     def _create_themes(self, titles):
         position = max((t.position for t in self._themes.values()), default=0)

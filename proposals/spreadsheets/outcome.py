@@ -12,7 +12,9 @@ class ImportOutcome:
     catalogue: object
     dry_run: bool
     errors: list = field(default_factory=list)  # RowError
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # Danish: the reading guessed (Windows-1252)
+    notes: list = field(default_factory=list)  # Danish: which sheet was read, no "Art" column, ...
+    source: str = ""  # Danish: what was read, e.g. «arket «Forslag»»
     created: list = field(default_factory=list)
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
@@ -21,6 +23,22 @@ class ImportOutcome:
     new_themes: list = field(default_factory=list)
     balance: object = None  # BalanceReport after the import (also in a dry run)
     proposals: list = field(default_factory=list)  # ParsedProposal in file order, each with its lines
+    saved: list = field(default_factory=list)  # (proposal, created) written; empty in a dry run
+
+    def read_from(self, dataset):
+        """What reading the file found out (``reading.CatalogueDataset``): its warnings, which
+        sheet or CSV dialect was read and from which header row, and the header block."""
+        self.warnings.extend(getattr(dataset, "warnings", []))
+        source = getattr(dataset, "source", "")
+        if source:
+            self.source = source
+            self.notes.append(
+                _("Læst: %(source)s, kolonneoverskrifter i række %(row)s.")
+                % {"source": source, "row": dataset.header_row}
+            )
+        if getattr(dataset, "block", None) is not None:
+            self.notes.append(dataset.block.describe())
+        self.notes.extend(getattr(dataset, "notes", []))
 
     @property
     def ok(self):
@@ -49,9 +67,11 @@ class ImportOutcome:
         if self.errors:
             lines.append(_("Importen blev afvist; intet er gemt. Fejl:"))
             lines.extend(f"  - {e}" for e in self.errors)
+            lines.extend(self.notes[:1])  # which sheet or dialect was read
             return lines
         lines.append(_("Prøvekørsel: intet er gemt.") if self.dry_run else _("Importen er gemt."))
         lines.extend(self.warnings)
+        lines.extend(self.notes)
 
         def codes(values):
             return ", ".join(values) if values else "–"

@@ -11,12 +11,14 @@ from collections import OrderedDict
 from django.utils.translation import gettext as _
 
 from ..models import Proposal
-from ..numbers import NumberFormatError, parse_amount
+from ..numbers import AMOUNT, NumberFormatError
 from ..selectors import catalogue_overview
+from ..user_errors import user_message
 from .cells import cell_problem, is_blank, may_have_cell_problems, text
 from .columns import (
     COL_CODE,
     COL_KIND,
+    COL_PROPOSAL_KIND,
     COL_TITLE,
     KIND_LINE,
     KIND_PROPOSAL,
@@ -29,6 +31,7 @@ from .errors import RowError
 from .headers import parse_headers
 from .plan import ParsedFile, ParsedLine
 from .proposal_row import ProposalRows
+from .totals import TotalsWatch, is_total_text, total_word_message
 
 
 class RowCells:
@@ -75,8 +78,10 @@ def parse_rows(dataset, catalogue, *, create_themes=False, stored=None, progress
     if stored is None:
         stored = catalogue_overview(catalogue, with_goals=False)
     proposal_rows = ProposalRows(catalogue, parsed, create_themes=create_themes, stored=stored)
-    for number, raw in enumerate(dataset, start=2):
-        if progress is not None and number % PROGRESS_EVERY == 1:
+    totals = TotalsWatch(catalogue)
+    first = getattr(dataset, "first_data_row", 2)
+    for number, raw in enumerate(dataset, start=first):
+        if progress is not None and (number - first) % PROGRESS_EVERY == 0 and number > first:
             progress(number - 1)
         cells = dict(zip(headers, raw, strict=True))
         if all(is_blank(v) for v in cells.values()):
@@ -85,15 +90,42 @@ def parse_rows(dataset, catalogue, *, create_themes=False, stored=None, progress
         kind = _row_kind(row)
         if kind is None:
             continue
-        code, title = _code_and_title(row, kind)
         net, unreadable_net = _net_amounts(row, catalogue)
         if kind == KIND_PROPOSAL:
+            # A total is named as one, not as a proposal without a code.
+            found, is_total = totals.check(row, row.text(COL_CODE), row.text(COL_TITLE), net)
+            _report_totals(found, errors)
+            if is_total:
+                continue
+        code, title = _code_and_title(row, kind)
+        if kind == KIND_PROPOSAL:
+            before = len(errors)
             proposal_rows.parse(row, code, title, net, unreadable_net)
+            if len(errors) == before and not unreadable_net:
+                totals.add(row, net)
+        elif is_total_text(title):
+            row.error(COL_TITLE, total_word_message(title))
         else:
             _parse_line(row, kind, code, title, net, parsed, proposal_rows.code_rows, catalogue.years)
+    _report_totals(totals.finish(), errors)
     if not parsed.proposals and not errors:
         errors.append(RowError(None, "", _("Filen indeholder ingen forslag.")))
+    if COL_PROPOSAL_KIND not in headers:
+        parsed.notes.append(
+            _(
+                "Filen har ingen kolonne «%(column)s»: nye forslag får ingen art, og eksisterende forslag beholder "
+                "deres."
+            )
+            % {"column": COL_PROPOSAL_KIND}
+        )
     return parsed
+
+
+def _report_totals(found, errors):
+    for number, column, message in found:
+        errors.append(RowError(number, column, message))
+    if found:
+        errors.sort(key=lambda e: (e.row is not None, e.row or 0))  # in row order, file errors first
 
 
 def _row_kind(row):
@@ -133,16 +165,13 @@ def _net_amounts(row, catalogue):
             unreadable.add(year)
             continue
         try:
-            amount = parse_amount(row.get(column))
+            # In the file's (the catalogue's own) convention; the range is the admin's too.
+            amount = AMOUNT.parse(row.get(column))
         except NumberFormatError as exc:
-            row.error(column, str(exc))
+            row.error(column, user_message(exc))
             unreadable.add(year)
             continue
         if amount is not None:
-            if abs(amount) >= 10**9:
-                row.error(column, _("«%(value)s» er urimeligt stort.") % {"value": row.text(column)})
-                unreadable.add(year)
-                continue
             net[year] = catalogue.from_display(amount)
     return net, unreadable
 

@@ -46,6 +46,7 @@ class ParsedFile:
     errors: list  # RowError, in the order found
     proposals: "OrderedDict[str, ParsedProposal]"  # code -> proposal, in file order
     new_themes: list  # theme titles the import will create, in order of first use
+    notes: list = field(default_factory=list)  # Danish: worth telling the importer (no "Art" column)
 
 
 def proposal_state(position, theme_title, values, years, lines):

@@ -7,7 +7,8 @@ sheet must not blank descriptions or staffing figures."""
 from django.utils.translation import gettext as _
 
 from ..models import Proposal, Theme
-from ..numbers import NumberFormatError, check_decimal_limits, parse_decimal
+from ..numbers import FTE, NumberFormatError
+from ..user_errors import UserError, user_message
 from .cells import parse_yes_no
 from .columns import (
     COL_CODE,
@@ -16,7 +17,6 @@ from .columns import (
     COL_THEME,
     COL_TYPE,
     FLAG_COLUMNS,
-    FTE_FIELD,
     PROPOSAL_KIND_WORDS,
     PROPOSAL_KINDS,
     SAVING_TYPES,
@@ -86,13 +86,9 @@ class ProposalRows:
                     fte[year] = self.existing_fte[(code, year)]
                 continue
             try:
-                value = parse_decimal(row.get(column))
-                if value is not None:
-                    check_decimal_limits(
-                        value, max_digits=FTE_FIELD.max_digits, decimal_places=FTE_FIELD.decimal_places
-                    )
+                value = FTE.parse(row.get(column))  # the admin's range for FTE too
             except NumberFormatError as exc:
-                row.error(column, str(exc))
+                row.error(column, user_message(exc))
                 continue
             if value is None or year in unreadable_net:
                 continue
@@ -142,8 +138,8 @@ class ProposalRows:
             values["saving_type"] = old.saving_type if old else ""
         try:
             values["is_phase_in"] = parse_yes_no(row.get(COL_PHASE_IN), default=False)
-        except ValueError as exc:
-            row.error(COL_PHASE_IN, str(exc))
+        except UserError as exc:
+            row.error(COL_PHASE_IN, user_message(exc))
         if COL_PHASE_IN not in self.present:
             values["is_phase_in"] = old.is_phase_in if old else False
         return values
@@ -156,8 +152,8 @@ class ProposalRows:
                 continue
             try:
                 values[attr] = parse_yes_no(row.get(column), default=None)
-            except ValueError as exc:
-                row.error(column, str(exc))
+            except UserError as exc:
+                row.error(column, user_message(exc))
         return values
 
     def _kind(self, row, old):

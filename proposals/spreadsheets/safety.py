@@ -2,9 +2,11 @@
 
 Every export goes through here:
 
-- CSV (the overview page, the admin, ``export_catalogue``, ``catalogue_report --format csv``):
-  a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-  leading apostrophe, as OWASP recommends against CSV injection (``neutralise_cell``).
+- CSV (the overview page, the admin, ``export_catalogue``, ``catalogue_report --format csv``),
+  all written by ``csv_text``: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or
+  a carriage return gets a leading apostrophe, as OWASP recommends against CSV injection
+  (``neutralise_cell``), and every cell that holds a ";", a quote, a line feed or a carriage
+  return is quoted (the csv module, lines ending in CR LF), so no text can start a row of its own.
   Numbers stay numbers: a Danish figure such as ``-1.960`` or ``+100`` is never marked.
   The importer removes the mark again (``unneutralise_cell``), so re-importing an export
   gives the identical catalogue.
@@ -69,6 +71,23 @@ def neutralise_dataset(dataset):
     for row in dataset:
         safe.append([neutralise_cell(v) for v in row])
     return safe
+
+
+def csv_text(dataset):
+    """The CSV text of a tablib.Dataset (headers first): ";"-separated, every cell neutralised,
+    quoted where it needs it (tablib writes with the csv module, CR LF between rows, so a cell
+    with a carriage return or a line feed is quoted: "Tema\r=1+1" stays one cell)."""
+    return neutralise_dataset(dataset).export("csv", delimiter=";")
+
+
+def csv_rows_text(rows):
+    """``csv_text`` of plain rows, the first of them the header row."""
+    rows = iter(rows)
+    headers = next(rows, None)
+    dataset = tablib.Dataset(headers=list(headers) if headers is not None else None)
+    for row in rows:
+        dataset.append(list(row))
+    return csv_text(dataset)
 
 
 def _text_cell(sheet, value, font=None):

@@ -4,10 +4,10 @@
     manage.py catalogue_report --list
 
 Figures are in the catalogue's own sign convention: Danish number format in text and
-CSV (";"-separated, like the page's CSV export), plain numbers in JSON. Exit status 1
+CSV (";"-separated, quoted where a cell needs it and formula-safe: the page's CSV export's own
+writer, ``proposals.spreadsheets.safety.csv_text``), plain numbers in JSON. Exit status 1
 when the catalogue does not balance, 2 for an unknown catalogue, 0 otherwise."""
 
-import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,7 +20,7 @@ from proposals.display import header_facts, proposal_records, summary_rows
 from proposals.models import Catalogue
 from proposals.numbers import format_amount
 from proposals.selectors import catalogue_list, catalogue_overview, get_catalogue
-from proposals.spreadsheets.safety import neutralise_cell
+from proposals.spreadsheets.safety import csv_rows_text
 from proposals.tables import OverviewTable
 
 TITLE_WIDTH = 50
@@ -133,9 +133,8 @@ class Command(BaseCommand):
     def write_csv(self, overview, report):
         table = OverviewTable(overview)
         table.export_format = "csv"
-        writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
-        for row in table.as_values():
-            writer.writerow([neutralise_cell(value) for value in row])  # no formulas in a spreadsheet
+        # The writer of every CSV export: quoted where a cell needs it, no formulas.
+        self.stdout.write(csv_rows_text(table.as_values()), ending="")
         # Messages go to stderr so that stdout stays a clean table.
         for message in report.messages():
             self.stderr.write(message)

@@ -10,6 +10,7 @@ from proposals.models import Catalogue
 from proposals.selectors import get_catalogue
 from proposals.services import export_catalogue_rows, format_from_filename
 from proposals.spreadsheets.errors import CatalogueFileError
+from proposals.user_errors import user_message
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         try:
             file_format = options["format"] or ("csv" if target == "-" else format_from_filename(target))
         except CatalogueFileError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(user_message(exc)) from exc
         data = export_catalogue_rows(catalogue, file_format)
         if target == "-":
             if file_format == "csv":

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from proposals.history import user_named
 from proposals.services import SeedLoadError, load_seed_catalogues
+from proposals.user_errors import user_message
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         try:
             results = load_seed_catalogues(reset=reset, user=user)
         except SeedLoadError as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(user_message(exc)) from exc
         for catalogue, outcome in results:
             if outcome is None:
                 self.stdout.write(
