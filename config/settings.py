@@ -128,12 +128,35 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=60,
+
+def database_from_environment(environ):
+    """The default database: DATABASE_URL, or PostgreSQL from DATABASE_HOST, DATABASE_PORT,
+    DATABASE_NAME, DATABASE_USER and DATABASE_PASSWORD (taken as they are: a password with
+    ``/``, ``#`` or ``@`` needs no URL-quoting; compose.yaml uses these), or SQLite."""
+    url = environ.get("DATABASE_URL", "")
+    parts = {key: environ.get(f"DATABASE_{key}", "") for key in ("HOST", "PORT", "NAME", "USER", "PASSWORD")}
+    if url and any(parts.values()):
+        named = ", ".join(f"DATABASE_{key}" for key, value in parts.items() if value)
+        raise ImproperlyConfigured(f"Set either DATABASE_URL or {named}, not both.")
+    if any(parts.values()):
+        url = "postgres://"  # the engine only; the parts below are set as they are
+    # Persistent connections (a minute), checked before their first use in each request or
+    # task: a connection the server dropped (restart, failover) is replaced, not a 500.
+    database = dj_database_url.parse(
+        url or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
-}
+    if any(parts.values()):
+        database.update(
+            HOST=parts["HOST"] or "localhost",
+            PORT=int(parts["PORT"] or 5432),
+            NAME=parts["NAME"] or "budget",
+            USER=parts["USER"] or "budget",
+            PASSWORD=parts["PASSWORD"],
+        )
+    return database
+
+
+DATABASES = {"default": database_from_environment(os.environ)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no SELECT ... FOR UPDATE: take the write lock when a transaction starts, so
     # two people pressing the same button wait for each other instead of one getting
