@@ -3,7 +3,12 @@ request on a web worker (persistent connections, CONN_MAX_AGE) and the next task
 worker must get a fresh connection, not an error (settings: CONN_HEALTH_CHECKS).
 
 The real parts: gunicorn with one worker and one thread (so the request surely reuses the
-connection the worker kept), a Celery worker on a private Redis, pg_terminate_backend."""
+connection the worker kept), a Celery worker on a private Redis, the sweep loop that runs
+beside the web server without a broker, pg_terminate_backend."""
+
+import subprocess
+import sys
+import time
 
 import pytest
 import requests
@@ -12,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from tests.conftest import require
-from tests.e2e.services import PrivateRedis, Worker, celery_on_broker, database_url, wait_for
+from tests.e2e.services import BASE_DIR, PrivateRedis, Worker, celery_on_broker, database_url, wait_for
 from tests.e2e.web import Gunicorn, app_environment, login
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
@@ -31,6 +36,14 @@ def terminate_other_connections():
         cursor.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def other_connections():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
 
@@ -87,3 +100,26 @@ def test_the_next_task_after_the_connections_were_dropped_succeeds(postgresql, t
     finally:
         worker.stop()
         redis.stop()
+
+
+def test_the_sweep_loop_beside_the_web_server_outlives_dropped_connections(postgresql, tmp_path):
+    """``manage.py memo_sweep --loop`` (the sweep without a broker) keeps going."""
+    log = tmp_path / "sweep.log"
+    with log.open("wb") as output:
+        loop = subprocess.Popen(
+            [sys.executable, "manage.py", "memo_sweep", "--loop", "--interval", "1", "--send-interval", "1"],
+            cwd=BASE_DIR,
+            env=app_environment(postgresql, CELERY_BROKER_URL=None),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(lambda: loop.poll() is not None or other_connections(), 60, message="the loop connected")
+            assert loop.poll() is None, log.read_text()
+            assert terminate_other_connections() >= 1
+            time.sleep(4)  # at least three more passes, each of which would have met the dead connection
+            assert loop.poll() is None, log.read_text()
+            assert "Error" not in log.read_text()
+        finally:
+            loop.terminate()
+            loop.wait(15)

@@ -8,6 +8,7 @@ pending e-mails (the web requests only write them)."""
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from approvals.memos.delivery import MEMOS
 from approvals.memos.sweep import sweep
@@ -29,12 +30,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop=False, interval=60, send_interval=5, **options):
         while True:
+            # As around a web request or a Celery task: a connection the database dropped
+            # (restart, failover) is replaced before the next pass instead of ending the loop.
+            close_old_connections()
             self._report(sweep())
             if not loop:
                 return
             next_sweep = time.monotonic() + max(interval, 1)
             while (left := next_sweep - time.monotonic()) > 0:
                 time.sleep(min(max(send_interval, 1), left))
+                close_old_connections()
                 outbox.sweep(MEMOS)
                 outbox.sweep(outbox.EMAILS)
 
