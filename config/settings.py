@@ -270,7 +270,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "hearing-reminders": {"task": "approvals.tasks.send_hearing_reminders", "schedule": crontab(minute=0, hour=7)},
-    "memo-sweep": {"task": "approvals.memo_tasks.sweep_memos", "schedule": 60.0},
+    "memo-sweep": {
+        "task": "approvals.memo_tasks.sweep_memos",
+        "schedule": float(os.environ.get("MEMO_SWEEP_INTERVAL_SECONDS", "60")),
+    },
 }
 
 # The hearing response and HMU review forms post a stance, a comment and a confirmation per
@@ -324,9 +327,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Operations: GET /health/ for the load balancer (config.health): database, broker and a
-# worker (when a broker is configured), and e-mail waiting no longer than this.
+# Operations (config.health): GET /health/ for the load balancer (the database), GET
+# /health/monitor/ for monitoring (also broker, worker, beat's sweep, e-mail), which is unhealthy
+# when an e-mail has waited longer than this to be sent or beat's sweep has not run for that long.
 HEALTH_EMAIL_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_EMAIL_MAX_AGE_SECONDS", "3600"))
+HEALTH_SWEEP_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_SWEEP_MAX_AGE_SECONDS", "300"))
 
 # Log lines with time, level and logger; LOG_FORMAT=json for one JSON object a line.
 LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), os.environ.get("LOG_LEVEL", "INFO"))

@@ -8,8 +8,9 @@ servers: an LMU member signs in through single sign-on and submits the hearing r
 department's administrator starts HMU review, an HMU member reviews and forwards, a sign-off
 member approves, the administrator changes a proposal in the admin, and the memo arrives at
 the TLS/AUTH SMTP server. Then: static files are hashed and served with a long cache, `check
---deploy` is clean with the documented production settings, the health endpoint is healthy and
-turns unhealthy when the worker stops, and the 11th wrong password in a row is refused.
+--deploy` is clean with the documented production settings, the monitoring health endpoint is
+healthy and turns unhealthy when the worker stops (the load balancer's stays healthy), and the
+11th wrong password in a row is refused.
 
 Run by `.ci/production-smoke` (not collected by `bin/test`: the file is not test_*.py):
 
@@ -309,15 +310,18 @@ def test_production_smoke_run(stack, browser):
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert "System check identified no issues" in deploy.stdout
 
-    # 8. Health: healthy; unhealthy once the worker is gone.
-    health = requests.get(f"{b.url}/health/", timeout=30)
+    # 8. Health: healthy; monitoring reports the stopped worker, the load balancer's probe does
+    # not (the web servers still serve).
+    health = requests.get(f"{b.url}/health/monitor/", timeout=30)
     assert health.status_code == 200, health.text
     stack.worker.stop()
     wait_for(
-        lambda: requests.get(f"{a.url}/health/", timeout=30).status_code == 500,
+        lambda: requests.get(f"{a.url}/health/monitor/", timeout=30).status_code == 500,
         WAIT,
-        message="the health endpoint to report the stopped worker",
+        message="the monitoring endpoint to report the stopped worker",
     )
+    assert "CeleryWorker(): Unavailable" in requests.get(f"{a.url}/health/monitor/", timeout=30).text
+    assert requests.get(f"{a.url}/health/", timeout=30).status_code == 200
 
     # 9. The 11th wrong password in a row is refused, and then the right one too (locked out).
     session = requests.Session()
