@@ -20,6 +20,9 @@ except ImportError:
     brotli = None
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR / "deploy"))
+import envfile  # noqa: E402  (deploy/envfile.py: the env file as systemd reads it)
+
 PRODUCTION_ENV = BASE_DIR / "deploy" / "production.env.example"
 
 SHOW_SETTINGS = """
@@ -33,13 +36,9 @@ print(json.dumps({k: getattr(settings, k) for k in keys}))
 
 
 def documented_production_env(tmp_path):
-    """deploy/production.env.example with its placeholders filled in."""
-    env = {}
-    for line in PRODUCTION_ENV.read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            name, _, value = line.partition("=")
-            env[name] = value
+    """deploy/production.env.example as systemd reads it (deploy/envfile.py), its placeholders
+    filled in and its database a local one."""
+    env = {name: value for name, value in envfile.read(PRODUCTION_ENV).items() if not name.startswith("DATABASE_")}
     env["SECRET_KEY"] = secrets.token_urlsafe(50)
     env["EMAIL_HOST_PASSWORD"] = "secret"
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'check.sqlite3'}"

@@ -60,14 +60,14 @@ SECRET_KEY = "smoke-" + "k3y-" * 16
 def documented_production_settings():
     """deploy/production.env.example (the README's production settings behind a TLS proxy),
     less its placeholders and the addresses of services this run has its own of."""
+    sys.path.insert(0, str(BASE_DIR / "deploy"))
+    import envfile  # deploy/envfile.py: the env file as systemd reads it
+
     settings = {}
-    for line in (BASE_DIR / "deploy" / "production.env.example").read_text().splitlines():
-        key, sep, value = line.partition("=")
-        if not sep or line.startswith("#") or "<" in value:
+    for key, value in envfile.read(BASE_DIR / "deploy" / "production.env.example").items():
+        if "<" in value or key in ("CELERY_BROKER_URL", "CACHE_URL") or key.startswith(("EMAIL_", "DATABASE_")):
             continue
-        if key in ("DATABASE_URL", "CELERY_BROKER_URL") or key.startswith("EMAIL_"):
-            continue
-        settings[key.strip()] = value.strip()
+        settings[key] = value
     return {**settings, "SECRET_KEY": SECRET_KEY}
 
 
