@@ -119,7 +119,9 @@ def test_the_sweep_loop_beside_the_web_server_outlives_dropped_connections(postg
             assert terminate_other_connections() >= 1
             time.sleep(4)  # at least three more passes, each of which would have met the dead connection
             assert loop.poll() is None, log.read_text()
-            assert "Error" not in log.read_text()
+            # A pass that met the dropped connection mid-query may have failed and said so; the
+            # ones after it found a new connection.
+            assert log.read_text().count("The sweep's pass failed on the database") <= 1, log.read_text()
         finally:
             loop.terminate()
             loop.wait(15)
