@@ -1,6 +1,7 @@
 """gunicorn's settings: `gunicorn -c config/gunicorn.conf.py config.wsgi` (Dockerfile, systemd
 unit, README "Production"). The environment overrides the sizes; logs go to stderr in the
-application's format (time, level, logger; JSON with LOG_FORMAT=json)."""
+application's format (UTC time, level, logger; JSON with LOG_FORMAT=json), the access log with
+the client's address as the trusted proxy tells it."""
 
 import multiprocessing
 import os
@@ -9,7 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config.logging import logging_config  # noqa: E402
+from gunicorn.glogging import Logger  # noqa: E402
+
+from config.logging import access_log_client, logging_config  # noqa: E402
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Sync workers: the pages are database-bound; a few per core.
@@ -28,8 +31,20 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
 
+
+class AccessLogger(Logger):
+    """gunicorn's logger with one more access log atom, ``client``: the address X-Forwarded-For
+    names when the request came from a proxy in forwarded_allow_ips, else the peer's."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["client"] = access_log_client(environ, self.cfg.forwarded_allow_ips, self.cfg.forwarded_allow_networks())
+        return atoms
+
+
+logger_class = AccessLogger
 accesslog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = '%(client)s "%(r)s" %(s)s %(b)s %(M)sms'
 _level = os.environ.get("LOG_LEVEL", "INFO")
 _logging = logging_config(os.environ.get("LOG_FORMAT", "text"), _level)
 logconfig_dict = {

@@ -136,12 +136,35 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=60,
+
+def database_from_environment(environ):
+    """The default database: DATABASE_URL, or PostgreSQL from DATABASE_HOST, DATABASE_PORT,
+    DATABASE_NAME, DATABASE_USER and DATABASE_PASSWORD (taken as they are: a password with
+    ``/``, ``#`` or ``@`` needs no URL-quoting; compose.yaml uses these), or SQLite."""
+    url = environ.get("DATABASE_URL", "")
+    parts = {key: environ.get(f"DATABASE_{key}", "") for key in ("HOST", "PORT", "NAME", "USER", "PASSWORD")}
+    if url and any(parts.values()):
+        named = ", ".join(f"DATABASE_{key}" for key, value in parts.items() if value)
+        raise ImproperlyConfigured(f"Set either DATABASE_URL or {named}, not both.")
+    if any(parts.values()):
+        url = "postgres://"  # the engine only; the parts below are set as they are
+    # Persistent connections (a minute), checked before their first use in each request or
+    # task: a connection the server dropped (restart, failover) is replaced, not a 500.
+    database = dj_database_url.parse(
+        url or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
-}
+    if any(parts.values()):
+        database.update(
+            HOST=parts["HOST"] or "localhost",
+            PORT=int(parts["PORT"] or 5432),
+            NAME=parts["NAME"] or "budget",
+            USER=parts["USER"] or "budget",
+            PASSWORD=parts["PASSWORD"],
+        )
+    return database
+
+
+DATABASES = {"default": database_from_environment(os.environ)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no SELECT ... FOR UPDATE: take the write lock when a transaction starts, so
     # two people pressing the same button wait for each other instead of one getting
@@ -277,7 +300,10 @@ CELERY_TIMEZONE = TIME_ZONE
 BROKER_ENQUEUE_SECONDS = float(os.environ.get("BROKER_ENQUEUE_SECONDS", "0.5"))
 CELERY_BEAT_SCHEDULE = {
     "hearing-reminders": {"task": "approvals.tasks.send_hearing_reminders", "schedule": crontab(minute=0, hour=7)},
-    "memo-sweep": {"task": "approvals.memo_tasks.sweep_memos", "schedule": 60.0},
+    "memo-sweep": {
+        "task": "approvals.memo_tasks.sweep_memos",
+        "schedule": float(os.environ.get("MEMO_SWEEP_INTERVAL_SECONDS", "60")),
+    },
 }
 
 # The hearing response and HMU review forms post a stance, a comment and a confirmation per
@@ -349,9 +375,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Operations: GET /health/ for the load balancer (config.health): database, broker and a
-# worker (when a broker is configured), and e-mail waiting no longer than this.
+# Operations (config.health): GET /health/ for the load balancer (the database), GET
+# /health/monitor/ for monitoring (also broker, worker, beat's sweep, e-mail), which is unhealthy
+# when an e-mail has waited longer than this to be sent or beat's sweep has not run for that long.
 HEALTH_EMAIL_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_EMAIL_MAX_AGE_SECONDS", "3600"))
+HEALTH_SWEEP_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_SWEEP_MAX_AGE_SECONDS", "300"))
 
 # Log lines with time, level and logger; LOG_FORMAT=json for one JSON object a line.
 LOGGING = logging_config(os.environ.get("LOG_FORMAT", "text"), os.environ.get("LOG_LEVEL", "INFO"))

@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from approvals.views.dashboard import dashboard
-from config.health import HealthView
+from config.health import HealthView, MonitorView
 
 # The admin is the application's own, in Danish: no "Django administration" in header or title.
 admin.site.site_header = _("Budgetkataloger")
@@ -25,8 +25,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # For the load balancer (config.health); no login, and exempt from the https redirect.
+    # For the load balancer and for monitoring (config.health); no login, exempt from the https redirect.
     path("health/", login_not_required(HealthView.as_view()), name="health"),
+    path("health/monitor/", login_not_required(MonitorView.as_view()), name="health_monitor"),
     # The language switch is offered on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("kataloger/", include("proposals.urls")),

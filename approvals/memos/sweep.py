@@ -4,8 +4,10 @@ whose changes have been quiet long enough, tell HMU of hearings complete by thei
 and send or re-announce the outbox's pending e-mails (memos and workflow alike). It is what
 makes e-mail independent of save signals and of a broker that was down."""
 
+import datetime
 import logging
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from .. import completion
@@ -39,3 +41,19 @@ def sweep(*, now=None):
     sent_by = max(now, timezone.now())
     requeued = outbox.sweep(delivery.MEMOS, sent_by) + outbox.sweep(outbox.EMAILS, sent_by)
     return {"memos": issued, "hearings": hearings, "requeued": requeued}
+
+
+# Beat's heartbeat: when its sweep last finished, in the cache every web server shares (a
+# database table by default, or Redis): one write a minute needs no table of its own, and an
+# entry lost with the cache only makes /health/monitor/ count from the web server's start.
+HEARTBEAT_KEY = "approvals.memos.sweep:beat-last-run"
+
+
+def record_beat_sweep(now=None):
+    cache.set(HEARTBEAT_KEY, (now or timezone.now()).timestamp(), timeout=None)
+
+
+def last_beat_sweep_at():
+    """When Celery beat's sweep last finished (None: not recorded)."""
+    timestamp = cache.get(HEARTBEAT_KEY)
+    return None if timestamp is None else datetime.datetime.fromtimestamp(timestamp, datetime.UTC)

@@ -46,6 +46,7 @@ def deliver_memo(self, delivery_id):
 def sweep_memos():
     """Beat, every minute: check every signed-off catalogue; re-enqueue pending deliveries."""
     result = sweep.sweep()
+    sweep.record_beat_sweep()  # /health/monitor/ tells when this stops happening
     return {"memos": [m.pk for m in result["memos"]], "requeued": result["requeued"]}
 
 

@@ -17,3 +17,12 @@ def oldest_undelivered_email_queued_at():
     ]
     times = [at for at in times if at is not None]
     return min(times) if times else None
+
+
+def failed_email_counts():
+    """E-mails given up after every attempt, {"workflow": n, "memo": n}: each waits for an
+    administrator to resend or delete it (the health endpoint's monitoring view reports them)."""
+    return {
+        "workflow": Email.objects.filter(status=Email.Status.FAILED).count(),
+        "memo": MemoDelivery.objects.filter(status=MemoDelivery.Status.FAILED).count(),
+    }

@@ -324,3 +324,26 @@ def _reset_connections(app):
         app._pool = None
     app.amqp._producer_pool = None
     pools.reset()  # kombu keeps producer pools per broker URL; closed ones must not be reused
+
+
+class Beat(Worker):
+    """A real ``celery -A config beat`` subprocess (the schedule in ``schedule_path``), with the
+    Worker's environment; stop() as the Worker's."""
+
+    def __init__(self, *, schedule_path, **kwargs):
+        super().__init__(**kwargs)
+        self.schedule_path = Path(schedule_path)
+
+    def start(self, wait_ready=True):
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
+        self.process = subprocess.Popen(
+            [str(CELERY), "-A", "config", "beat", "-s", str(self.schedule_path)],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        if wait_ready:
+            wait_for(lambda: "beat: Starting" in self.log() or self.process.poll() is not None, 60, message="beat")
+            assert self.process.poll() is None, f"beat exited:\n{self.log()[-3000:]}"

@@ -8,9 +8,9 @@ servers: an LMU member signs in through single sign-on and submits the hearing r
 department's administrator starts HMU review, an HMU member reviews and forwards, a sign-off
 member approves, the administrator changes a proposal in the admin, and the memo arrives at
 the TLS/AUTH SMTP server. Then: static files are hashed and served with a long cache, `check
---deploy` is clean with the documented production settings, the health endpoint is healthy and
-turns unhealthy when the worker stops, and behind a proxy the 10th wrong password in a row locks
-the username from that client only.
+--deploy` is clean with the documented production settings, the monitoring health endpoint is
+healthy and turns unhealthy when the worker stops (the load balancer's stays healthy), and behind
+a proxy the 10th wrong password in a row locks the username from that client only.
 
 Run by `.ci/production-smoke` (not collected by `bin/test`: the file is not test_*.py):
 
@@ -61,14 +61,14 @@ SECRET_KEY = "smoke-" + "k3y-" * 16
 def documented_production_settings():
     """deploy/production.env.example (the README's production settings behind a TLS proxy),
     less its placeholders and the addresses of services this run has its own of."""
+    sys.path.insert(0, str(BASE_DIR / "deploy"))
+    import envfile  # deploy/envfile.py: the env file as systemd reads it
+
     settings = {}
-    for line in (BASE_DIR / "deploy" / "production.env.example").read_text().splitlines():
-        key, sep, value = line.partition("=")
-        if not sep or line.startswith("#") or "<" in value:
+    for key, value in envfile.read(BASE_DIR / "deploy" / "production.env.example").items():
+        if "<" in value or key in ("CELERY_BROKER_URL", "CACHE_URL") or key.startswith(("EMAIL_", "DATABASE_")):
             continue
-        if key in ("DATABASE_URL", "CELERY_BROKER_URL") or key.startswith("EMAIL_"):
-            continue
-        settings[key.strip()] = value.strip()
+        settings[key] = value
     return {**settings, "SECRET_KEY": SECRET_KEY}
 
 
@@ -312,15 +312,18 @@ def test_production_smoke_run(stack, browser):
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     assert "System check identified no issues" in deploy.stdout
 
-    # 8. Health: healthy; unhealthy once the worker is gone.
-    health = requests.get(f"{b.url}/health/", timeout=30)
+    # 8. Health: healthy; monitoring reports the stopped worker, the load balancer's probe does
+    # not (the web servers still serve).
+    health = requests.get(f"{b.url}/health/monitor/", timeout=30)
     assert health.status_code == 200, health.text
     stack.worker.stop()
     wait_for(
-        lambda: requests.get(f"{a.url}/health/", timeout=30).status_code == 500,
+        lambda: requests.get(f"{a.url}/health/monitor/", timeout=30).status_code == 500,
         WAIT,
-        message="the health endpoint to report the stopped worker",
+        message="the monitoring endpoint to report the stopped worker",
     )
+    assert "CeleryWorker(): Unavailable" in requests.get(f"{a.url}/health/monitor/", timeout=30).text
+    assert requests.get(f"{a.url}/health/", timeout=30).status_code == 200
 
     # 9. Behind the municipality's proxy: the 10th wrong password in a row locks the username from
     #    that client; the right password is refused there too, while the same user signs in from

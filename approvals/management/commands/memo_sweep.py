@@ -5,13 +5,26 @@ server. Every ``--interval`` seconds it issues memos after the quiet period and 
 hearings complete by their deadline; every ``--send-interval`` seconds it sends the outbox's
 pending e-mails (the web requests only write them)."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connections
 
 from approvals.memos.delivery import MEMOS
 from approvals.memos.sweep import sweep
 from approvals.outbox import delivery as outbox
+
+logger = logging.getLogger(__name__)
+
+
+def close_dropped_connections():
+    """As Django does around a web request and Celery around a task: a connection the database
+    dropped (restart, failover) or that outlived CONN_MAX_AGE is closed, so the next pass opens
+    a new one instead of the loop dying. Never inside a transaction (a caller's, or a test's)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 class Command(BaseCommand):
@@ -28,15 +41,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, loop=False, interval=60, send_interval=5, **options):
-        while True:
+        if not loop:
             self._report(sweep())
-            if not loop:
-                return
+            return
+        while True:
+            self._in_loop(lambda: self._report(sweep()))
             next_sweep = time.monotonic() + max(interval, 1)
             while (left := next_sweep - time.monotonic()) > 0:
                 time.sleep(min(max(send_interval, 1), left))
-                outbox.sweep(MEMOS)
-                outbox.sweep(outbox.EMAILS)
+                self._in_loop(lambda: (outbox.sweep(MEMOS), outbox.sweep(outbox.EMAILS)))
+
+    def _in_loop(self, work):
+        """One pass of the loop: a database that went away (restart, failover) costs this pass,
+        not the loop; the next one reconnects (close_dropped_connections)."""
+        close_dropped_connections()
+        try:
+            work()
+        except DatabaseError:
+            logger.warning("The sweep's pass failed on the database; the next pass tries again", exc_info=True)
 
     def _report(self, result):
         for memo in result["memos"]:
