@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from approvals import services
-from approvals.memos import sweep
+from approvals import services, sweep
 from approvals.models import Email
 from approvals.tasks import deliver_email
 from tests import test_e2e_memo

@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from approvals.memos.models import Memo, MemoDelivery
+from approvals.outbox.models import Email
 from tests.conftest import require
 from tests.e2e.services import PrivateRedis, Worker, celery_on_broker
-from tests.memo_factories import make_memo_with_one_change
+from tests.memo_factories import make_memo_with_one_change, memo_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +31,30 @@ def test_healthy_without_login_and_in_plain_text(client):
 
 def waiting_since(minutes):
     memo = make_memo_with_one_change()
-    MemoDelivery.objects.filter(memo=memo).update(status=MemoDelivery.Status.SENT)
-    Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - datetime.timedelta(minutes=minutes))
-    return MemoDelivery.objects.create(memo=memo, email="venter@example.dk")
+    emails = memo_emails(memo)
+    emails.update(status=Email.Status.SENT)
+    waiting = emails.first()
+    Email.objects.filter(pk=waiting.pk).update(
+        status=Email.Status.PENDING, queued_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+    return waiting
 
 
 def test_an_email_waiting_longer_than_the_threshold_is_unhealthy(client, settings):
     settings.HEALTH_EMAIL_MAX_AGE_SECONDS = 3600
-    delivery = waiting_since(minutes=59)
+    email = waiting_since(minutes=59)
     assert health(client)[0] == 200
 
-    Memo.objects.filter(pk=delivery.memo_id).update(issued_at=timezone.now() - datetime.timedelta(minutes=61))
+    Email.objects.filter(pk=email.pk).update(queued_at=timezone.now() - datetime.timedelta(minutes=61))
     status, text = health(client)
     assert status == 500
     assert "oldest undelivered e-mail has waited 36" in text  # 3660 s and a little
 
+    # Being sent (a worker holds it), it still waits.
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.SENDING)
+    assert health(client)[0] == 500
     # Sent (or given up as failed: the admin's to resend), it no longer waits.
-    MemoDelivery.objects.filter(pk=delivery.pk).update(status=MemoDelivery.Status.FAILED)
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.FAILED)
     assert health(client)[0] == 200
 
 
