@@ -19,7 +19,7 @@ def sweep(*, now=None):
     "imports": n, "emails": n}."""
     now = now or timezone.now()
     result = memo_sweep.sweep(now=now)
-    result["imports"] = enqueue_waiting_imports(now=now)
+    result["imports"] = enqueue_waiting_imports(now=now, seconds=outbox_sweep.ENQUEUE_SECONDS)
     # After the checks: without a broker their e-mails go out in this same pass (rows written
     # by the checks carry the clock's time, which may be after ``now``).
     result["emails"] = outbox_sweep.sweep(max(now, timezone.now()))

@@ -32,10 +32,10 @@ def deliver_email(self, email_id):
 
 
 @receiver(outbox.rows_ready, dispatch_uid="approvals_enqueue_email_rows")
-def enqueue_rows(sender, *, ids, **kwargs):
+def enqueue_rows(sender, *, ids, seconds=None, **kwargs):
     """One task per row. A broker that is down or hangs is not an error: the rows stay pending
     and the sweep announces them again (config.celery.enqueue)."""
-    enqueue(deliver_email, [(email_id,) for email_id in ids])
+    enqueue(deliver_email, [(email_id,) for email_id in ids], seconds=seconds)
 
 
 @shared_task(name="approvals.tasks.sweep", ignore_result=True)

@@ -28,10 +28,10 @@ def enqueue_import(job):
     transaction.on_commit(lambda: enqueue(run_import_job, [(job_id,)]))
 
 
-def enqueue_waiting_imports(*, now=None):
+def enqueue_waiting_imports(*, now=None, seconds=None):
     """The sweep's part for imports: queue again every job confirmed a while ago and still
     waiting. A job whose message is in the queue after all is imported once: the second task
     finds it taken (``import_jobs.claim``). Returns how many were queued."""
     now = now or timezone.now()
     waiting = ImportJob.objects.filter(state=ImportJob.State.QUEUED, created_at__lte=now - WAITING_GRACE)
-    return enqueue(run_import_job, [(job_id,) for job_id in waiting.values_list("pk", flat=True)])
+    return enqueue(run_import_job, [(job_id,) for job_id in waiting.values_list("pk", flat=True)], seconds=seconds)

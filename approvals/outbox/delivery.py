@@ -41,8 +41,9 @@ logger = logging.getLogger(__name__)
 
 Status = Email.Status
 
-# Sent with ``ids`` when rows are due: after the transaction that wrote them has committed, on
-# a resend, or by the sweep. Its one receiver (approvals.tasks.enqueue_rows) queues one task per row.
+# Sent with ``ids`` (and ``seconds``, the time it may spend on the broker) when rows are due:
+# after the transaction that wrote them has committed, on a resend, or by the sweep. Its one
+# receiver (approvals.tasks.enqueue_rows) queues one task per row.
 rows_ready = Signal()
 
 
@@ -85,11 +86,12 @@ def has_worker():
     return not current_app.conf.task_always_eager
 
 
-def announce(ids):
-    """Hand rows to the worker now (no-op without a broker: the sweep sends them)."""
+def announce(ids, *, seconds=None):
+    """Hand rows to the worker now (no-op without a broker: the sweep sends them), spending at
+    most ``seconds`` on the broker (None: BROKER_ENQUEUE_SECONDS, a web request's share)."""
     ids = list(ids)
     if ids and has_worker():
-        rows_ready.send(sender=Email, ids=ids)
+        rows_ready.send(sender=Email, ids=ids, seconds=seconds)
 
 
 def announce_on_commit(ids):
