@@ -66,8 +66,12 @@ def hidden_fields(html):
     return fields
 
 
+# Seconds between a member's requests ("min,max"); bench/load.py --broker-outage sets a longer one.
+WAIT = [float(x) for x in os.environ.get("BENCH_LOAD_WAIT", "0.5,1.5").split(",")]
+
+
 class CommitteeMember(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = between(*WAIT)
 
     def on_start(self):
         self.member = PLAN["members"][next(_members) % len(PLAN["members"])]
