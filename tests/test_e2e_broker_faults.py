@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from approvals import permissions, services, sweep
+from approvals import tasks as approvals_tasks
 from approvals.models import CatalogueProcess, Email
+from config.celery import enqueue
 from tests import test_e2e_memo
 from tests.approval_factories import make_committee, make_department_admin
 from tests.conftest import require
@@ -29,7 +31,11 @@ postgres, smtp, make_worker = test_e2e_memo.postgres, test_e2e_memo.smtp, test_e
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 MEMBERS = 100
-BOUND = 5.0  # seconds: a fault test, not a benchmark (BROKER_ENQUEUE_SECONDS is 0.5)
+# Seconds, generous (a fault test, not a benchmark): the time the request spends on the broker
+# (BROKER_ENQUEUE_SECONDS is 0.5), and the whole request, rendering 100 e-mails on a shared
+# 2-core machine included (issue 24: 0,6 s per e-mail, gunicorn's 60 s timeout hit at 100).
+ON_THE_BROKER = 2.0
+WHOLE_REQUEST = 20.0
 WAIT = 120  # seconds, upper bound for the 100 e-mails to arrive
 
 
@@ -62,9 +68,18 @@ def opened_mails(sink):
 
 @pytest.mark.parametrize("fault", ["refusing", "hanging"])
 def test_a_hearing_for_100_opens_at_once_with_the_broker_down_and_every_email_goes_out_once(
-    fault, postgres, smtp, make_worker, client
+    fault, postgres, smtp, make_worker, client, monkeypatch
 ):
     require(PrivateRedis.available(), "needs the redis-server program for a broker that comes back")
+    publishes = []  # (tasks queued, seconds) of each real publish the request makes
+
+    def timed(task, calls, **kwargs):
+        started = time.monotonic()
+        queued = enqueue(task, calls, **kwargs)
+        publishes.append((queued, time.monotonic() - started))
+        return queued
+
+    monkeypatch.setattr(approvals_tasks, "enqueue", timed)
     sink, port = smtp
     broker = PrivateRedis()  # not started: its port refuses connections
     hanging = HangingBroker(port=broker.port).start() if fault == "hanging" else None
@@ -76,8 +91,12 @@ def test_a_hearing_for_100_opens_at_once_with_the_broker_down_and_every_email_go
             response = client.post(reverse("approvals:open_hearing", args=[catalogue.slug]), {"open-note": ""})
             took = time.monotonic() - started
             assert response.status_code == 302
-            assert took < BOUND, f"the request took {took:.1f} s with the broker {fault}"
-            print(f"open hearing for {MEMBERS} with the broker {fault}: {took:.2f} s")  # noqa: T201
+            [(queued, on_the_broker)] = publishes
+            print(
+                f"open hearing for {MEMBERS}, broker {fault}: {took:.2f} s, {on_the_broker:.2f} s of it on the broker"
+            )  # noqa: T201
+            assert queued == 0 and on_the_broker < ON_THE_BROKER, f"{on_the_broker:.1f} s on the broker ({fault})"
+            assert took < WHOLE_REQUEST, f"the request took {took:.1f} s with the broker {fault}"
             assert CatalogueProcess.objects.get(catalogue=catalogue).state == "hearing"
             assert Email.objects.count() == MEMBERS
             assert set(Email.objects.values_list("status", flat=True)) == {"pending"}
