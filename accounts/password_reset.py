@@ -27,6 +27,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from approvals.outbox import delivery as outbox
+from approvals.outbox import kinds
 from approvals.outbox.models import Email
 
 HOUR = 3600
@@ -58,7 +59,7 @@ def request_reset(email):
         row = Email.objects.create(
             kind=Email.Kind.PASSWORD_RESET, key=f"password-reset:{uuid.uuid4()}", email=email, subject="", body=""
         )
-        outbox.announce_on_commit(outbox.EMAILS, [row.pk])
+        outbox.announce_on_commit([row.pk])
     return True
 
 
@@ -66,7 +67,7 @@ def build_message(row):
     """The reset e-mail, written when it is sent: one link per account with this address."""
     users = list(PasswordResetForm().get_users(row.email))
     if not users:
-        raise outbox.NothingToSend
+        raise kinds.NothingToSend
     accounts = []
     for user in users:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -82,4 +83,4 @@ def build_message(row):
 
 
 def register():
-    outbox.register_builder(Email.Kind.PASSWORD_RESET, build_message)
+    kinds.register(Email.Kind.PASSWORD_RESET, build_message)

@@ -14,7 +14,7 @@ from proposals.models import Catalogue, Department, Proposal
 # Memos, their deliveries and their state live in the memo package; imported here so they
 # are this app's models (app label "approvals", tables unchanged).
 from .memos.models import Memo, MemoDelivery, MemoState  # noqa: F401
-from .outbox.models import Email  # noqa: F401  (the workflow's e-mails in the outbox)
+from .outbox.models import Email  # noqa: F401  (every e-mail, in the outbox)
 
 
 class Committee(models.Model):

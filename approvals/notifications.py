@@ -112,7 +112,7 @@ def _queue(kind, key, template, subject, process, messages):
     before = set(Email.objects.filter(key=key).values_list("pk", flat=True))
     Email.objects.bulk_create(rows, ignore_conflicts=True)
     new = list(Email.objects.filter(key=key).exclude(pk__in=before).values_list("pk", flat=True))
-    outbox.announce_on_commit(outbox.EMAILS, new)
+    outbox.announce_on_commit(new)
     return len(new)
 
 

@@ -15,7 +15,16 @@ dashboard. Afterwards the database is compared with what the server acknowledged
 acknowledged submission is there, submitted, with its text and a stance per proposal; every
 acknowledged draft is the response's text; one response per LMU and catalogue. Exit status 1
 on any request error or mismatch. ``--write-results`` puts the figures in bench/RESULTS.md
-(section "# Benchmark: load (30 committee members)"). Not run by CI (it takes minutes)."""
+(section "# Benchmark: load (30 committee members)"). Not run by CI (it takes minutes).
+
+``--broker-outage`` (with ``--users 100``): the same load with the production's moving parts
+for e-mail: a Celery worker on a Redis broker of its own and an SMTP server on loopback, while
+an administrator opens a hearing for every member now and then (``--openings``; each writes an
+e-mail per member and queues its tasks). Halfway through the broker is stopped. Each request's
+time is compared with its floor, the same request while the broker was up in the same run.
+Afterwards the broker is started again, the sweep runs as beat would a minute later, and every
+e-mail in the outbox must reach the SMTP server exactly once (counted by Message-ID). Its
+section: "# Benchmark: load with the broker stopped halfway"."""
 
 import argparse
 import datetime
@@ -25,6 +34,8 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -43,6 +54,8 @@ import requests  # noqa: E402
 LOCUST = Path(sys.executable).with_name("locust")
 PASSWORD = "Belastning-2026"
 SECTION = "# Benchmark: load (30 committee members)"
+OUTAGE_SECTION = "# Benchmark: load with the broker stopped halfway"
+OPENING = "POST /forloeb/…/aabn-hoering/ (administrator)"
 
 
 def recreate_database(url):
@@ -56,8 +69,9 @@ def recreate_database(url):
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def seed(members, catalogues):
-    """The members, their LMUs and the catalogues in hearing; returns the locust plan."""
+def seed(members, catalogues, openings=0):
+    """The members, their LMUs and the catalogues in hearing (and ``openings`` more configured
+    for a hearing of every LMU, in draft, for the administrator to open); returns the locust plan."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
@@ -95,7 +109,21 @@ def seed(members, catalogues):
         services.open_hearing(process, actor=admin)
         proposals = list(catalogue.proposals.order_by("position").values_list("pk", flat=True))
         hearings.append((catalogue.slug, proposals))
+    drafts = []
+    for n in range(1, openings + 1):
+        catalogue = make_catalogue(department=department, title=f"Udkast {n}", proposals=10)
+        services.configure_hearing(
+            catalogue.process,
+            actor=admin,
+            committees=lmus,
+            hearing_deadline=today + datetime.timedelta(days=14),
+            hmu_meeting=today + datetime.timedelta(days=16),
+            signoff_meeting=today + datetime.timedelta(days=18),
+        )
+        drafts.append(catalogue.slug)
     return {
+        "admin_session": signed_in_session(admin),
+        "openings": drafts,
         "members": [
             {
                 "username": user.username,
@@ -121,8 +149,26 @@ def signed_in_session(user):
     return session.session_key
 
 
-def check_database(plan, acks):
-    """What the server acknowledged against what the database holds: a list of problems."""
+def _draft_number(text):
+    try:
+        return int(text.rsplit(" ", 1)[1])
+    except (IndexError, ValueError, AttributeError):
+        return None
+
+
+def in_flight(response, ack):
+    """The database holds what a request still under way when locust stopped its users wrote: a
+    later draft or the submission of the same member (the request was answered after locust
+    gave up, so it was never acknowledged). Not lost, not duplicated."""
+    if ack is None:
+        return True  # the member's first save of this response was under way
+    newer, acknowledged = _draft_number(response.general_comment), _draft_number(ack.get("draft"))
+    return newer is not None and acknowledged is not None and newer > acknowledged
+
+
+def check_database(plan, acks, *, allow_in_flight=False):
+    """What the server acknowledged against what the database holds: a list of problems (and,
+    ``allow_in_flight``, how many responses hold what an unacknowledged request wrote)."""
     from approvals.models import HearingResponse
 
     problems = []
@@ -148,11 +194,13 @@ def check_database(plan, acks):
             if sorted(stances) != sorted(asked):
                 problems.append(f"{key}: stances on {len(stances)} proposals, {len(asked)} asked")
         elif response.general_comment != ack["draft"] or response.status != HearingResponse.Status.DRAFT:
+            if allow_in_flight and in_flight(response, ack):
+                continue
             problems.append(
                 f"{key}: draft {response.general_comment!r} ({response.status}), acknowledged {ack['draft']!r}"
             )
     unacknowledged = sorted(set(responses) - set(acks))
-    if unacknowledged:
+    if unacknowledged and not allow_in_flight:
         problems.append(f"responses the server never acknowledged: {unacknowledged}")
     per_pair = HearingResponse.objects.values("process", "committee").distinct().count()
     if per_pair != HearingResponse.objects.count():
@@ -206,17 +254,241 @@ def results_markdown(args, stats, responses, problems, started, load):
     return "\n".join(lines) + "\n"
 
 
-def write_results(text):
+def write_results(text, section=SECTION):
     """Replace (or add) this benchmark's own section of bench/RESULTS.md; the others stay."""
     path = ROOT / "bench" / "RESULTS.md"
     current = path.read_text()
-    start = current.find(SECTION)
+    start = current.find(section)
     if start == -1:
         path.write_text(current.rstrip("\n") + "\n\n" + text)
         return
-    end = current.find("\n# Benchmark", start + len(SECTION))
+    end = current.find("\n# Benchmark", start + len(section))
     rest = current[end + 1 :] if end != -1 else ""
     path.write_text(current[:start] + text + ("\n" + rest if rest else ""))
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def phase_stats(timings, stopped_at):
+    """{request: {"up": stats, "down": stats}} of [request, start, ms, failed] rows, by whether
+    the request started before the broker was stopped."""
+    grouped = {}
+    for request, start, ms, failed in timings:
+        phase = "up" if start < stopped_at else "down"
+        grouped.setdefault(request, {}).setdefault(phase, []).append((ms, failed))
+    stats = {}
+    for request, phases in sorted(grouped.items()):
+        stats[request] = {}
+        for phase, rows in phases.items():
+            times = [ms for ms, _failed in rows]
+            stats[request][phase] = {
+                "count": len(rows),
+                "errors": sum(1 for _ms, failed in rows if failed),
+                "p50": percentile(times, 0.5),
+                "p95": percentile(times, 0.95),
+                "max": max(times),
+            }
+    return stats
+
+
+def open_hearings(base_url, session_key, slugs, every, log, stop):
+    """The administrator: opens one hearing every ``every`` seconds (each for every member)."""
+    session = requests.Session()
+    session.cookies.set("sessionid", session_key)
+    for slug in slugs:
+        if stop.wait(every):
+            return
+        session.get(f"{base_url}/forloeb/{slug}/", timeout=120)  # the page with the button (and CSRF cookie)
+        started, clock = time.time(), time.monotonic()
+        response = session.post(
+            f"{base_url}/forloeb/{slug}/aabn-hoering/",
+            data={"open-note": "", "csrfmiddlewaretoken": session.cookies.get("csrftoken")},
+            allow_redirects=False,
+            timeout=120,
+        )
+        log.append([OPENING, started, (time.monotonic() - clock) * 1000, response.status_code != 302])
+
+
+def deliver_after_the_outage(broker, env, deadline_s=900):
+    """The broker back; the sweep as beat runs it once the pending rows have waited a minute;
+    returns (seconds until every e-mail was sent, rows, problems)."""
+    from django.utils import timezone
+
+    from approvals.outbox.models import Email
+    from approvals.outbox.sweep import PENDING_GRACE
+
+    broker.start()
+    back = time.monotonic()
+    newest = Email.objects.exclude(status="sent").order_by("-queued_at").values_list("queued_at", flat=True).first()
+    if newest is not None:
+        time.sleep(max(0.0, (newest + PENDING_GRACE - timezone.now()).total_seconds()) + 1)
+    subprocess.run([sys.executable, "manage.py", "memo_sweep"], cwd=ROOT, env=env, check=True)
+    problems = []
+    while Email.objects.exclude(status="sent").exists():
+        if time.monotonic() - back > deadline_s:
+            problems.append(f"{Email.objects.exclude(status='sent').count()} e-mails not sent after {deadline_s} s")
+            break
+        time.sleep(2)
+    return time.monotonic() - back, Email.objects.count(), problems
+
+
+def outage_markdown(args, stats, stopped_after, delivery, problems, started, load, emails):
+    lines = [
+        OUTAGE_SECTION,
+        "",
+        f"`bench/load.py --broker-outage` (locust, loopback only): {args.users} committee members for "
+        f"{args.seconds} s against gunicorn (config/gunicorn.conf.py, DEBUG off) on PostgreSQL, as in the load "
+        f"benchmark above but {args.wait.replace(',', '-')} s between a member's requests, "
+        "with a Celery worker on a Redis broker of its own and an SMTP server on loopback; "
+        f"an administrator opens {args.openings} hearings for all {args.users} members during the run (each writes "
+        f"{args.users} e-mails and queues their tasks). The broker was stopped {stopped_after:.0f} s into the run. "
+        "**Floor**: the same request while the broker was up, in the same run; ratio = p50 with the broker "
+        "stopped / p50 with it up. Run it again with:",
+        "",
+        "```sh",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/budget_bench .venv/bin/python bench/load.py "
+        f"--broker-outage --users {args.users} --seconds {args.seconds} --openings {args.openings} "
+        f"--wait {args.wait} --write-results",
+        "```",
+        "",
+        f"## {started:%Y-%m-%d %H:%M} UTC (Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores shared with the load generator, the worker and the SMTP server)",
+        "",
+        "| request | up: count | up: p50 ms | up: p95 ms | stopped: count | stopped: errors | stopped: p50 ms "
+        "| stopped: p95 ms | stopped: max ms | ratio p50 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for request, phases in stats.items():
+        up, down = phases.get("up"), phases.get("down")
+        ratio = f"{down['p50'] / up['p50']:.2f}" if up and down and up["p50"] else "–"
+
+        def cells(phase, keys):
+            return [f"{phase[k]:.0f}" if phase else "–" for k in keys]
+
+        row = [
+            f"`{request}`",
+            *cells(up, ["count", "p50", "p95"]),
+            *cells(down, ["count", "errors", "p50", "p95", "max"]),
+        ]
+        lines.append("| " + " | ".join([*row, ratio]) + " |")
+    lines += [
+        "",
+        f"The machine's load average (1 min) was {load[0]:.1f} before and {load[1]:.1f} after the run. "
+        "In the database every acknowledged save is there (a save still under way when locust stopped its "
+        "users may be there too, unacknowledged; it is not counted as a problem). "
+        f"After the run the broker was started again and the sweep run once the waiting e-mails were a minute old "
+        f"(as beat does): all {emails} e-mails in the outbox were sent {delivery:.0f} s after the broker came back, "
+        + ("each exactly once at the SMTP server (by Message-ID), none lost." if not problems else "PROBLEMS:"),
+    ]
+    lines += [f"- {problem}" for problem in problems]
+    return "\n".join(lines) + "\n"
+
+
+def run_outage(args, url, started):
+    """--broker-outage: the load with the broker stopped halfway (see the module's docstring)."""
+    from collections import Counter
+
+    from approvals.outbox.models import Email
+    from tests.e2e.services import PrivateRedis, Worker, smtp_server
+    from tests.e2e.web import Gunicorn
+
+    plan = seed(args.users, args.catalogues, openings=args.openings)
+    work = Path(tempfile.mkdtemp(prefix="bench-outage-"))
+    (work / "plan.json").write_text(json.dumps(plan))
+    broker = PrivateRedis()
+    broker.start()
+    env = {**os.environ, "CELERY_BROKER_URL": broker.url, "CELERY_TASK_ALWAYS_EAGER": "0"}
+    with smtp_server() as (sink, smtp_port):
+        worker = Worker(broker_url=broker.url, database_url=url, smtp_port=smtp_port, log_path=work / "worker.log")
+        worker.start()
+        server = Gunicorn(env=env, log_path=work / "gunicorn.log", workers=None, threads=None).start()
+        problems, admin_log, stop = [], [], threading.Event()
+        try:
+            warm = requests.Session()
+            warm.cookies.set("sessionid", plan["members"][0]["session"])
+            for _ in range(30):
+                warm.get(f"{server.url}/", timeout=60)
+            load_before = os.getloadavg()[0]
+            t0 = time.time()
+            stopper = threading.Timer(args.seconds / 2, broker.stop)
+            admin = threading.Thread(
+                target=open_hearings,
+                args=(
+                    server.url,
+                    plan["admin_session"],
+                    plan["openings"],
+                    args.seconds / (args.openings + 1),
+                    admin_log,
+                    stop,
+                ),
+            )
+            stopper.start()
+            admin.start()
+            locust = subprocess.run(
+                [
+                    str(LOCUST),
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    "--users",
+                    str(args.users),
+                    "--spawn-rate",
+                    str(args.users),
+                    "--run-time",
+                    f"{args.seconds}s",
+                    "--stop-timeout",
+                    "10",
+                    "--host",
+                    server.url,
+                    "--only-summary",
+                ],
+                cwd=ROOT,
+                env={
+                    **os.environ,
+                    "BENCH_LOAD_PLAN": str(work / "plan.json"),
+                    "BENCH_LOAD_ACKS": str(work / "acks.json"),
+                    "BENCH_LOAD_WAIT": args.wait,
+                },
+                timeout=args.seconds + 180,
+            )
+            stopper.join()
+            stopped_at = t0 + args.seconds / 2
+            stop.set()
+            admin.join()
+            load_after = os.getloadavg()[0]
+            outcome = json.loads((work / "acks.json").read_text())
+            db_problems, _responses = check_database(plan, outcome["acks"], allow_in_flight=True)
+            problems += db_problems
+            stats = phase_stats(outcome["timings"] + admin_log, stopped_at)
+            errors = sum(p["errors"] for phases in stats.values() for p in phases.values())
+            if errors:
+                problems.append(f"{errors} request errors")
+            if locust.returncode:
+                problems.append(f"locust exit status {locust.returncode}")
+            delivery, emails, delivery_problems = deliver_after_the_outage(broker, env)
+            problems += delivery_problems
+            received = Counter(m.message["Message-ID"] for m in sink.received())
+            expected = set(Email.objects.values_list("message_id", flat=True))
+            duplicated = sum(1 for count in received.values() if count > 1)
+            if duplicated or set(received) != expected:
+                problems.append(
+                    f"SMTP server: {len(received)} distinct of {sum(received.values())} received, "
+                    f"{duplicated} more than once, {len(expected - set(received))} missing"
+                )
+        finally:
+            stop.set()
+            server.stop()
+            worker.stop()
+            broker.stop()
+    text = outage_markdown(args, stats, stopped_at - t0, delivery, problems, started, (load_before, load_after), emails)
+    print(text)
+    print(f"(logs in {work})")
+    if args.write_results:
+        write_results(text, OUTAGE_SECTION)
+    return 1 if problems else 0
 
 
 def main():
@@ -225,14 +497,21 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--catalogues", type=int, default=6)
     parser.add_argument("--write-results", action="store_true")
+    parser.add_argument("--broker-outage", action="store_true", help="stop the broker halfway (see above)")
+    parser.add_argument("--openings", type=int, default=6, help="hearings the administrator opens (--broker-outage)")
+    parser.add_argument(
+        "--wait", default="10,20", help="seconds between a member's requests, min,max (--broker-outage)"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
-    started = datetime.datetime.now()
+    started = datetime.datetime.now(datetime.UTC) if args.broker_outage else datetime.datetime.now()
     recreate_database(url)
     migrate = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=os.environ)
     if migrate.returncode:
         sys.exit("migrate failed")
     django.setup()
+    if args.broker_outage:
+        return run_outage(args, url, started)
     plan = seed(args.users, args.catalogues)
 
     from tests.e2e.web import Gunicorn

@@ -11,6 +11,7 @@ import os
 import random
 import re
 import threading
+import time
 
 from locust import HttpUser, between, events, task
 
@@ -18,7 +19,14 @@ PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"]).read())  # noqa: SIM115 (r
 STANCES = ["support", "no_remarks", "concerns", "oppose"]
 _members = itertools.count()
 _acks = {}  # "<slug>/<committee id>" -> {"draft": text, "submitted": text}
+_timings = []  # [request, start (epoch s), ms, failed]: bench/load.py --broker-outage splits them by phase
 _lock = threading.Lock()
+
+
+@events.request.add_listener
+def record_timing(request_type, name, response_time, exception, start_time=None, **kwargs):
+    with _lock:
+        _timings.append([f"{request_type} {name}", start_time or time.time(), response_time, exception is not None])
 
 
 def acknowledge(key, kind, text):
@@ -45,7 +53,7 @@ def write_acknowledgements(environment, **kwargs):
     figures[-1]["request"] = "all"
     figures[-1]["per_second"] = stats.total.total_rps
     with open(os.environ["BENCH_LOAD_ACKS"], "w") as out:
-        json.dump({"acks": _acks, "stats": figures}, out, indent=1, sort_keys=True)
+        json.dump({"acks": _acks, "stats": figures, "timings": _timings}, out, indent=1, sort_keys=True)
 
 
 def hidden_fields(html):
@@ -58,8 +66,12 @@ def hidden_fields(html):
     return fields
 
 
+# Seconds between a member's requests ("min,max"); bench/load.py --broker-outage sets a longer one.
+WAIT = [float(x) for x in os.environ.get("BENCH_LOAD_WAIT", "0.5,1.5").split(",")]
+
+
 class CommitteeMember(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = between(*WAIT)
 
     def on_start(self):
         self.member = PLAN["members"][next(_members) % len(PLAN["members"])]

@@ -30,8 +30,8 @@ from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
-from approvals.memos.sweep import last_beat_sweep_at
 from approvals.outbox.selectors import failed_email_counts, oldest_undelivered_email_queued_at
+from approvals.sweep import last_beat_sweep_at
 from config.celery import app as celery_app
 
 # Seconds. A check's answer is waited for one second longer than its timeout (django-health-check

@@ -300,10 +300,8 @@ CELERY_TIMEZONE = TIME_ZONE
 BROKER_ENQUEUE_SECONDS = float(os.environ.get("BROKER_ENQUEUE_SECONDS", "0.5"))
 CELERY_BEAT_SCHEDULE = {
     "hearing-reminders": {"task": "approvals.tasks.send_hearing_reminders", "schedule": crontab(minute=0, hour=7)},
-    "memo-sweep": {
-        "task": "approvals.memo_tasks.sweep_memos",
-        "schedule": float(os.environ.get("MEMO_SWEEP_INTERVAL_SECONDS", "60")),
-    },
+    # Memos, hearings past their deadline, stale memo pages, waiting imports, due e-mails (approvals.sweep).
+    "sweep": {"task": "approvals.tasks.sweep", "schedule": float(os.environ.get("MEMO_SWEEP_INTERVAL_SECONDS", "60"))},
 }
 
 # The hearing response and HMU review forms post a stance, a comment and a confirmation per
@@ -318,8 +316,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, 1_000 * LARGEST_CATALOGUE_PROPOSALS
 # Workflow and memo settings.
 HEARING_REMINDER_DAYS = int(os.environ.get("HEARING_REMINDER_DAYS", "2"))
 MEMO_QUIET_PERIOD_SECONDS = int(os.environ.get("MEMO_QUIET_PERIOD_SECONDS", "600"))
-# Attempts per memo e-mail before it is marked failed (back-off 5 s doubling to 1 hour: ~6 hours).
-MEMO_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("MEMO_DELIVERY_MAX_ATTEMPTS", "16"))
+# Attempts per e-mail (any kind) before it is marked failed (back-off 5 s doubling to 1 hour:
+# ~6 hours). MEMO_DELIVERY_MAX_ATTEMPTS is its old name, still read when the new one is not set.
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS") or os.environ.get("MEMO_DELIVERY_MAX_ATTEMPTS") or "16")
+# A worker sending an e-mail holds it this long (approvals.outbox.delivery): nobody else sends it
+# meanwhile; a worker that died holding it is replaced once it runs out. Far above EMAIL_TIMEOUT.
+EMAIL_SEND_LEASE_SECONDS = int(os.environ.get("EMAIL_SEND_LEASE_SECONDS", "600"))
 # Days a budget party's signed link to a memo (no login; approvals.memos.links) stays valid.
 MEMO_READER_LINK_MAX_AGE_DAYS = int(os.environ.get("MEMO_READER_LINK_MAX_AGE_DAYS", "90"))
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from approvals.memos import issuing
-from approvals.models import CatalogueProcess, SignOff
+from approvals.models import CatalogueProcess, Email, SignOff
 from proposals.models import BudgetAgreement, BudgetParty, Catalogue, Department, Proposal, ProposalYear
 from proposals.snapshots import catalogue_snapshot
 from tests.factories import make_catalogue, make_user
@@ -79,3 +79,8 @@ def make_memo_with_one_change():
     proposal = Proposal.objects.filter(catalogue=process.catalogue).order_by("position").first()
     ProposalYear.objects.filter(proposal=proposal, year=2024).update(net_amount=-1500)
     return issuing.issue_memo(process)
+
+
+def memo_emails(memo):
+    """The memo's outbox rows (one per recipient, beside its delivery)."""
+    return Email.objects.filter(memo_delivery__memo=memo)

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from approvals.outbox import delivery as outbox
+from approvals.outbox import sweep as outbox_sweep
 from approvals.outbox.models import Email
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def ask(client, email):
 
 def sweep():
     """What the sweep beside the web server (or a worker) does with the outbox."""
-    outbox.sweep(outbox.EMAILS)
+    outbox_sweep.sweep()
     return mail.outbox
 
 

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core import mail
 
-from approvals.memos import delivery as memo_delivery
 from approvals.memos.models import MemoLinkOpening
+from approvals.outbox import delivery as outbox
 from tests.browser import expect, shot
 from tests.memo_factories import make_memo_with_one_change
 
@@ -17,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_budget_party_opens_the_memo_link_without_logging_in(browser, live_server, settings):
     settings.SITE_URL = live_server.url
     memo = make_memo_with_one_change()
-    delivery = memo.deliveries.get(email="anna@parti-a.example")
-    memo_delivery.deliver(delivery.pk)  # sent once only, also if the outbox already sent it on commit
+    delivery = memo.deliveries.get(outbox_email__email="anna@parti-a.example")
+    outbox.deliver(delivery.outbox_email_id)  # sent once only, also if the outbox already sent it on commit
     [message] = [m for m in mail.outbox if m.to == ["anna@parti-a.example"]]
     url = re.search(r"(http://\S+/notater/laes/\S+/)", message.body).group(1)
 

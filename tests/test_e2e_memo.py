@@ -10,8 +10,10 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from approvals.memos import delivery, issuing, sweep
-from approvals.models import Memo, MemoDelivery
+from approvals import sweep
+from approvals.memos import issuing
+from approvals.models import Email, Memo
+from approvals.tasks import enqueue_rows
 from proposals.models import Catalogue, Department, Proposal, ProposalYear
 from tests.approval_factories import Setup
 from tests.conftest import require, require_service
@@ -24,7 +26,7 @@ from tests.e2e.services import (
     smtp_server,
     wait_for,
 )
-from tests.memo_factories import make_agreement, make_signed_off_catalogue
+from tests.memo_factories import make_agreement, make_signed_off_catalogue, memo_emails
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -56,12 +58,13 @@ def make_worker(transactional_db, tmp_path):
     """Start workers on demand; always stopped at the end (before the database is flushed)."""
     started = []
 
-    def start(broker_url, smtp_port, wait_ready=True):
+    def start(broker_url, smtp_port, wait_ready=True, env=None):
         worker = Worker(
             broker_url=broker_url,
             database_url=database_url(connection.settings_dict),
             smtp_port=smtp_port,
             log_path=tmp_path / f"worker-{len(started)}.log",
+            env=env,
         )
         started.append(worker)
         worker.start(wait_ready=wait_ready)
@@ -135,11 +138,15 @@ def test_change_after_sign_off_is_mailed_by_the_worker(redis_broker, smtp, make_
         for expected in ("Side 1 af", "1.300", "+200", "Samling af administration", "3. Samlet effekt", "3.500"):
             assert expected in text, expected
     wait_for(
-        lambda: set(MemoDelivery.objects.values_list("status", flat=True)) == {MemoDelivery.Status.SENT},
+        lambda: set(memo_emails(memo).values_list("status", flat=True)) == {Email.Status.SENT},
         10,
         message="deliveries marked sent",
     )
-    assert all(d.sent_at and d.attempts == 1 for d in MemoDelivery.objects.all())
+    assert all(d.sent_at and d.attempts == 1 for d in memo_emails(memo))
+    # Each copy carries its row's Message-ID.
+    assert {m.message["Message-ID"] for m in memo_mails(sink)} == set(
+        memo_emails(memo).values_list("message_id", flat=True)
+    )
     assert len(memo_mails(sink)) == len(RECIPIENTS)
 
 
@@ -153,26 +160,26 @@ def test_mail_server_refusing_then_back_delivers_exactly_once(redis_broker, smtp
     memo = issuing.issue_memo(process)  # the administrator's "Udsend notat nu"; enqueued on commit
 
     wait_for(
-        lambda: all(d.attempts >= 1 and d.last_error for d in memo.deliveries.all()),
+        lambda: all(d.attempts >= 1 and d.last_error for d in memo_emails(memo)),
         WAIT,
         message=f"every delivery tried and refused\n{worker.log()[-4000:]}",
     )
     assert memo_mails(sink) == [] and sink.refused >= len(RECIPIENTS)
-    assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.PENDING}
+    assert set(memo_emails(memo).values_list("status", flat=True)) == {Email.Status.PENDING}
 
     sink.refuse = False  # the mail server is back; the retries (back-off) deliver
     wait_for(delivered(sink, len(RECIPIENTS)), WAIT, message="4 e-mails after the server came back")
     # A sweep (beat) re-enqueues what looks stale; duplicates of the tasks must not send again.
-    Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=5))
+    memo_emails(memo).update(queued_at=timezone.now() - timedelta(minutes=5))
     sweep.sweep()
     wait_for(
-        lambda: set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT},
+        lambda: set(memo_emails(memo).values_list("status", flat=True)) == {Email.Status.SENT},
         WAIT,
         message="deliveries marked sent",
     )
     # Refused first, sent by a retry.
-    assert all(d.attempts >= 2 and d.sent_at for d in memo.deliveries.all())
-    delivery.enqueue_deliveries(list(memo.deliveries.values_list("pk", flat=True)))  # a stray duplicate
+    assert all(d.attempts >= 2 and d.sent_at for d in memo_emails(memo))
+    enqueue_rows(Email, ids=list(memo_emails(memo).values_list("pk", flat=True)))  # a stray duplicate
     time.sleep(3)  # give any duplicate the chance to (wrongly) send
     assert_exactly_once(sink)
     assert len(memo_mails(sink)) == len(RECIPIENTS)
@@ -193,16 +200,16 @@ def test_broker_down_when_memo_is_issued_then_back_delivers_exactly_once(postgre
             broker.stop()  # the broker goes down while the memo is due
             memo = issuing.issue_memo(process)  # committed; the on_commit enqueue fails and is logged
             assert memo.deliveries.count() == len(RECIPIENTS)
-            assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.PENDING}
+            assert set(memo_emails(memo).values_list("status", flat=True)) == {Email.Status.PENDING}
             assert memo_mails(sink) == []
 
             broker.start()  # back on the same port; the worker reconnects
-            Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=2))
+            memo_emails(memo).update(queued_at=timezone.now() - timedelta(minutes=2))
             sweep.sweep()  # what beat runs every minute: pending rows older than a minute are re-enqueued
             wait_for(delivered(sink, len(RECIPIENTS)), WAIT, message="4 e-mails after the broker came back")
             sweep.sweep()  # another round finds nothing pending, or only duplicates that must not send
             wait_for(
-                lambda: set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT},
+                lambda: set(memo_emails(memo).values_list("status", flat=True)) == {Email.Status.SENT},
                 WAIT,
                 message="deliveries marked sent",
             )

@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from approvals import services
-from approvals.memos import sweep
+from approvals import services, sweep
 from approvals.models import Email
 from approvals.tasks import deliver_email
 from tests import test_e2e_memo
@@ -102,20 +101,58 @@ def test_broker_down_when_the_hearing_opens_then_back_delivers_exactly_once(post
         broker.stop()
 
 
+LEASE = 4  # seconds a worker holds a row it sends (EMAIL_SEND_LEASE_SECONDS; 600 by default)
+
+
+def lease_over():
+    return not Email.objects.filter(status=Email.Status.SENDING, claimed_until__gte=timezone.now()).exists()
+
+
 def test_worker_killed_mid_send_then_a_new_worker_delivers_exactly_once(redis_broker, smtp, make_worker):
     sink, port = smtp
     sink.hold()  # the server takes the data and does not answer: the worker is mid-send
-    worker = make_worker(redis_broker, port)
+    worker = make_worker(redis_broker, port, env={"EMAIL_SEND_LEASE_SECONDS": str(LEASE)})
     s = Setup()
     services.open_hearing(s.process, actor=s.admin)
-    wait_for(lambda: sink.held >= 1, WAIT, message=f"a send in progress\n{worker.log()[-3000:]}")
-    worker.kill()  # its transaction (the row's claim) dies with its database connection
-    sink.release()
+    wait_for(lambda: sink.held >= 2, WAIT, message=f"both sends in progress\n{worker.log()[-3000:]}")
+    worker.kill()
+    sink.release()  # the server never accepted them (421 to a closed connection)
     assert opened_mails(sink) == []
-    assert set(Email.objects.values_list("status", "attempts")) == {("pending", 0)}  # the claim rolled back
+    # The claims were committed before the server heard of the rows: they are held until the lease is over.
+    assert set(Email.objects.values_list("status", "attempts")) == {("sending", 1)}
+    Email.objects.update(queued_at=timezone.now() - timedelta(minutes=2))
+    assert sweep.sweep()["emails"] == 0  # the lease still runs: nobody takes them
 
     make_worker(redis_broker, port)
-    Email.objects.update(queued_at=timezone.now() - timedelta(minutes=2))
-    sweep.sweep()  # beat finds the rows the dead worker never finished
+    wait_for(lease_over, 2 * LEASE + 5, message="the dead worker's lease over")
+    assert sweep.sweep()["emails"] == 2  # beat finds the rows the dead worker never finished
     wait_for(all_sent, WAIT, message="e-mails sent by the new worker")
     assert_exactly_once(sink, s)
+
+
+def test_worker_killed_after_the_server_accepted_sends_the_same_message_again(redis_broker, smtp, make_worker):
+    """Issue 24's duplicate: the server accepted the e-mail, the worker died before it recorded
+    so. The copy sent again after the lease is the same message (the same Message-ID), which
+    the receiving server and mail clients can drop; the row ends sent."""
+    sink, port = smtp
+    sink.hold(accept=True)  # the server has the message for delivery; its "250" waits
+    worker = make_worker(redis_broker, port, env={"EMAIL_SEND_LEASE_SECONDS": str(LEASE)})
+    s = Setup()
+    services.open_hearing(s.process, actor=s.admin)
+    wait_for(lambda: sink.held >= 2, WAIT, message=f"both messages accepted\n{worker.log()[-3000:]}")
+    worker.kill()  # SIGKILL before the worker heard "250": nothing recorded
+    sink.release()
+    first = {m.rcpt_tos[0]: m.message["Message-ID"] for m in opened_mails(sink)}
+    assert set(first) == recipients(s)
+    rows = {row.email: row for row in Email.objects.all()}
+    assert {(row.status, row.attempts) for row in rows.values()} == {("sending", 1)}
+    assert first == {address: row.message_id for address, row in rows.items()}
+
+    make_worker(redis_broker, port)
+    wait_for(lease_over, 2 * LEASE + 5, message="the dead worker's lease over")
+    Email.objects.update(queued_at=timezone.now() - timedelta(minutes=2))
+    sweep.sweep()
+    wait_for(all_sent, WAIT, message="e-mails sent again by the new worker")
+    copies = Counter((m.rcpt_tos[0], m.message["Message-ID"]) for m in opened_mails(sink))
+    assert copies == Counter({(address, row.message_id): 2 for address, row in rows.items()})
+    assert {(row.status, row.attempts) for row in Email.objects.all()} == {("sent", 2)}

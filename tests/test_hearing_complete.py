@@ -10,16 +10,16 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from approvals import completion, deadlines, selectors, services
-from approvals.memos.sweep import sweep
 from approvals.models import CatalogueProcess, Email, HearingCompletion
-from approvals.outbox import delivery as outbox
+from approvals.outbox import sweep as outbox_sweep
+from approvals.sweep import sweep
 from tests.approval_factories import Setup
 
 State = CatalogueProcess.State
 
 
 def sent():
-    outbox.sweep(outbox.EMAILS)
+    outbox_sweep.sweep()
     return mail.outbox
 
 

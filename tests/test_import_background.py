@@ -3,17 +3,24 @@ broker), never inside a web request: the upload's rows are counted before it is 
 preview's progress and lines are on the admin's job page with the confirmation, the file is
 kept in the database, and the import is all or nothing."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from approvals import sweep
+from config.celery import app
 from proposals import import_jobs
 from proposals.models import ImportJob
 from proposals.snapshots import catalogue_snapshot
+from proposals.tasks import run_import_job
 from tests.factories import make_catalogue, make_user
 from tests.importing import csv_bytes, row, xlsx_bytes
+from tests.test_memo_delivery import queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +213,17 @@ def test_progress_is_visible_outside_the_imports_transaction():
     finally:
         progress.close()
         observer.close()
+
+
+def test_the_sweep_queues_again_an_import_whose_task_never_reached_the_broker(monkeypatch):
+    """The broker was down when the import was confirmed: the job waits, queued, and the sweep
+    (beat, every minute) publishes its task again; a job confirmed just now is left to its own."""
+    catalogue = make_catalogue(proposals=1)
+    waiting = ImportJob.objects.create(token="venter", state=ImportJob.State.QUEUED, catalogue=catalogue)
+    ImportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    ImportJob.objects.create(token="ny", state=ImportJob.State.QUEUED, catalogue=catalogue)
+    ImportJob.objects.create(token="kører", state=ImportJob.State.RUNNING, catalogue=catalogue)
+    monkeypatch.setitem(app.conf, "broker_url", "memory://")  # kombu's in-process queue as the broker
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    assert sweep.sweep()["imports"] == 1
+    assert [args for name, args in queued_tasks() if name == run_import_job.name] == [[waiting.pk]]

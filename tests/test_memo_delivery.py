@@ -8,13 +8,14 @@ from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 
-from approvals.memos import delivery as outbox
-from approvals.memos import sweep
-from approvals.memos.tasks import deliver_memo, sweep_memos
-from approvals.models import Memo, MemoDelivery
-from approvals.outbox import delivery as outbox_engine
+from approvals import sweep
+from approvals.models import Email
+from approvals.outbox import delivery as outbox
+from approvals.outbox import sweep as outbox_sweep
+from approvals.tasks import deliver_email, enqueue_rows
+from approvals.tasks import sweep as sweep_task
 from config.celery import app
-from tests.memo_factories import make_memo_with_one_change
+from tests.memo_factories import make_memo_with_one_change, memo_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,8 @@ def closed_port():
 
 
 def test_deliver_sends_html_text_and_pdf_and_marks_sent(memo):
-    delivery = memo.deliveries.get(email="anna@parti-a.example")
-    assert outbox.deliver(delivery.pk) == MemoDelivery.Status.SENT
+    delivery = memo_emails(memo).get(email="anna@parti-a.example")
+    assert outbox.deliver(delivery.pk) == Email.Status.SENT
     [message] = mail.outbox
     assert message.to == ["anna@parti-a.example"]
     assert message.subject == "Notat nr. 1: Ændringer i Omprioriteringer til Velfærdspuljen efter godkendelse"
@@ -58,15 +59,16 @@ def test_deliver_sends_html_text_and_pdf_and_marks_sent(memo):
     [(filename, content, pdf_type)] = message.attachments
     assert filename == f"notat-{memo.snapshot['catalogue']['slug']}-1.pdf"
     assert pdf_type == "application/pdf" and content == bytes(memo.pdf)
+    assert message.extra_headers["Message-ID"] == delivery.message_id
     delivery.refresh_from_db()
-    assert delivery.status == MemoDelivery.Status.SENT and delivery.sent_at and delivery.attempts == 1
+    assert delivery.status == Email.Status.SENT and delivery.sent_at and delivery.attempts == 1
 
 
 def test_a_delivery_is_never_sent_twice(memo):
-    delivery = memo.deliveries.first()
+    delivery = memo_emails(memo).first()
     outbox.deliver(delivery.pk)
-    assert outbox.deliver(delivery.pk) == MemoDelivery.Status.SENT
-    deliver_memo.delay(delivery.pk)  # a duplicate task (retry, sweep) finds it sent
+    assert outbox.deliver(delivery.pk) == Email.Status.SENT
+    deliver_email.delay(delivery.pk)  # a duplicate task (retry, sweep) finds it sent
     assert len(mail.outbox) == 1
     delivery.refresh_from_db()
     assert delivery.attempts == 1
@@ -78,37 +80,37 @@ def refusing_mail_server(settings):
 
 
 def make_due(delivery):
-    MemoDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    Email.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
 
 
 def test_smtp_failure_is_recorded_and_retried_then_marked_failed(memo, settings):
     refusing_mail_server(settings)
-    settings.MEMO_DELIVERY_MAX_ATTEMPTS = 3
-    delivery = memo.deliveries.first()
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    delivery = memo_emails(memo).first()
     before = timezone.now()
-    with pytest.raises(outbox.MemoDeliveryFailed) as failed:
+    with pytest.raises(outbox.DeliveryFailed) as failed:
         outbox.deliver(delivery.pk)
     assert failed.value.retry_in == 5
     delivery.refresh_from_db()
-    assert delivery.status == MemoDelivery.Status.PENDING
+    assert delivery.status == Email.Status.PENDING and delivery.claimed_until is None
     assert delivery.attempts == 1 and "ConnectionRefusedError" in delivery.last_error
     assert before + timedelta(seconds=5) <= delivery.next_attempt_at <= timezone.now() + timedelta(seconds=5)
     # Each retry of the task is another attempt, once the back-off has passed; after the last
     # one the row is marked failed.
     make_due(delivery)
-    with pytest.raises(outbox.MemoDeliveryFailed) as failed:
+    with pytest.raises(outbox.DeliveryFailed) as failed:
         outbox.deliver(delivery.pk)
     assert failed.value.retry_in == 10
     make_due(delivery)
-    assert outbox.deliver(delivery.pk) == MemoDelivery.Status.FAILED
+    assert outbox.deliver(delivery.pk) == Email.Status.FAILED
     delivery.refresh_from_db()
-    assert delivery.status == MemoDelivery.Status.FAILED and delivery.attempts == 3
+    assert delivery.status == Email.Status.FAILED and delivery.attempts == 3
     assert delivery.next_attempt_at is None
     # A failed delivery can be sent again by an administrator once the server is back.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert outbox.resend(MemoDelivery.objects.filter(pk=delivery.pk)) == 1
+    assert outbox.resend(Email.objects.filter(pk=delivery.pk)) == 1
     delivery.refresh_from_db()
-    assert delivery.status == MemoDelivery.Status.PENDING and delivery.attempts == 0
+    assert delivery.status == Email.Status.PENDING and delivery.attempts == 0
 
 
 def test_back_off_doubles_from_five_seconds_to_at_most_an_hour():
@@ -125,42 +127,42 @@ def test_back_off_doubles_from_five_seconds_to_at_most_an_hour():
 
 def test_a_task_during_the_back_off_does_not_use_up_an_attempt(memo, settings):
     refusing_mail_server(settings)
-    delivery = memo.deliveries.first()
+    delivery = memo_emails(memo).first()
     with pytest.raises(Retry) as retry:  # the task fails and asks to run again after the back-off
-        deliver_memo.delay(delivery.pk)
+        deliver_email.delay(delivery.pk)
     assert retry.value.when == 5
-    assert deliver_memo.delay(delivery.pk).get() == MemoDelivery.Status.PENDING  # a stray duplicate
+    assert deliver_email.delay(delivery.pk).get() == Email.Status.PENDING  # a stray duplicate
     delivery.refresh_from_db()
     assert delivery.attempts == 1 and delivery.next_attempt_at > timezone.now()
 
 
 def test_sweep_leaves_rows_in_their_back_off_alone_and_requeues_overdue_ones(memo):
-    Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=30))
-    waiting, overdue = memo.deliveries.all()[:2]
-    memo.deliveries.exclude(pk=overdue.pk).update(attempts=3, next_attempt_at=timezone.now() + timedelta(seconds=40))
-    MemoDelivery.objects.filter(pk=overdue.pk).update(attempts=3, next_attempt_at=timezone.now() - timedelta(minutes=2))
-    assert sweep.sweep()["requeued"] == 1
+    memo_emails(memo).update(queued_at=timezone.now() - timedelta(minutes=30))
+    waiting, overdue = memo_emails(memo).all()[:2]
+    memo_emails(memo).exclude(pk=overdue.pk).update(attempts=3, next_attempt_at=timezone.now() + timedelta(seconds=40))
+    Email.objects.filter(pk=overdue.pk).update(attempts=3, next_attempt_at=timezone.now() - timedelta(minutes=2))
+    assert sweep.sweep()["emails"] == 1
     assert [m.to for m in mail.outbox] == [[overdue.email]]
     waiting.refresh_from_db()
-    assert waiting.status == MemoDelivery.Status.PENDING and waiting.attempts == 3
+    assert waiting.status == Email.Status.PENDING and waiting.attempts == 3
 
 
 def test_resend_queues_failed_and_pending_and_skips_sent(memo, django_capture_on_commit_callbacks):
-    sent = memo.deliveries.first()
+    sent = memo_emails(memo).first()
     outbox.deliver(sent.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        count = outbox.resend(memo.deliveries.all())
+        count = outbox.resend(memo_emails(memo))
     assert count == 3
     assert len(mail.outbox) == 1  # without a broker the request only queues them ...
     sweep.sweep()  # ... and the sweep beside the web server sends them
     assert len(mail.outbox) == 4
-    assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.SENT}
+    assert set(memo_emails(memo).values_list("status", flat=True)) == {Email.Status.SENT}
 
 
 def test_without_a_broker_the_sweep_sends_pending_deliveries_at_once(memo):
-    sweep_memos.delay()
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(memo.deliveries.values_list("email", flat=True))
-    assert sweep.sweep()["requeued"] == 0  # all sent now
+    sweep_task.delay()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(memo_emails(memo).values_list("email", flat=True))
+    assert sweep.sweep()["emails"] == 0  # all sent now
     assert len(mail.outbox) == 4
 
 
@@ -170,14 +172,14 @@ def test_with_a_broker_the_sweep_requeues_pending_deliveries_older_than_a_minute
     monkeypatch.setitem(app.conf, "broker_url", "memory://")
     app.conf.task_always_eager = False
     try:
-        assert outbox_engine.sweep(outbox.MEMOS) == 0  # too fresh: the on_commit enqueue may still be on its way
-        Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - timedelta(minutes=2))
-        assert outbox_engine.sweep(outbox.MEMOS) == 4
+        assert outbox_sweep.sweep() == 0  # too fresh: the on_commit enqueue may still be on its way
+        memo_emails(memo).update(queued_at=timezone.now() - timedelta(minutes=2))
+        assert outbox_sweep.sweep() == 4
         queued = queued_tasks()
     finally:
         app.conf.task_always_eager = True
-    assert sorted(args for name, args in queued if name == deliver_memo.name) == sorted(
-        [pk] for pk in memo.deliveries.values_list("pk", flat=True)
+    assert sorted(args for name, args in queued if name == deliver_email.name) == sorted(
+        [pk] for pk in memo_emails(memo).values_list("pk", flat=True)
     )
     assert mail.outbox == []
 
@@ -192,9 +194,9 @@ def test_enqueue_survives_a_broker_that_is_down(memo, settings):
     app.conf.task_publish_retry = False
     app._pool = None
     try:
-        outbox.enqueue_deliveries(list(memo.deliveries.values_list("pk", flat=True)))  # logs, does not raise
+        enqueue_rows(Email, ids=list(memo_emails(memo).values_list("pk", flat=True)))  # logs, does not raise
     finally:
         app.conf.task_always_eager, app.conf.broker_url = eager, broker
         app._pool = None
-    assert set(memo.deliveries.values_list("status", flat=True)) == {MemoDelivery.Status.PENDING}
+    assert set(memo_emails(memo).values_list("status", flat=True)) == {Email.Status.PENDING}
     assert len(mail.outbox) == 0

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.memos import detection, issuing, sweep
+from approvals import sweep
+from approvals.memos import detection, issuing
 from approvals.models import CatalogueProcess, Memo, MemoState
 from proposals.models import Catalogue, CatalogueYear, Proposal, ProposalYear
 from tests.factories import make_catalogue

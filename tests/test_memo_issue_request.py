@@ -7,7 +7,8 @@ import socket
 import pytest
 from django.urls import reverse
 
-from approvals.memos import issuing, sweep, tasks
+from approvals import sweep
+from approvals.memos import issuing, tasks
 from approvals.models import MemoState
 from config.celery import app
 from proposals.models import Proposal, ProposalYear

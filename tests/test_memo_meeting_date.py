@@ -34,7 +34,7 @@ def test_memo_names_the_configured_meeting_and_the_recorded_approval_apart():
     assert "godkendt på Rådmandsmødet den 18. december 2023" in html
     assert "Godkendelsen blev registreret i systemet den 8. december 2023." in html
 
-    message = delivery.build_message(memo.deliveries.first())
+    message = delivery.build_message(memo.deliveries.first().outbox_email)
     assert "godkendt på Rådmandsmødet den 18. december 2023" in message.body
     assert "registreret i systemet den 8. december 2023" in message.body
     assert "den 8. december 2023 efter" not in html  # the click is not called the meeting

@@ -1,28 +1,42 @@
-"""The memo package's wiring: task names kept for beat and queued messages, the outbox
-connected to the delivery task, and imports that run one way (services never import tasks)."""
+"""The memo package's wiring: task names kept for beat and queued messages, one outbox for every
+e-mail (one signal, one receiver, the builders registered), and imports that run one way
+(services never import tasks; the outbox never imports memos)."""
 
 import ast
 from pathlib import Path
 
 from django.conf import settings
 
-from approvals.memos import delivery
-from approvals.models import MemoDelivery
+from approvals.outbox import kinds
+from approvals.outbox.delivery import rows_ready
+from approvals.outbox.models import Email
 from config.celery import app as celery_app
 
 PACKAGE = Path(__file__).resolve().parent.parent / "approvals" / "memos"
+OUTBOX = PACKAGE.parent / "outbox"
 # The wiring and its task layer may import anything of the package; the rest may not import them.
 TOP = {"hooks", "tasks", "admin", "views", "urls", "panels"}
 
 
 def test_task_names_are_the_ones_beat_and_queued_messages_use():
-    names = {"approvals.memo_tasks.check_memo", "approvals.memo_tasks.deliver_memo", "approvals.memo_tasks.sweep_memos"}
+    names = {"approvals.memo_tasks.check_memo", "approvals.tasks.deliver_email", "approvals.tasks.sweep"}
     assert names <= set(celery_app.tasks)
-    assert settings.CELERY_BEAT_SCHEDULE["memo-sweep"]["task"] in names
+    assert settings.CELERY_BEAT_SCHEDULE["sweep"]["task"] == "approvals.tasks.sweep"
 
 
-def test_the_outbox_is_connected_to_the_delivery_task():
-    assert delivery.deliveries_ready.has_listeners(MemoDelivery)
+def test_one_signal_one_receiver_one_task_for_every_kind_of_email():
+    assert rows_ready.receivers and len(rows_ready.receivers) == 1
+    # Every kind is stored when written or built when sent, never both; memos and password
+    # resets are built (the memo's PDF and link, the reset link, are made when sent).
+    assert set(kinds.BUILDERS) == {Email.Kind.MEMO, Email.Kind.PASSWORD_RESET}
+
+
+def test_the_outbox_never_imports_the_memo_package():
+    for path in OUTBOX.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                module = ("." * node.level) + (node.module or "")
+                assert "memos" not in module, f"{path.name}:{node.lineno} imports {module}"
 
 
 def _imports(tree):

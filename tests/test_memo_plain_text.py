@@ -44,7 +44,7 @@ def test_the_email_text_part_marks_the_changed_sentences_not_two_full_copies():
     proposal.description = AFTER
     proposal.save(update_fields=["description"])
     memo = issuing.issue_memo(process)
-    message = delivery.build_message(memo.deliveries.first())
+    message = delivery.build_message(memo.deliveries.first().outbox_email)
     text = message.body
     assert "[-april.-] {+juli.+}" in text
     assert "{+Nye ruter evalueres efter et år.+}" in text

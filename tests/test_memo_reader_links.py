@@ -6,14 +6,17 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail, signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from approvals import policy
-from approvals.memos import delivery as memo_delivery
+from approvals import policy, sweep
 from approvals.memos import issuing, links, memo_pages
 from approvals.memos.models import Memo, MemoDelivery, MemoLinkOpening
 from approvals.models import Committee, Membership
+from approvals.outbox import delivery as outbox
 from proposals.models import ProposalYear
 from tests.approval_factories import make_department_admin
 from tests.factories import make_user
@@ -30,7 +33,7 @@ def memo():
 
 
 def delivery_to(memo, email="anna@parti-a.example"):
-    return memo.deliveries.get(email=email)
+    return memo.deliveries.get(outbox_email__email=email)
 
 
 def link_in(text):
@@ -46,7 +49,7 @@ def path_of(url):
 def test_the_email_carries_the_recipients_own_link_which_opens_without_login(client, memo, settings):
     settings.SITE_URL = "https://budget.kommune.example"
     delivery = delivery_to(memo)
-    memo_delivery.deliver(delivery.pk)
+    outbox.deliver(delivery.outbox_email_id)
     [message] = mail.outbox
     html = message.alternatives[0][0]
     url = link_in(message.body)
@@ -212,19 +215,76 @@ def test_a_new_memo_is_rendered_for_its_readers_once_issued(django_capture_on_co
     assert "Notat nr. 2" in stored["body"]
 
 
-def test_a_stored_page_is_read_without_the_memos_documents_and_written_anew_by_a_new_rendering(client, memo):
+def writes(queries):
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_a_stored_page_is_read_without_the_memos_documents_and_a_get_never_writes_one(client, memo):
     client.force_login(make_department_admin(memo.process.catalogue.department))
     url = reverse("memos:detail", args=[memo.pk])
-    client.get(url)
+    assert memo.pages == {}  # issued in this test's transaction: the worker's after-commit write did not run
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Notat nr. 1" in page  # rendered in memory for this request ...
+    assert writes(queries.captured_queries) == []  # ... and not saved by it
     memo.refresh_from_db()
-    assert list(memo.pages) == [f"{memo_pages.rendering()}:da"]
+    assert memo.pages == {}
+
+    memo_pages.store_pages(memo.pk)  # the worker, after the issue committed
+    memo.refresh_from_db()
+    assert sorted(memo.pages) == [f"{memo_pages.rendering()}:da", f"{memo_pages.rendering()}:en"]
     body = memo.pages[f"{memo_pages.rendering()}:da"]["body"]
-    assert "Notat nr. 1" in body
     Memo.objects.filter(pk=memo.pk).update(changes=[])  # were it read, the page would change
     assert body in client.get(url).content.decode()
-    # A deployment that changes how memos are written: the old body is dropped, a new one written.
-    Memo.objects.filter(pk=memo.pk).update(pages={"older-rendering:da": {"subject": "Gammel", "body": "Gammel"}})
-    page = client.get(url).content.decode()
-    assert "Gammel" not in page
+
+
+def test_after_a_deployment_a_stale_page_is_rendered_per_request_and_written_anew_by_the_sweep(client, memo):
+    client.force_login(make_department_admin(memo.process.catalogue.department))
+    url = reverse("memos:detail", args=[memo.pk])
+    stale = {"older-rendering:da": {"subject": "Gammel", "body": "Gammel"}}
+    Memo.objects.filter(pk=memo.pk).update(pages=stale)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Gammel" not in page and "Notat nr. 1" in page
+    assert writes(queries.captured_queries) == []
     memo.refresh_from_db()
-    assert list(memo.pages) == [f"{memo_pages.rendering()}:da"]
+    assert memo.pages == stale
+
+    assert sweep.sweep()["pages"] == 1  # the sweep writes it, once
+    memo.refresh_from_db()
+    assert sorted(memo.pages) == [f"{memo_pages.rendering()}:da", f"{memo_pages.rendering()}:en"]
+    assert sweep.sweep()["pages"] == 0
+
+
+def test_a_party_opening_the_link_writes_only_that_it_was_opened(client, memo):
+    url = links.reader_path(delivery_to(memo))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    [opening] = writes(queries.captured_queries)
+    assert "approvals_memolinkopening" in opening
+    assert Memo.objects.get(pk=memo.pk).pages == {}
+
+
+# --- who sees when the parties opened the memo ---------------------------------------------
+
+
+def test_only_administrators_see_who_opened_the_memo_link_and_how_often(client, memo):
+    department = memo.process.catalogue.department
+    delivery = delivery_to(memo)
+    client.get(links.reader_path(delivery))
+    client.get(links.reader_path(delivery))
+    url = reverse("memos:detail", args=[memo.pk])
+    manager = make_user()
+    User.objects.filter(pk=manager.pk).update(email="direktor@aarhus.example")  # a manager (manager_emails)
+    for user in (committee_member(department), manager):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Anna A" in page and "Afventer" in page  # whom it went to by name, and how far it got
+        assert "Åbnet via link" not in page and "2 gange" not in page and "senest" not in page
+        assert all(row.opened_count is None and row.address == "" for row in response.context["deliveries"])
+
+    client.force_login(make_department_admin(department))
+    page = client.get(url).content.decode()
+    assert "Åbnet via link" in page and "2 gange, senest" in page

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from approvals import policy
-from approvals.memos import issuing, sweep
+from approvals import policy, sweep
+from approvals.memos import issuing
 from approvals.models import Committee, Membership, MemoState
 from proposals.models import Proposal, ProposalYear
 from tests.approval_factories import make_department_admin

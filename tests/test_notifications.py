@@ -14,6 +14,7 @@ from django.urls import reverse
 from approvals import deadlines, hearing, notifications, services, tasks
 from approvals.models import CatalogueProcess, Email, HearingReminder, Membership
 from approvals.outbox import delivery as outbox
+from approvals.outbox import sweep as outbox_sweep
 from tests.approval_factories import Setup
 from tests.factories import make_user
 
@@ -38,7 +39,7 @@ def by_recipient(messages):
 
 def sent():
     """Run the outbox as the sweep beside the web server does (no broker); the test outbox."""
-    outbox.sweep(outbox.EMAILS)
+    outbox_sweep.sweep()
     return mail.outbox
 
 
@@ -281,7 +282,7 @@ def test_one_refused_address_does_not_stop_the_others_and_the_retry_reaches_only
 
 def test_after_the_last_attempt_an_email_is_failed_and_an_administrator_can_send_it_again(settings):
     s = Setup()
-    settings.MEMO_DELIVERY_MAX_ATTEMPTS = 1
+    settings.EMAIL_MAX_ATTEMPTS = 1
     settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
     settings.REFUSED_ADDRESS = s.lmu1_user.email
     services.open_hearing(s.process, actor=s.admin)
@@ -289,7 +290,7 @@ def test_after_the_last_attempt_an_email_is_failed_and_an_administrator_can_send
     refused = Email.objects.get(email=s.lmu1_user.email)
     assert refused.status == Email.Status.FAILED
     settings.REFUSED_ADDRESS = "nobody@example.invalid"
-    assert outbox.resend(outbox.EMAILS, Email.objects.all()) == 1  # the sent one stays sent
+    assert outbox.resend(Email.objects.all()) == 1  # the sent one stays sent
     assert [m.to for m in sent()] == [[s.lmu2_user.email], [s.lmu1_user.email]]
 
 

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from approvals.memos import delivery as memo_delivery
 from approvals.memos import detection, issuing, links
-from approvals.memos.models import Memo, MemoDelivery
+from approvals.memos.models import Memo
 from approvals.memos.rendering import letterhead
 from proposals.models import ProposalYear
 from proposals.snapshots import catalogue_snapshot
@@ -120,7 +121,7 @@ def signed_off_with_memo(department, *, proposals, lmus):
         letterhead=letterhead(process, now),
         pdf=b"%PDF-1.4 test",
     )
-    MemoDelivery.objects.bulk_create(MemoDelivery(memo=memo, email=e, name=n) for e, n in issuing.recipients(process))
+    memo_delivery.write_deliveries(memo, issuing.recipients(process))
     ProposalYear.objects.filter(proposal_id__in=ids[1::10], year=2027).update(net_amount=-1200)
     detection.observe(process, catalogue_snapshot(catalogue), changed=True, now=now)
     return catalogue, memo
@@ -136,7 +137,9 @@ PAGES = {
     ),
     "memo list": lambda catalogue, memo: reverse("memos:list"),
     "memo": lambda catalogue, memo: reverse("memos:detail", args=[memo.pk]),
-    "memo link (no login)": lambda catalogue, memo: links.reader_path(memo.deliveries.order_by("email").first()),
+    "memo link (no login)": lambda catalogue, memo: links.reader_path(
+        memo.deliveries.order_by("outbox_email__email").first()
+    ),
 }
 
 

@@ -19,16 +19,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from approvals import services
-from approvals.memos import sweep
-from approvals.models import Email, Memo, MemoDelivery
+from approvals import services, sweep
+from approvals.outbox.models import Email
 from config import health as health_module
 from tests.approval_factories import Setup
 from tests.conftest import require
 from tests.e2e.services import Beat, PrivateRedis, Worker, celery_on_broker, database_url, free_port, wait_for
 from tests.e2e.silent import SilentServer
 from tests.e2e.web import app_environment
-from tests.memo_factories import make_memo_with_one_change
+from tests.memo_factories import make_memo_with_one_change, memo_emails
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,33 +71,39 @@ def test_both_answer_without_login_in_plain_text_and_json(client):
 
 
 def waiting_since(minutes):
-    memo = make_memo_with_one_change()
-    MemoDelivery.objects.filter(memo=memo).update(status=MemoDelivery.Status.SENT)
-    Memo.objects.filter(pk=memo.pk).update(issued_at=timezone.now() - datetime.timedelta(minutes=minutes))
-    return MemoDelivery.objects.create(memo=memo, email="venter@example.dk")
+    """One memo e-mail pending since ``minutes`` ago (the memo's others sent)."""
+    emails = memo_emails(make_memo_with_one_change())
+    emails.update(status=Email.Status.SENT)
+    waiting = emails.first()
+    Email.objects.filter(pk=waiting.pk).update(
+        status=Email.Status.PENDING, queued_at=timezone.now() - datetime.timedelta(minutes=minutes)
+    )
+    return waiting
 
 
 def test_an_email_waiting_longer_than_the_threshold_is_reported_to_monitoring(client, settings):
     settings.HEALTH_EMAIL_MAX_AGE_SECONDS = 3600
-    delivery = waiting_since(minutes=59)
+    email = waiting_since(minutes=59)
     assert monitor(client)[0] == 200
 
-    Memo.objects.filter(pk=delivery.memo_id).update(issued_at=timezone.now() - datetime.timedelta(minutes=61))
+    Email.objects.filter(pk=email.pk).update(queued_at=timezone.now() - datetime.timedelta(minutes=61))
     status, text, _took = monitor(client)
     assert status == 500
     assert "oldest undelivered e-mail has waited 36" in line(text, "EmailOutbox")  # 3660 s and a little
     # The load balancer keeps this web server: it can serve.
     assert health(client)[0] == 200
+    # Being sent (a worker holds it), it still waits.
+    Email.objects.filter(pk=email.pk).update(status=Email.Status.SENDING)
+    assert monitor(client)[0] == 500
 
 
 def test_emails_failed_for_good_are_reported_to_monitoring_until_resent(client):
     s = Setup()
     services.open_hearing(s.process, actor=s.admin)  # two workflow e-mails, one per LMU member
-    delivery = waiting_since(minutes=1)
+    waiting_since(minutes=1)
     assert monitor(client)[0] == 200
 
-    Email.objects.update(status=Email.Status.FAILED)
-    MemoDelivery.objects.filter(pk=delivery.pk).update(status=MemoDelivery.Status.FAILED)
+    Email.objects.exclude(status=Email.Status.SENT).update(status=Email.Status.FAILED)
     status, text, _took = monitor(client)
     assert status == 500
     assert line(text, "FailedEmails") == (
@@ -109,8 +114,7 @@ def test_emails_failed_for_good_are_reported_to_monitoring_until_resent(client):
     # One bounced address must not take the web servers out of the load balancer.
     assert health(client)[0] == 200
 
-    Email.objects.update(status=Email.Status.PENDING)  # the admin's "send again"
-    MemoDelivery.objects.filter(pk=delivery.pk).update(status=MemoDelivery.Status.SENT)
+    Email.objects.filter(status=Email.Status.FAILED).update(status=Email.Status.PENDING)  # "send again"
     assert monitor(client)[0] == 200
 
 

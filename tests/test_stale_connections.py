@@ -84,9 +84,9 @@ def test_the_next_task_after_the_connections_were_dropped_succeeds(postgresql, t
 
             def sweep(count):
                 # The beat's sweep, which reads every signed-off catalogue and the outbox.
-                app.send_task("approvals.memo_tasks.sweep_memos")
+                app.send_task("approvals.tasks.sweep")
                 wait_for(
-                    lambda: worker.log().count("sweep_memos[") >= 2 * count,  # received, then done
+                    lambda: worker.log().count("approvals.tasks.sweep[") >= 2 * count,  # received, then done
                     60,
                     message=f"sweep no. {count} done",
                 )
@@ -95,7 +95,7 @@ def test_the_next_task_after_the_connections_were_dropped_succeeds(postgresql, t
             terminate_other_connections()
             sweep(2)
         log = worker.log()
-        assert log.count("sweep_memos[") == 4 and log.count("succeeded in") == 2, log[-3000:]
+        assert log.count("approvals.tasks.sweep[") == 4 and log.count("succeeded in") == 2, log[-3000:]
         assert "OperationalError" not in log, log[-3000:]
     finally:
         worker.stop()

@@ -20,7 +20,7 @@ from django.urls import reverse
 from approvals import notifications, selectors, services, transitions
 from approvals.exceptions import NotPermitted, TransitionNotAllowed
 from approvals.models import CatalogueProcess, Email, Transition
-from approvals.outbox import delivery as outbox
+from approvals.outbox import sweep as outbox_sweep
 from tests.approval_factories import Setup
 from tests.e2e.services import free_port
 from tests.factories import make_catalogue
@@ -213,7 +213,7 @@ def test_a_broker_that_is_down_loses_neither_the_step_nor_the_email(
     assert s.reload().state == State.HEARING
     assert "broker unavailable" in caplog.text and "the sweep queues the rest" in caplog.text
     assert set(Email.objects.values_list("status", flat=True)) == {Email.Status.PENDING}
-    outbox.sweep(outbox.EMAILS)  # the sweep (here: in process, as beside the web server)
+    outbox_sweep.sweep()  # the sweep (here: in process, as beside the web server)
     assert len(mail.outbox) == 2 and set(Email.objects.values_list("status", flat=True)) == {Email.Status.SENT}
 
 

@@ -5,9 +5,9 @@ A package of the approvals app, not an app of its own: its models are approvals'
 Layers, lowest first; a module imports only from layers below it:
 
 - models (imports nothing of the workflow), document
-- detection, rendering, delivery (the outbox), issuing, sweep, selectors
+- detection, rendering, delivery (the memo's e-mails in the outbox), issuing, sweep, selectors
 - panels, views, urls, admin, tasks
 - hooks: the wiring, imported from ApprovalsConfig.ready()
 
-The services never import the tasks: delivery.deliveries_ready is connected to the task layer
-in hooks.py."""
+The services never import the tasks; the memo's e-mails are the outbox's to send
+(approvals.outbox), with the builder hooks.py registers for them."""

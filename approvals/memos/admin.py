@@ -22,22 +22,53 @@ from django.utils.translation import gettext_lazy
 from proposals.admin_scope import DepartmentScopedAdmin
 
 from .. import policy
-from . import delivery, detection, issuing, rendering, selectors, tasks
+from ..outbox import delivery as outbox
+from ..outbox.models import Email
+from . import detection, issuing, rendering, selectors, tasks
 from .models import Memo, MemoDelivery, MemoState
 
 
 class MemoDeliveryInline(admin.TabularInline):
+    """A memo's recipients with their e-mails' state (the outbox row beside each delivery)."""
+
     model = MemoDelivery
     extra = 0
     can_delete = False
-    fields = ("email", "name", "status", "attempts", "sent_at", "next_attempt_at", "last_error")
+    fields = ("address", "name", "status", "attempts", "sent_at", "next_attempt_at", "last_error")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("outbox_email")
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("e-mail"))
+    def address(self, obj):
+        return obj.outbox_email.email
+
+    @admin.display(description=gettext_lazy("status"))
+    def status(self, obj):
+        return obj.outbox_email.get_status_display()
+
+    @admin.display(description=gettext_lazy("forsøg"))
+    def attempts(self, obj):
+        return obj.outbox_email.attempts
+
+    @admin.display(description=gettext_lazy("sendt"))
+    def sent_at(self, obj):
+        return obj.outbox_email.sent_at
+
+    @admin.display(description=gettext_lazy("næste forsøg"))
+    def next_attempt_at(self, obj):
+        return obj.outbox_email.next_attempt_at
+
+    @admin.display(description=gettext_lazy("seneste fejl"))
+    def last_error(self, obj):
+        return obj.outbox_email.last_error
 
 
 class MemoStateInline(admin.StackedInline):
@@ -66,8 +97,8 @@ class MemoIssueForm(forms.Form):
 class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
     department_path = "process__catalogue__department"
     list_display = ("__str__", "department", "number", "issued_at", "delivery_state", "links")
-    list_filter = ("process__catalogue__department", "deliveries__status")
-    search_fields = ("process__catalogue__title", "deliveries__email")
+    list_filter = ("process__catalogue__department", "deliveries__outbox_email__status")
+    search_fields = ("process__catalogue__title", "deliveries__outbox_email__email")
     date_hierarchy = "issued_at"
     fields = ("process", "number", "issued_at", "issued_by", "explanation", "change_count", "links")
     readonly_fields = fields
@@ -83,7 +114,9 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
             .defer("pdf", "snapshot", "previous_snapshot", "pages")
             .annotate(
                 delivery_count=Count("deliveries", distinct=True),
-                sent_count=Count("deliveries", filter=Q(deliveries__status=MemoDelivery.Status.SENT), distinct=True),
+                sent_count=Count(
+                    "deliveries", filter=Q(deliveries__outbox_email__status=Email.Status.SENT), distinct=True
+                ),
             )
         )
 
@@ -120,7 +153,7 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Send afventende og fejlede forsendelser igen"))
     def resend_pending(self, request, queryset):
-        count = delivery.resend(MemoDelivery.objects.filter(memo__in=queryset))
+        count = outbox.resend(Email.objects.filter(memo_delivery__memo__in=queryset))
         self.message_user(request, _("%(count)s forsendelser er sat i kø igen.") % {"count": count}, messages.SUCCESS)
 
     # --- "Udsend notat nu" -----------------------------------------------------------

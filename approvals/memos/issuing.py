@@ -2,8 +2,9 @@
 administrator asked for it ("Udsend notat nu" records the request, request_issue); both in
 check_catalogue, run by the worker's task and the sweep, never by a web request.
 
-The memo, its PDF (rendered once, never again) and one delivery row per recipient are
-written in one transaction; delivery is enqueued after commit (delivery.py). draft_memo is
+The memo, its PDF (rendered once, never again) and one outbox e-mail per recipient (with its
+delivery row, delivery.py) are written in one transaction; the e-mails are handed to the worker
+after commit, and the memo's pages are written then (memo_pages). draft_memo is
 the next memo unsaved: what issuing writes and what the admin's preview renders."""
 
 import logging
@@ -16,7 +17,7 @@ from proposals.snapshots import catalogue_snapshot
 
 from ..models import CatalogueProcess
 from . import delivery, detection
-from .models import Memo, MemoDelivery, MemoState
+from .models import Memo, MemoState
 from .rendering import letterhead, render_memo_pdf
 
 logger = logging.getLogger(__name__)
@@ -98,9 +99,7 @@ def issue_memo(process, *, actor=None, explanation=None, current=None):
             return None
         memo.pdf = render_memo_pdf(memo)
         memo.save()
-        MemoDelivery.objects.bulk_create(
-            MemoDelivery(memo=memo, email=email, name=name[:200]) for email, name in recipients(process)
-        )
+        delivery.write_deliveries(memo, recipients(process))
         # Told now: the paragraph is used up, the quiet-period clock stops, a request is met.
         MemoState.objects.filter(process=process).update(
             explanation="",
@@ -109,7 +108,6 @@ def issue_memo(process, *, actor=None, explanation=None, current=None):
             issue_requested_at=None,
             issue_requested_by=None,
         )
-        delivery.enqueue_on_commit(memo.deliveries.values_list("pk", flat=True))
     logger.info("Issued memo %s for catalogue %s with %d changes", memo.number, process.catalogue_id, len(memo.changes))
     return memo
 

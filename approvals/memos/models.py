@@ -1,4 +1,5 @@
-"""The memos' data: issued memos, their delivery rows (the outbox) and each process's memo state.
+"""The memos' data: issued memos, one delivery row per recipient beside its outbox e-mail, and
+each process's memo state.
 
 These are models of the ``approvals`` app (approvals/models.py imports them; tables and
 migrations are the app's). They point at the workflow by name ("approvals.CatalogueProcess"),
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..outbox.models import DeliveryState
+from ..outbox.models import Email
 
 
 class Memo(models.Model):
@@ -41,21 +42,24 @@ class Memo(models.Model):
         return f"Notat {self.number} – {self.process.catalogue}"
 
 
-class MemoDelivery(DeliveryState):
-    """Outbox row: one per memo and recipient. Sending is idempotent per row."""
+class MemoDelivery(models.Model):
+    """One memo to one recipient: the row the recipient's signed link names
+    (approvals.memos.links), beside its outbox e-mail (``outbox_email``, kind "memo"), which
+    carries the address and how far the e-mail got."""
 
     memo = models.ForeignKey(Memo, on_delete=models.CASCADE, related_name="deliveries")
-    email = models.EmailField(_("e-mail"))
+    outbox_email = models.OneToOneField(
+        Email, on_delete=models.CASCADE, related_name="memo_delivery", verbose_name=_("e-mail")
+    )
     name = models.CharField(_("navn"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["memo", "email"]
-        constraints = [models.UniqueConstraint(fields=["memo", "email"], name="one_delivery_per_recipient")]
+        ordering = ["memo", "pk"]
         verbose_name = _("forsendelse")
         verbose_name_plural = _("forsendelser")
 
     def __str__(self):
-        return f"{self.email} ({self.get_status_display()})"
+        return str(self.outbox_email.email)
 
 
 class MemoLinkOpening(models.Model):

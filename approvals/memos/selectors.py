@@ -1,19 +1,24 @@
 """Reads of memos (notater): archive lists (as the policy lets the user see them), a catalogue's history."""
 
-from django.db.models import Count, Max, Q
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Max, Q
 
 from .. import policy
 from ..models import CatalogueProcess
+from ..outbox.models import Email
 from . import issuing, memo_pages
 from .document import MemoDocument
-from .models import Memo, MemoDelivery, MemoState
+from .models import Memo, MemoState
 
 
 def _with_counts(queryset):
+    status = "deliveries__outbox_email__status"
     return queryset.annotate(
         delivery_count=Count("deliveries"),
-        sent_count=Count("deliveries", filter=Q(deliveries__status=MemoDelivery.Status.SENT)),
-        failed_count=Count("deliveries", filter=Q(deliveries__status=MemoDelivery.Status.FAILED)),
+        sent_count=Count("deliveries", filter=Q(**{status: Email.Status.SENT})),
+        failed_count=Count("deliveries", filter=Q(**{status: Email.Status.FAILED})),
     )
 
 
@@ -42,13 +47,55 @@ def get_memo(pk, *, with_pdf=False):
     return memos.get(pk=pk)
 
 
-def memo_deliveries(memo):
-    """The memo's deliveries with how often and when each one's signed link was last opened."""
-    return list(
-        memo.deliveries.annotate(opened_count=Count("openings"), last_opened_at=Max("openings__opened_at")).order_by(
-            "email"
-        )
+@dataclass(frozen=True)
+class DeliveryRow:
+    """One recipient of a memo as its page shows it. ``address`` and the link's openings are
+    the memo's administrators' only (the policy's memo.see_recipients): empty and None for the
+    committee members and managers, who see whom it went to by name and how far it got."""
+
+    name: str
+    address: str
+    status: str
+    status_label: str
+    attempts: int
+    sent_at: datetime | None
+    next_attempt_at: datetime | None
+    last_error: str
+    opened_count: int | None
+    last_opened_at: datetime | None
+
+
+def memo_deliveries(memo, *, for_administrator):
+    """The memo's recipients with their e-mails' state, by address; for its administrators also
+    the address and how often and when each one's signed link was last opened."""
+    rows = memo.deliveries.annotate(
+        address=F("outbox_email__email"),
+        status=F("outbox_email__status"),
+        attempts=F("outbox_email__attempts"),
+        sent_at=F("outbox_email__sent_at"),
+        next_attempt_at=F("outbox_email__next_attempt_at"),
+        last_error=F("outbox_email__last_error"),
     )
+    fields = ["name", "address", "status", "attempts", "sent_at", "next_attempt_at", "last_error"]
+    if for_administrator:
+        rows = rows.annotate(opened_count=Count("openings"), last_opened_at=Max("openings__opened_at"))
+        fields += ["opened_count", "last_opened_at"]
+    labels = dict(Email.Status.choices)
+    return [
+        DeliveryRow(
+            name=row["name"],
+            address=row["address"] if for_administrator else "",
+            status=row["status"],
+            status_label=str(labels.get(row["status"], row["status"])),
+            attempts=row["attempts"],
+            sent_at=row["sent_at"],
+            next_attempt_at=row["next_attempt_at"],
+            last_error=row["last_error"],
+            opened_count=row.get("opened_count"),
+            last_opened_at=row.get("last_opened_at"),
+        )
+        for row in rows.order_by("address").values(*fields)
+    ]
 
 
 def catalogue_memo_history(catalogue):

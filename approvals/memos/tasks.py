@@ -1,12 +1,11 @@
 """Celery tasks of memos, and the enqueuing of them. Thin: each task calls one service.
 
-The task names are the ones registered before memos had their own package
-("approvals.memo_tasks.*"): the beat schedule (config/settings.py) and messages already in a
-broker's queue refer to them.
+The task name is the one registered before memos had their own package
+("approvals.memo_tasks.check_memo"): messages already in a broker's queue refer to it. A memo's
+e-mails are outbox rows, sent by the outbox's one task (approvals.tasks.deliver_email).
 
-This is the top of the memo package: it imports the services, they never import it. Services
-ask for deliveries to be sent through ``delivery.deliveries_ready``; hooks.py connects
-``enqueue_deliveries`` to it and ``on_catalogue_changed`` to proposals' "look again" signal."""
+This is the top of the memo package: it imports the services, they never import it. hooks.py
+connects ``on_catalogue_changed`` to proposals' "look again" signal."""
 
 import logging
 
@@ -16,9 +15,9 @@ from django.db import transaction
 from config.celery import enqueue
 
 from ..models import CatalogueProcess
-from . import delivery, issuing, sweep
+from . import issuing
 
-__all__ = ["check_memo", "deliver_memo", "sweep_memos"]
+__all__ = ["check_memo"]
 
 logger = logging.getLogger(__name__)
 
@@ -28,32 +27,6 @@ def check_memo(catalogue_id):
     """A catalogue was saved: compare it with what was last told; issue a memo when due."""
     memo = issuing.check_catalogue(catalogue_id)
     return memo.pk if memo else None
-
-
-# max_retries=None: deliver() itself marks the row failed after MEMO_DELIVERY_MAX_ATTEMPTS.
-@shared_task(bind=True, name="approvals.memo_tasks.deliver_memo", ignore_result=True, max_retries=None)
-def deliver_memo(self, delivery_id):
-    """Send one memo e-mail (idempotent per delivery row), retried with exponential back-off.
-
-    The back-off is the row's: the retry runs when deliver() set its next attempt."""
-    try:
-        return delivery.deliver(delivery_id)
-    except delivery.MemoDeliveryFailed as exc:
-        raise self.retry(exc=exc, countdown=exc.retry_in) from exc
-
-
-@shared_task(name="approvals.memo_tasks.sweep_memos", ignore_result=True)
-def sweep_memos():
-    """Beat, every minute: check every signed-off catalogue; re-enqueue pending deliveries."""
-    result = sweep.sweep()
-    sweep.record_beat_sweep()  # /health/monitor/ tells when this stops happening
-    return {"memos": [m.pk for m in result["memos"]], "requeued": result["requeued"]}
-
-
-def enqueue_deliveries(sender=None, *, delivery_ids, **kwargs):
-    """Receiver of delivery.deliveries_ready: one task per row. A broker that is down or hangs
-    is not an error: the rows stay pending and the sweep enqueues them again."""
-    enqueue(deliver_memo, [(delivery_id,) for delivery_id in delivery_ids])
 
 
 def enqueue_check(catalogue_id):

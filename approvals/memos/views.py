@@ -38,9 +38,10 @@ def _page_context(memo):
 def memo_detail(request, pk):
     memo = _memo_for(request, pk)
     context = _page_context(memo)
-    context["deliveries"] = selectors.memo_deliveries(memo)
-    # The parties' addresses are for the memo's administrators only (policy).
-    context["show_addresses"] = policy.user_has_permission(request.user, "memo.see_recipients", memo)
+    # The parties' addresses and when each opened the memo's link: its administrators' only (policy).
+    administrator = policy.user_has_permission(request.user, "memo.see_recipients", memo)
+    context["deliveries"] = selectors.memo_deliveries(memo, for_administrator=administrator)
+    context["show_addresses"] = administrator
     return render(request, "approvals/memos/detail.html", context)
 
 

@@ -1,6 +1,7 @@
-"""The outbox's workflow e-mails in the admin: what was sent to whom, what waits and why it
-failed, and "send again" for failed or waiting ones. Read-only otherwise (an e-mail is what
-was said). Memo e-mails are shown with their memo (approvals.memos.admin) and sent again there."""
+"""The outbox in the admin: every e-mail (workflow, password reset, memo), what was sent to
+whom, what waits and why it failed, and "send again" for failed or waiting ones. Read-only
+otherwise (an e-mail is what was said). A memo's e-mails are also listed on their memo
+(approvals.memos.admin)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ class EmailAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
         "attempts",
         "sent_at",
         "next_attempt_at",
+        "claimed_until",
+        "message_id",
         "last_error",
         "body",
     )
@@ -50,5 +53,5 @@ class EmailAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Send fejlede og afventende e-mails igen"), permissions=["resend"])
     def resend(self, request, queryset):
-        count = delivery.resend(delivery.EMAILS, queryset)
+        count = delivery.resend(queryset)
         self.message_user(request, _("%(count)s e-mails er sat i kø igen.") % {"count": count}, messages.SUCCESS)

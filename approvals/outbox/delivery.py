@@ -1,57 +1,50 @@
-"""The one sending engine of the outbox, for every kind of row (a ``Source``): workflow
-e-mails (``Email``, below) and memo deliveries (approvals.memos.delivery).
+"""The outbox's one sending engine, for every row of every kind.
 
 A row is written in the transaction of its event. After the commit it is announced
-(``rows_ready``); with a broker the task layer (approvals.tasks, connected there) hands it to a
-worker. Without one (the embedded default, Celery in process) nothing is sent inside the web
-request, so a mail server that does not answer cannot hold a page: the sweep beside the web
-server (``manage.py memo_sweep --loop``) sends what is due.
+(``rows_ready``, the one signal); with a broker its one receiver (approvals.tasks) hands it to
+the one task, ``deliver_email``. Without one (the embedded default, Celery in process) nothing
+is sent inside the web request, so a mail server that does not answer cannot hold a page: the
+sweep beside the web server (``manage.py memo_sweep --loop``) sends what is due.
 
-Sending claims the row with a conditional UPDATE inside a transaction that stays open while
-sending, so two workers, a retry and the sweep never send the same row twice. A failed attempt
-sets the row's ``next_attempt_at`` (exponential back-off); nobody tries it before then. After
-``MEMO_DELIVERY_MAX_ATTEMPTS`` attempts the row is marked failed; an administrator can send it
-again (``resend``)."""
+Sending a row, exactly once as far as SMTP allows:
+
+1. Claim: one conditional UPDATE, committed before the mail server hears of the row, moves a
+   due row to "sending", counts the attempt and leases it until ``claimed_until`` (now +
+   EMAIL_SEND_LEASE_SECONDS). Two workers, a retry and the sweep never send the same row at
+   once: only one UPDATE finds it due.
+2. Send, with the Message-ID the row was given when it was written (``Email.message_id``): an
+   e-mail sent again is the same message to the receiving servers and mail clients.
+3. Record the outcome, on the condition that the claim is still ours (status "sending", our
+   attempt and lease): sent; failed for now (back to pending, no attempt before
+   ``next_attempt_at``, exponential back-off); failed for good after EMAIL_MAX_ATTEMPTS
+   attempts (an administrator can send it again, ``resend``); skipped (nobody to send to).
+
+A worker that dies between 1 and 3 leaves its row "sending" until the lease runs out; then the
+sweep hands it on again and it is sent with the same Message-ID. That is the one window in
+which a recipient can get a second copy: the mail server accepted the message and the worker
+died (or lost the connection) before it recorded so."""
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
+from . import kinds
 from .models import Email
 
 logger = logging.getLogger(__name__)
 
-PENDING, SENT, FAILED, SKIPPED = Email.Status.PENDING, Email.Status.SENT, Email.Status.FAILED, Email.Status.SKIPPED
+Status = Email.Status
 
-# Sent with ``source`` (its name) and ``ids`` when rows are due, after the transaction that
-# wrote them has committed, or by the sweep; approvals.tasks enqueues one task per row.
+# Sent with ``ids`` (and ``seconds``, the time it may spend on the broker) when rows are due:
+# after the transaction that wrote them has committed, on a resend, or by the sweep. Its one
+# receiver (approvals.tasks.enqueue_rows) queues one task per row.
 rows_ready = Signal()
-
-PENDING_GRACE = timedelta(minutes=1)  # with a broker: the on_commit enqueue had its chance
-
-
-@dataclass(frozen=True)
-class Source:
-    """One kind of outbox row: its model, how a row becomes a message, and when it was queued."""
-
-    name: str
-    model: type
-    build_message: Callable = field(repr=False)  # row -> EmailMessage
-    queued_at: str = "queued_at"  # lookup of when the row was queued (the sweep's and health's age)
-    related: tuple = ()  # select_related when sending
-
-
-class NothingToSend(Exception):
-    """A row's builder found nobody to send it to; the row is marked skipped, not failed."""
 
 
 class DeliveryFailed(Exception):
@@ -63,7 +56,11 @@ class DeliveryFailed(Exception):
 
 
 def max_attempts():
-    return settings.MEMO_DELIVERY_MAX_ATTEMPTS
+    return settings.EMAIL_MAX_ATTEMPTS
+
+
+def lease():
+    return timedelta(seconds=settings.EMAIL_SEND_LEASE_SECONDS)
 
 
 def retry_delay(attempts):
@@ -73,8 +70,14 @@ def retry_delay(attempts):
     return timedelta(seconds=min(5 * 2 ** (attempts - 1), 3600))
 
 
-def due_for_attempt(now):
-    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+def pending_due(when):
+    """Pending rows whose back-off (if any) is over at ``when``."""
+    return Q(status=Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=when))
+
+
+def lease_over(now):
+    """Rows a worker claimed and did not finish within its lease (it died, or lost the database)."""
+    return Q(status=Status.SENDING, claimed_until__lt=now)
 
 
 def has_worker():
@@ -83,136 +86,100 @@ def has_worker():
     return not current_app.conf.task_always_eager
 
 
-def announce(source, ids):
-    """Hand rows to the worker now (no-op without a broker: the sweep sends them)."""
+def announce(ids, *, seconds=None):
+    """Hand rows to the worker now (no-op without a broker: the sweep sends them), spending at
+    most ``seconds`` on the broker (None: BROKER_ENQUEUE_SECONDS, a web request's share)."""
     ids = list(ids)
     if ids and has_worker():
-        rows_ready.send(sender=source.model, source=source.name, ids=ids)
+        rows_ready.send(sender=Email, ids=ids, seconds=seconds)
 
 
-def announce_on_commit(source, ids):
+def announce_on_commit(ids):
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: announce(source, ids))
+        transaction.on_commit(lambda: announce(ids))
 
 
-def deliver(source, row_id):
-    """Send one row, at most once. Returns the row's status afterwards.
-
-    The row is claimed by a conditional UPDATE (pending and due -> attempts + 1) inside a
-    transaction that stays open while sending: a second worker's claim waits for it and then
-    finds the row no longer pending. On failure the error is recorded and DeliveryFailed is
-    raised for the task to retry; after ``max_attempts`` the row is marked failed. A row in its
-    back-off period is left alone: a duplicate task must not use up an attempt early."""
-    model = source.model
-    error = None
-    now = timezone.now()
+def _claim(row_id, now):
+    """Lease the row if it is due; committed at once (before anything is sent). Returns the row
+    as claimed, or None."""
+    until = now + lease()
     with transaction.atomic():
-        claimed = model.objects.filter(due_for_attempt(now), pk=row_id, status=PENDING).update(
-            attempts=F("attempts") + 1
+        claimed = Email.objects.filter(pending_due(now) | lease_over(now), pk=row_id).update(
+            status=Status.SENDING, attempts=F("attempts") + 1, claimed_until=until
         )
         if not claimed:
-            return model.objects.filter(pk=row_id).values_list("status", flat=True).first()
-        row = model.objects.select_related(*source.related).get(pk=row_id)
-        try:
-            source.build_message(row).send(fail_silently=False)
-        except NothingToSend:
-            row.status = SKIPPED
-            row.next_attempt_at = None
-            row.save(update_fields=["status", "next_attempt_at"])
-            return row.status
-        except Exception as exc:  # SMTP refusals, connection errors, timeouts, a broken template
-            error = f"{type(exc).__name__}: {exc}"
-            row.last_error = error[:2000]
-            if row.attempts >= max_attempts():
-                row.status = FAILED
-                row.next_attempt_at = None
-            else:
-                row.next_attempt_at = now + retry_delay(row.attempts)
-            row.save(update_fields=["last_error", "status", "next_attempt_at"])
-        else:
-            row.status = SENT
-            row.sent_at = timezone.now()
-            row.last_error = ""
-            row.next_attempt_at = None
-            row.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
-    if error:
-        logger.warning("%s %s failed (attempt %s): %s", source.name, row_id, row.attempts, error)
-        if row.status == PENDING:
-            raise DeliveryFailed(error, retry_in=retry_delay(row.attempts).total_seconds())
-    return row.status
+            return None
+        return Email.objects.get(pk=row_id)
 
 
-def resend(source, rows):
-    """Put failed or pending rows back in the queue, due now; sent ones stay sent.
+def _finish(row, **fields):
+    """Record the outcome of our claim, if it is still ours; returns whether it was."""
+    fields.setdefault("claimed_until", None)
+    ours = Email.objects.filter(
+        pk=row.pk, status=Status.SENDING, attempts=row.attempts, claimed_until=row.claimed_until
+    ).update(**fields)
+    if not ours:
+        logger.warning("e-mail %s: the lease ran out before attempt %s finished", row.pk, row.attempts)
+    return bool(ours)
+
+
+def deliver(row_id):
+    """Send one row, at most once at a time. Returns the row's status afterwards.
+
+    A row that is not due (sent, skipped, failed for good, in its back-off, or claimed by a
+    worker whose lease has not run out) is left alone: a duplicate task must not use up an
+    attempt early. On failure the error is recorded and DeliveryFailed is raised for the task
+    to retry; after ``max_attempts`` the row is marked failed."""
+    now = timezone.now()
+    row = _claim(row_id, now)
+    if row is None:
+        return Email.objects.filter(pk=row_id).values_list("status", flat=True).first()
+    try:
+        message = kinds.build_message(row)
+        message.extra_headers["Message-ID"] = row.message_id
+        message.send(fail_silently=False)
+    except kinds.NothingToSend:
+        _finish(row, status=Status.SKIPPED, next_attempt_at=None)
+        return Status.SKIPPED
+    except Exception as exc:  # SMTP refusals, connection errors, timeouts, a broken template
+        error = f"{type(exc).__name__}: {exc}"
+        failed = row.attempts >= max_attempts()
+        status = Status.FAILED if failed else Status.PENDING
+        retry_in = retry_delay(row.attempts)
+        _finish(row, status=status, last_error=error[:2000], next_attempt_at=None if failed else now + retry_in)
+        logger.warning("e-mail %s failed (attempt %s): %s", row_id, row.attempts, error)
+        if not failed:
+            raise DeliveryFailed(error, retry_in=retry_in.total_seconds()) from exc
+        return status
+    _finish(row, status=Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None)
+    return Status.SENT
+
+
+def resend(rows):
+    """Put failed or pending rows back in the queue, due now; sent, skipped and ones being sent
+    stay as they are.
 
     The status condition is in the UPDATE itself: a row a worker marks sent meanwhile is not
     turned back to pending (and sent again). Returns the number of rows queued."""
+    settled = [Status.SENT, Status.SKIPPED, Status.SENDING]
     with transaction.atomic():
-        ids = list(rows.exclude(status__in=[SENT, SKIPPED]).values_list("pk", flat=True))
+        ids = list(rows.exclude(status__in=settled).values_list("pk", flat=True))
         count = (
-            source.model.objects.filter(pk__in=ids)
-            .exclude(status__in=[SENT, SKIPPED])
-            .update(status=PENDING, attempts=0, next_attempt_at=None)
+            Email.objects.filter(pk__in=ids)
+            .exclude(status__in=settled)
+            .update(status=Status.PENDING, attempts=0, next_attempt_at=None, claimed_until=None)
         )
-        announce_on_commit(source, ids)
+        announce_on_commit(ids)
     return count
 
 
-def due_rows(source, now, *, grace=timedelta(0)):
-    """Ids of pending rows queued at least ``grace`` ago whose back-off (if any) is over."""
-    queued_before = now - grace
+def due_rows(now, *, grace=timedelta(0)):
+    """Ids of rows to send now: pending ones queued at least ``grace`` ago whose back-off (if
+    any) is over, and claimed ones whose lease has run out."""
+    before = now - grace
     return list(
-        source.model.objects.filter(
-            due_for_attempt(queued_before), status=PENDING, **{f"{source.queued_at}__lte": queued_before}
-        )
-        .order_by(source.queued_at, "pk")
+        Email.objects.filter((pending_due(before) & Q(queued_at__lte=before)) | lease_over(now))
+        .order_by("queued_at", "pk")
         .values_list("pk", flat=True)
     )
-
-
-def sweep(source, now=None):
-    """The sweep's part for one source. With a worker: re-announce rows whose enqueue (or
-    retry) should have run a while ago (broker down at commit, a retry lost with a worker).
-    Without one: send every due row here. Returns how many rows were handed on or tried."""
-    now = now or timezone.now()
-    if has_worker():
-        ids = due_rows(source, now, grace=PENDING_GRACE)
-        announce(source, ids)
-        return len(ids)
-    ids = due_rows(source, now)
-    for row_id in ids:
-        try:
-            deliver(source, row_id)
-        except DeliveryFailed:
-            pass  # recorded on the row, tried again after its back-off
-    return len(ids)
-
-
-# --- workflow e-mails ------------------------------------------------------------------------
-
-
-# E-mails of a kind written when they are sent, not when their event happened (a password
-# reset's link must not wait in the database): kind -> builder(row) -> EmailMessage, raising
-# NothingToSend when the row has nobody to go to. Registered by the apps that own the kinds.
-BUILDERS = {}
-
-
-def register_builder(kind, builder):
-    BUILDERS[kind] = builder
-
-
-def build_email(row):
-    """The message of a workflow e-mail: rendered when the event happened and stored, or by its
-    kind's builder now."""
-    if row.kind in BUILDERS:
-        return BUILDERS[row.kind](row)
-    message = EmailMultiAlternatives(
-        subject=row.subject, body=row.body, from_email=settings.DEFAULT_FROM_EMAIL, to=[row.email]
-    )
-    if row.html:
-        message.attach_alternative(row.html, "text/html")
-    return message
-
-
-EMAILS = Source("email", Email, build_email)

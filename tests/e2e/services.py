@@ -73,7 +73,10 @@ class SmtpSink:
 
     ``hold()`` makes the server take a message's data and then not answer (the sender is
     mid-send) until ``release()``; a held message is not accepted (421), as a real server
-    does not deliver what it never acknowledged."""
+    does not deliver what it never acknowledged. ``hold(accept=True)``: the server has taken
+    the message for delivery (it is in ``received()``) and holds back its "250" until
+    ``release()``: what a sender that dies, or loses the connection, after the server accepted
+    a message leaves behind."""
 
     def __init__(self):
         self.messages = []
@@ -81,9 +84,11 @@ class SmtpSink:
         self.refuse = False
         self.held = 0
         self._hold = None
+        self._accept_held = False
         self._lock = threading.Lock()
 
-    def hold(self):
+    def hold(self, *, accept=False):
+        self._accept_held = accept
         self._hold = threading.Event()
 
     def release(self):
@@ -102,10 +107,13 @@ class SmtpSink:
     async def handle_DATA(self, server, session, envelope):
         hold = self._hold
         if hold is not None:
+            accepted = self._accept_held
             with self._lock:
+                if accepted:
+                    self.messages.append(ReceivedMessage(envelope.rcpt_tos, envelope.content))
                 self.held += 1
             await asyncio.get_running_loop().run_in_executor(None, hold.wait)
-            return "421 4.3.0 Forbindelsen lukkes"
+            return "250 Message accepted for delivery" if accepted else "421 4.3.0 Forbindelsen lukkes"
         with self._lock:
             self.messages.append(ReceivedMessage(envelope.rcpt_tos, envelope.content))
         return "250 Message accepted for delivery"
@@ -146,8 +154,8 @@ def flush_redis(host, port, db):
 class PrivateRedis:
     """A throw-away redis-server on its own port, so a test can stop and restart "the broker"."""
 
-    def __init__(self):
-        self.port = free_port()
+    def __init__(self, port=None):
+        self.port = port or free_port()
         self.process = None
 
     @staticmethod
@@ -187,6 +195,51 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
 
+class HangingBroker:
+    """A broker that hangs: a TCP server on loopback that accepts every connection and never
+    answers a byte (a broker host whose process is stuck, or a firewall that swallows the
+    traffic). ``stop()`` closes the connections and frees the port for a real broker."""
+
+    def __init__(self, port=None):
+        self.port = port or free_port()
+        self.accepted = 0
+        self._server = None
+        self._connections = []
+        self._thread = None
+
+    def start(self):
+        self._server = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        self._server.settimeout(0.2)
+        self._running = True
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+        return self
+
+    def _accept(self):
+        while self._running:
+            try:
+                connection, _address = self._server.accept()
+            except (TimeoutError, OSError):
+                continue
+            self._connections.append(connection)  # kept open, never read nor answered
+            self.accepted += 1
+
+    def stop(self):
+        self._running = False
+        if self._thread is not None:
+            self._thread.join(5)
+        for connection in self._connections:
+            connection.close()
+        if self._server is not None:
+            self._server.close()
+        self._server = self._thread = None
+        self._connections = []
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
 def _port_open(port):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -211,7 +264,7 @@ def database_url(settings_dict):
 class Worker:
     """A real ``celery -A config worker`` subprocess with its own environment."""
 
-    def __init__(self, *, broker_url, database_url, smtp_port, log_path, concurrency=2):
+    def __init__(self, *, broker_url, database_url, smtp_port, log_path, concurrency=2, env=None):
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -223,6 +276,7 @@ class Worker:
             "EMAIL_PORT": str(smtp_port),
             "MEMO_QUIET_PERIOD_SECONDS": "0",
             "LOG_LEVEL": "INFO",
+            **(env or {}),
         }
         self.concurrency = concurrency
         self.log_path = Path(log_path)

@@ -31,7 +31,7 @@ import requests
 from django.conf import global_settings
 from django.db import connection
 
-from approvals.models import CatalogueProcess, HearingResponse, Memo, MemoDelivery, SsoGroupMapping
+from approvals.models import CatalogueProcess, Email, HearingResponse, Memo, SsoGroupMapping
 from proposals.models import Catalogue
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
@@ -294,7 +294,7 @@ def test_production_smoke_run(stack, browser):
     memo = Memo.objects.get()
     assert memo.number == 1
     wait_for(
-        lambda: not MemoDelivery.objects.exclude(status=MemoDelivery.Status.SENT).exists(),
+        lambda: not Email.objects.filter(kind=Email.Kind.MEMO).exclude(status=Email.Status.SENT).exists(),
         WAIT,
         message="every memo delivery sent",
     )

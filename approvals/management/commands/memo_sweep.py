@@ -1,9 +1,10 @@
 """python manage.py memo_sweep [--loop]: what Celery beat's sweep does, from the command line.
 
 For the embedded set-up without a broker (no worker, no beat): ``--loop`` runs beside the web
-server. Every ``--interval`` seconds it issues memos after the quiet period and tells HMU of
-hearings complete by their deadline; every ``--send-interval`` seconds it sends the outbox's
-pending e-mails (the web requests only write them)."""
+server. Every ``--interval`` seconds it runs the whole sweep (approvals.sweep: issues memos after
+the quiet period, tells HMU of hearings complete by their deadline, writes stale memo pages,
+queues waiting imports, sends e-mail); every ``--send-interval`` seconds between, it sends the
+outbox's due e-mails (the web requests only write them)."""
 
 import logging
 import time
@@ -11,9 +12,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
 
-from approvals.memos.delivery import MEMOS
-from approvals.memos.sweep import sweep
-from approvals.outbox import delivery as outbox
+from approvals.outbox import sweep as outbox_sweep
+from approvals.sweep import sweep
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             next_sweep = time.monotonic() + max(interval, 1)
             while (left := next_sweep - time.monotonic()) > 0:
                 time.sleep(min(max(send_interval, 1), left))
-                self._in_loop(lambda: (outbox.sweep(MEMOS), outbox.sweep(outbox.EMAILS)))
+                self._in_loop(outbox_sweep.sweep)
 
     def _in_loop(self, work):
         """One pass of the loop: a database that went away (restart, failover) costs this pass,
@@ -70,5 +70,5 @@ class Command(BaseCommand):
             )
         for completion in result["hearings"]:
             self.stdout.write(f"Høringen om »{completion.process.catalogue.title}« er afsluttet; HMU har fået besked.")
-        if result["requeued"]:
-            self.stdout.write(f"{result['requeued']} afventende e-mails sendt eller sat i kø igen.")
+        if result["emails"]:
+            self.stdout.write(f"{result['emails']} afventende e-mails sendt eller sat i kø igen.")
