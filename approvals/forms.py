@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import signoff_dates
 from .models import Stance
 
 STANCE_CHOICES = [("", _("Vælg holdning"))] + list(Stance.choices)
@@ -232,12 +233,37 @@ class NoteForm(AccessibleForm):
 
 class ApproveForm(NoteForm):
     """The sign-off body's approval: an explicit confirmation step next to the button (an
-    approval freezes the catalogue and starts the memos to the budget parties)."""
+    approval freezes the catalogue and starts the memos to the budget parties).
+
+    Given the ``process`` (and, in tests, ``today``), an approval before the planned sign-off
+    meeting needs a second tick, ``confirm_before_meeting``, naming the meeting's date and
+    today's: the approval is recorded with today's date, and the texts that tell of it say so
+    (signoff_dates). The transition's guard asks the same question (``transition_input``)."""
 
     confirm = forms.BooleanField(
         label=_("Jeg bekræfter, at rådmandsmødet godkender kataloget, som det ser ud nu."),
         error_messages={"required": _("Bekræft godkendelsen.")},
     )
+
+    def __init__(self, *args, process=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.process = process
+        self.meeting = signoff_dates.before_meeting(process, today) if process is not None else None
+        if self.meeting is not None:
+            self.fields["confirm_before_meeting"] = forms.BooleanField(
+                label=signoff_dates.early_approval_label(self.meeting, today),
+                error_messages={
+                    "required": signoff_dates.early_approval_refusal(process, confirmed=False, today=today)
+                },
+            )
+
+    def transition_input(self):
+        data = super().transition_input()
+        if self.process is not None:
+            # For the sign-off's guard (signoff_dates.early_approval_refusal), which refuses an
+            # unconfirmed approval before the meeting whatever door it comes through.
+            data["approved_before_meeting"] = bool(self.cleaned_data.get("confirm_before_meeting"))
+        return data
 
 
 class ReasonForm(AccessibleForm):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from proposals.models import Catalogue, Proposal
@@ -24,10 +24,10 @@ from .textdiff import changed_sentences
 LONG_TEXT = 80  # texts longer than this are shown as a word-level diff
 
 
-def danish_date(value):
-    """date -> "11. november 2023" whatever the active language."""
-    with translation.override("da"):
-        return formats.date_format(value, "DATE_FORMAT")
+def memo_date(value):
+    """date -> "11. november 2023" in the active language's format: the PDF and the e-mails are
+    rendered in Danish; a memo's page in English says "11 November 2023" amid English text."""
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 @dataclass

@@ -12,8 +12,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..models import SignOff
+from ..signoff_dates import meeting_held
 from .body_html import proposal_sections_html
-from .document import MemoDocument, danish_date
+from .document import MemoDocument, memo_date
 
 SENDER_FIELDS = (
     "name",
@@ -30,8 +31,8 @@ SENDER_FIELDS = (
 
 def letterhead(process, issued_at):
     """What the memo says about its sender, addressee and sign-off, frozen at issue: the
-    sign-off meeting's date as configured on the workflow (the date the parties know) and,
-    apart from it, when the approval was recorded."""
+    sign-off meeting's date as configured on the workflow and, apart from it, the day the
+    approval was given (memo_context calls it the meeting's only if the meeting came first)."""
     catalogue = process.catalogue
     department = catalogue.department
     signoff = (
@@ -57,8 +58,10 @@ def memo_context(memo):
     catalogue = process.catalogue
     head = memo.letterhead or letterhead(process, memo.issued_at)
     signoff_date = _frozen_date(head, "signoff_date")
-    # Memos issued before the meeting date was frozen name the recorded date, as they did.
-    meeting_date = _frozen_date(head, "signoff_meeting")
+    # The approval is called the meeting's only when the meeting had been held by then
+    # (signoff_dates): an approval before the planned meeting is named by its own date, as is
+    # one without a meeting date (and a memo issued before the meeting date was frozen).
+    meeting_date = meeting_held(_frozen_date(head, "signoff_meeting"), signoff_date)
     previous = None
     if memo.number > 1:
         previous = process.memos.filter(number=memo.number - 1).first()
@@ -75,17 +78,17 @@ def memo_context(memo):
         "department": head["department"],
         # The PDF's author: the sending department of its municipality.
         "author": ", ".join(x for x in (head["department"]["name"], head["department"]["municipality"]) if x),
-        "date_text": danish_date(timezone.localdate(memo.issued_at)),
-        "signoff_date_text": danish_date(signoff_date) if signoff_date else "",
-        "meeting_date_text": danish_date(meeting_date) if meeting_date else "",
+        "date_text": memo_date(timezone.localdate(memo.issued_at)),
+        "signoff_date_text": memo_date(signoff_date) if signoff_date else "",
+        "meeting_date_text": memo_date(meeting_date) if meeting_date else "",
         # The recorded approval, named apart only where it differs from the meeting's date.
         "recorded_date_text": (
-            danish_date(signoff_date) if meeting_date and signoff_date and signoff_date != meeting_date else ""
+            memo_date(signoff_date) if meeting_date and signoff_date and signoff_date != meeting_date else ""
         ),
         "previous_memo": previous,
-        "previous_date_text": danish_date(timezone.localdate(previous.issued_at)) if previous else "",
+        "previous_date_text": memo_date(timezone.localdate(previous.issued_at)) if previous else "",
         "subject": memo_subject(memo),
-        "css_date": css_string(danish_date(timezone.localdate(memo.issued_at))),
+        "css_date": css_string(memo_date(timezone.localdate(memo.issued_at))),
         "css_footer": css_string(
             _("%(title)s · Notat nr. %(number)s") % {"title": snapshot_cat.get("title", ""), "number": memo.number}
         ),
