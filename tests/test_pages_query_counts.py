@@ -120,7 +120,9 @@ def signed_off_with_memo(department, *, proposals, lmus):
         letterhead=letterhead(process, now),
         pdf=b"%PDF-1.4 test",
     )
-    MemoDelivery.objects.bulk_create(MemoDelivery(memo=memo, email=e, name=n) for e, n in issuing.recipients(process))
+    MemoDelivery.objects.bulk_create(
+        MemoDelivery(memo=memo, email=e, name=n) for e, n, _role in issuing.recipients(process)
+    )
     ProposalYear.objects.filter(proposal_id__in=ids[1::10], year=2027).update(net_amount=-1200)
     detection.observe(process, catalogue_snapshot(catalogue), changed=True, now=now)
     return catalogue, memo

@@ -15,6 +15,7 @@ from functools import cached_property
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from proposals.balance import Difference, check_balance
 from proposals.models import Catalogue, Proposal
 from proposals.numbers import format_amount, format_decimal
 from proposals.state import CatalogueState, ProposalRow, fte_value
@@ -70,6 +71,8 @@ class ProposalSection:
     line_rows: list = field(default_factory=list)  # [(line, year, before, after)]
     notes: list = field(default_factory=list)
     reasons: list = field(default_factory=list)  # what the administrator wrote for the change
+    # The balance check's sentences where the proposal's breakdown lines do not add up to its net.
+    line_differences: list = field(default_factory=list)
 
 
 def _reasons(changes):
@@ -301,9 +304,22 @@ class MemoDocument:
                 s.texts.append(
                     TextChange(_("Opfølgningsmål"), self._goals_text(c["before"]), self._goals_text(c["after"]))
                 )
+        lines_off = self._line_differences()
         for s in sections:
             s.reasons = _reasons(changes_by_code[s.code])
+            if s.status != "removed":
+                s.line_differences = lines_off.get(s.code, [])
         return sections
+
+    def _line_differences(self):
+        """{code: [sentence]}: the catalogue page's balance check (proposals.balance) on the state
+        this memo tells of, its "lines do not add up to the net" findings per proposal, in the
+        catalogue's own sign convention."""
+        found = defaultdict(list)
+        for difference in check_balance(self.state).differences:
+            if difference.kind == Difference.LINES:
+                found[difference.proposal_code].append(difference.message(self.convention))
+        return found
 
     def _line_amounts(self, line):
         amounts = line.get("amounts", {})
