@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
-from .numbers import NumberFormatError, check_decimal_limits, format_amount, format_decimal, parse_amount, parse_decimal
+from .numbers import NumberFormatError, check_decimal_limits, danish_amount, danish_decimal, parse_amount, parse_decimal
 
 
 class DanishNumberField(forms.Field):
@@ -49,7 +49,8 @@ class DanishNumberField(forms.Field):
         # back unchanged when the form is refused.
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             return value
-        return format_amount(value) if self.is_amount else format_decimal(value)
+        # Danish whatever the page's language: the one parser reads what the input holds.
+        return danish_amount(value) if self.is_amount else danish_decimal(value)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

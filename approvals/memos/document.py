@@ -16,6 +16,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from proposals.balance import Difference, check_balance
+from proposals.display import unit_label
 from proposals.models import Catalogue, Proposal
 from proposals.numbers import format_amount, format_decimal
 from proposals.state import CatalogueState, ProposalRow, fte_value
@@ -163,7 +164,7 @@ class MemoDocument:
         cat = snapshot["catalogue"]
         self.years = [str(y) for y in self.state.years]  # the tables' heads (text: no "2.024")
         self.savings_positive = self.convention.savings_positive
-        self.unit = cat.get("unit", "1.000 kr.")
+        self.unit = unit_label(cat.get("unit", "1.000 kr."))
         self.price_level = cat.get("price_level", "")
 
     # Formatting in the catalogue's own convention.
