@@ -85,7 +85,9 @@ def transition_action(rule):
     def action(modeladmin, request, queryset):
         data = {}
         if rule.asks:
-            form = rule.form(request.POST if "apply" in request.POST else None)
+            # One catalogue chosen: its form (an approval before its meeting asks for the tick).
+            only = queryset.first() if queryset.count() == 1 else None
+            form = rule.form(request.POST if "apply" in request.POST else None, process=only)
             if "apply" not in request.POST or not form.is_valid():
                 return intermediate_page(
                     modeladmin, request, queryset, action=action.__name__, title=rule.label, form=form

@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import signoff_dates
 from .models import Stance
 
 STANCE_CHOICES = [("", _("Vælg holdning"))] + list(Stance.choices)
@@ -220,7 +221,17 @@ class HmuReviewForm(PerProposalForm):
         return cleaned
 
 
-class NoteForm(AccessibleForm):
+class TransitionForm(AccessibleForm):
+    """The form of a workflow step's button (approvals.transitions): made for the catalogue's
+    ``process`` on every page and in the admin, so a step whose fields depend on where the
+    catalogue stands (the approval before the planned meeting) asks for them everywhere."""
+
+    def __init__(self, *args, process=None, **kwargs):
+        self.process = process
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(TransitionForm):
     """A transition with an optional note (open hearing, forward, approve)."""
 
     note = forms.CharField(label=_("Bemærkning (valgfri)"), required=False, widget=_textarea(2))
@@ -232,15 +243,39 @@ class NoteForm(AccessibleForm):
 
 class ApproveForm(NoteForm):
     """The sign-off body's approval: an explicit confirmation step next to the button (an
-    approval freezes the catalogue and starts the memos to the budget parties)."""
+    approval freezes the catalogue and starts the memos to the budget parties).
+
+    Given the ``process`` (and, in tests, ``today``), an approval before the planned sign-off
+    meeting needs a second tick, ``confirm_before_meeting``, naming the meeting's date and
+    today's: the approval is recorded with today's date, and the texts that tell of it say so
+    (signoff_dates). The transition's guard asks the same question (``transition_input``)."""
 
     confirm = forms.BooleanField(
         label=_("Jeg bekræfter, at rådmandsmødet godkender kataloget, som det ser ud nu."),
         error_messages={"required": _("Bekræft godkendelsen.")},
     )
 
+    def __init__(self, *args, process=None, today=None, **kwargs):
+        super().__init__(*args, process=process, **kwargs)
+        self.meeting = signoff_dates.before_meeting(process, today) if process is not None else None
+        if self.meeting is not None:
+            self.fields["confirm_before_meeting"] = forms.BooleanField(
+                label=signoff_dates.early_approval_label(self.meeting, today),
+                error_messages={
+                    "required": signoff_dates.early_approval_refusal(process, confirmed=False, today=today)
+                },
+            )
 
-class ReasonForm(AccessibleForm):
+    def transition_input(self):
+        data = super().transition_input()
+        if self.process is not None:
+            # For the sign-off's guard (signoff_dates.early_approval_refusal), which refuses an
+            # unconfirmed approval before the meeting whatever door it comes through.
+            data["approved_before_meeting"] = bool(self.cleaned_data.get("confirm_before_meeting"))
+        return data
+
+
+class ReasonForm(TransitionForm):
     """A transition that needs a stated reason (send back, reopen)."""
 
     reason = forms.CharField(
@@ -274,7 +309,7 @@ class SendBackToHearingForm(ReasonForm):
         return {**super().transition_input(), "hearing_deadline": self.cleaned_data["hearing_deadline"]}
 
 
-class StartHmuReviewForm(AccessibleForm):
+class StartHmuReviewForm(TransitionForm):
     """Start of HMU review. Whether a reason is needed (early start) is the service's rule."""
 
     reason = forms.CharField(

@@ -48,8 +48,12 @@ class Membership(models.Model):
         CHAIR = "chair", _("Formand")
         SECRETARY = "secretary", _("Sekretær")
 
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("udvalg")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruger")
+    )
     role = models.CharField(_("rolle"), max_length=10, choices=Role.choices, default=Role.MEMBER)
 
     class Meta:
@@ -136,7 +140,9 @@ class CatalogueProcess(models.Model):
 class Transition(models.Model):
     """Log row for each workflow step: who, when, from, to, note."""
 
-    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="transitions")
+    process = models.ForeignKey(
+        CatalogueProcess, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("godkendelsesforløb")
+    )
     from_state = models.CharField(_("fra"), max_length=20, choices=CatalogueProcess.State.choices)
     to_state = models.CharField(_("til"), max_length=20, choices=CatalogueProcess.State.choices)
     actor = models.ForeignKey(
@@ -168,8 +174,12 @@ class HearingResponse(models.Model):
         DRAFT = "draft", _("Kladde")
         SUBMITTED = "submitted", _("Indsendt")
 
-    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="responses")
-    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="responses")
+    process = models.ForeignKey(
+        CatalogueProcess, on_delete=models.CASCADE, related_name="responses", verbose_name=_("godkendelsesforløb")
+    )
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="responses", verbose_name=_("udvalg")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     general_comment = models.TextField(_("generel kommentar"), blank=True)
     authors = models.ManyToManyField(
@@ -177,7 +187,12 @@ class HearingResponse(models.Model):
     )
     submitted_at = models.DateTimeField(_("indsendt"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("indsendt af"),
     )
     reopened_reason = models.TextField(_("begrundelse for genåbning"), blank=True)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
@@ -195,8 +210,10 @@ class HearingReminder(models.Model):
     """A deadline reminder sent to one LMU: the unique row makes the beat task idempotent
     (at most one reminder per catalogue, committee and deadline, however often it runs)."""
 
-    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="reminders")
-    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+")
+    process = models.ForeignKey(
+        CatalogueProcess, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("godkendelsesforløb")
+    )
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+", verbose_name=_("udvalg"))
     deadline = models.DateField(_("høringsfrist"))
     sent_at = models.DateTimeField(_("sendt"))
 
@@ -221,8 +238,12 @@ class HearingCompletion(models.Model):
         ALL_ANSWERED = "all_answered", _("Alle hørte LMU'er har svaret")
         DEADLINE = "deadline", _("Høringsfristen er overskredet")
 
-    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="completions")
-    opening = models.OneToOneField(Transition, on_delete=models.CASCADE, related_name="+")
+    process = models.ForeignKey(
+        CatalogueProcess, on_delete=models.CASCADE, related_name="completions", verbose_name=_("godkendelsesforløb")
+    )
+    opening = models.OneToOneField(
+        Transition, on_delete=models.CASCADE, related_name="+", verbose_name=_("høringsrundens start")
+    )
     cause = models.CharField(_("årsag"), max_length=20, choices=Cause.choices)
     completed_at = models.DateTimeField(_("afsluttet"))
 
@@ -238,7 +259,7 @@ class StanceOnProposal(models.Model):
     """A committee's stance on one proposal, with its comment: an LMU's in a hearing response,
     HMU's in its review. The owner (response or review) is the subclass's foreign key."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+", verbose_name=_("forslag"))
     stance = models.CharField(_("holdning"), max_length=12, choices=Stance.choices)
     comment = models.TextField(_("kommentar"), blank=True)
     # The version of the proposal the stance was given on (approvals.stance_versions): its
@@ -255,7 +276,9 @@ class StanceOnProposal(models.Model):
 
 
 class ProposalStance(StanceOnProposal):
-    response = models.ForeignKey(HearingResponse, on_delete=models.CASCADE, related_name="stances")
+    response = models.ForeignKey(
+        HearingResponse, on_delete=models.CASCADE, related_name="stances", verbose_name=_("høringssvar")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "proposal"], name="one_stance_per_proposal")]
@@ -266,9 +289,17 @@ class ProposalStance(StanceOnProposal):
 class HmuReview(models.Model):
     """HMU's overall statement on a catalogue; per-proposal positions below."""
 
-    process = models.OneToOneField(CatalogueProcess, on_delete=models.CASCADE, related_name="hmu_review")
+    process = models.OneToOneField(
+        CatalogueProcess, on_delete=models.CASCADE, related_name="hmu_review", verbose_name=_("godkendelsesforløb")
+    )
     statement = models.TextField(_("samlet udtalelse"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("registreret af"),
+    )
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     class Meta:
@@ -280,7 +311,9 @@ class HmuReview(models.Model):
 
 
 class HmuPosition(StanceOnProposal):
-    review = models.ForeignKey(HmuReview, on_delete=models.CASCADE, related_name="positions")
+    review = models.ForeignKey(
+        HmuReview, on_delete=models.CASCADE, related_name="positions", verbose_name=_("HMU-behandling")
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "proposal"], name="one_hmu_position_per_proposal")]
@@ -295,10 +328,14 @@ class SignOff(models.Model):
         APPROVED = "approved", _("Godkendt")
         SENT_BACK = "sent_back", _("Sendt tilbage")
 
-    process = models.ForeignKey(CatalogueProcess, on_delete=models.CASCADE, related_name="signoffs")
+    process = models.ForeignKey(
+        CatalogueProcess, on_delete=models.CASCADE, related_name="signoffs", verbose_name=_("godkendelsesforløb")
+    )
     decision = models.CharField(_("beslutning"), max_length=10, choices=Decision.choices)
     note = models.TextField(_("bemærkning"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("truffet af")
+    )
     decided_at = models.DateTimeField(_("tidspunkt"))
     snapshot = models.JSONField(_("godkendt tilstand"), null=True, blank=True, editable=False)
 

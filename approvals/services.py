@@ -65,8 +65,9 @@ def require_actor(actor):
 # --- transitions -------------------------------------------------------------------------
 
 
-def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=None):
-    note = (note or "").strip()
+def _perform(process, rule, *, actor, note="", hearing_deadline=None, approved_before_meeting=False, locked=None):
+    step = transitions.Step((note or "").strip(), hearing_deadline, approved_before_meeting)
+    note = step.note
     require_actor(actor)
     with transaction.atomic():
         locked = locked or lock_process(process)
@@ -80,7 +81,7 @@ def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=Non
             locked.hearing_deadline = hearing_deadline
             locked.save(update_fields=["hearing_deadline", "updated_at"])
         for guard in rule.guards:
-            message = guard(locked, actor, note)
+            message = guard(locked, actor, step)
             if message:
                 raise TransitionNotAllowed(message)
         at = timezone.now()
@@ -95,13 +96,21 @@ def _perform(process, rule, *, actor, note="", hearing_deadline=None, locked=Non
     return log, result
 
 
-def perform(process, action, *, actor, note="", hearing_deadline=None):
-    """Take the step ``action`` (a rule of approvals.transitions, or its name) if its rule allows it.
+def perform(process, action, *, actor, note="", hearing_deadline=None, approved_before_meeting=False):
+    """Take the step ``action`` (a rule of approvals.transitions, or its name) if its rule allows it,
+    with what the person gave (its form's ``transition_input``: transitions.Step).
 
     Refused unless ``actor`` may (``NotPermitted``), the catalogue is in the rule's source state
     and the rule's guards pass (``TransitionNotAllowed``). Returns the Transition row."""
     rule = action if isinstance(action, transitions.Rule) else transitions.RULES[action]
-    return _perform(process, rule, actor=actor, note=note, hearing_deadline=hearing_deadline)[0]
+    return _perform(
+        process,
+        rule,
+        actor=actor,
+        note=note,
+        hearing_deadline=hearing_deadline,
+        approved_before_meeting=approved_before_meeting,
+    )[0]
 
 
 def transition(process, to_state, *, actor, note=""):
@@ -128,9 +137,12 @@ def forward_to_signoff(process, *, actor, note=""):
     return perform(process, transitions.FORWARD_TO_SIGNOFF, actor=actor, note=note)
 
 
-def sign_off(process, *, actor, note=""):
-    """Approve: stores an immutable SignOff with the catalogue's snapshot as it stands."""
-    return _perform(process, transitions.SIGN_OFF, actor=actor, note=note)[1]
+def sign_off(process, *, actor, note="", approved_before_meeting=False):
+    """Approve: stores an immutable SignOff with the catalogue's snapshot as it stands. Before
+    the planned meeting only with ``approved_before_meeting`` (the member's tick)."""
+    return _perform(
+        process, transitions.SIGN_OFF, actor=actor, note=note, approved_before_meeting=approved_before_meeting
+    )[1]
 
 
 def send_back(process, *, actor, reason, hearing_deadline=None):

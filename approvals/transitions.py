@@ -11,6 +11,7 @@ transaction.
 A rule's ``name`` is its action: the URL's action and the admin action ``<name>_action``."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable
 
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from proposals.snapshots import catalogue_snapshot
 
-from . import notifications, policy, selectors
+from . import notifications, policy, selectors, signoff_dates
 from .deadlines import local_today
 from .forms import ApproveForm, NoteForm, ReasonForm, SendBackToHearingForm, StartHmuReviewForm
 from .models import CatalogueProcess, HearingResponse, HmuReview, SignOff
@@ -33,16 +34,26 @@ HMU_PAGE = "hmu_review"
 SIGNOFF_PAGE = "signoff"
 
 
-# --- guards: ``guard(process, actor, note) -> message | None``; a message refuses the step ---------
+@dataclass(frozen=True)
+class Step:
+    """What the person gave with a step (its form's ``transition_input``): a note or reason, a
+    new hearing deadline, the tick that approves before the planned meeting."""
+
+    note: str = ""
+    hearing_deadline: date | None = None
+    approved_before_meeting: bool = False
 
 
-def has_heard_committees(process, actor, note):
+# --- guards: ``guard(process, actor, step) -> message | None``; a message refuses the step ---------
+
+
+def has_heard_committees(process, actor, step):
     if not process.heard_committees.exists():
         return _("Vælg mindst ét LMU, der skal høres, før høringen åbnes.")
     return None
 
 
-def has_deadline_ahead(process, actor, note):
+def has_deadline_ahead(process, actor, step):
     if process.hearing_deadline is None:
         return _("Angiv en høringsfrist, før høringen åbnes.")
     if process.hearing_deadline < local_today():
@@ -52,7 +63,7 @@ def has_deadline_ahead(process, actor, note):
     return None
 
 
-def hearing_finished_or_early_start(process, actor, note):
+def hearing_finished_or_early_start(process, actor, step):
     if selectors.hearing_finished(process):
         return None
     if not policy.user_has_permission(actor, "process.administer", process):
@@ -60,22 +71,27 @@ def hearing_finished_or_early_start(process, actor, note):
             "HMU-behandlingen kan først begynde, når høringsfristen er overskredet, eller alle hørte LMU'er "
             "har indsendt deres svar. Kun en administrator kan starte den tidligere."
         )
-    if not note:
+    if not step.note:
         return _("Angiv en begrundelse for at starte HMU-behandlingen før høringsfristen.")
     return None
 
 
-def hmu_statement_recorded(process, actor, note):
+def hmu_statement_recorded(process, actor, step):
     review = HmuReview.objects.filter(process=process).first()
     if review is None or not review.statement.strip():
         return _("HMU's samlede udtalelse skal være registreret, før kataloget sendes til godkendelse.")
     return None
 
 
-def reason_given(process, actor, note):
-    if not note:
+def reason_given(process, actor, step):
+    if not step.note:
         return _("Angiv en begrundelse for at sende kataloget tilbage.")
     return None
+
+
+def approval_confirmed_if_early(process, actor, step):
+    """Before the planned sign-off meeting, only with the member's explicit tick (signoff_dates)."""
+    return signoff_dates.early_approval_refusal(process, confirmed=step.approved_before_meeting)
 
 
 # --- effects: ``effect(process, actor, note, at) -> result``, inside the step's transaction -------
@@ -123,7 +139,7 @@ class Rule:
     form: type = field(repr=False)  # the button's form (forms.py); form.transition_input() → service input
     prefix: str = field(repr=False)  # the form's prefix on its page (the page's context has ``<prefix>_form``)
     success: str = field(repr=False)  # said after the step
-    guards: tuple = field(default=(), repr=False)  # (process, actor, note) -> refusal message or None
+    guards: tuple = field(default=(), repr=False)  # (process, actor, Step) -> refusal message or None
     effect: Callable | None = field(default=None, repr=False)  # (process, actor, note, at) -> result
     page: str = field(default=CATALOGUE_PAGE, repr=False)  # where the button is; a refusal comes back here
     done_page: str = field(default=CATALOGUE_PAGE, repr=False)  # where the user goes after the step
@@ -193,6 +209,7 @@ SIGN_OFF = Rule(
     State.SIGNED_OFF,
     permission="process.sign_off",
     refused=gettext_lazy("Kun rådmandsmødets medlemmer kan godkende kataloget."),
+    guards=(approval_confirmed_if_early,),
     effect=record_approval,
     email=notifications.signed_off,
     label=gettext_lazy("Godkend kataloget"),

@@ -84,7 +84,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "axes",
+    "accounts.axes_app.AxesConfig",  # django-axes, named in Danish
     "proposals",
     "approvals",
     "accounts",

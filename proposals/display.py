@@ -30,6 +30,13 @@ class SummaryRow:
         return format_amount(value, signed=self.kind == DIFFERENCE)
 
 
+def unit_label(unit):
+    """A catalogue's unit in the page's language: the documents' own "1.000 kr." is said the way
+    the page says it ("DKK 1,000" in English, as the figures under it read "17,700"); any other
+    unit is the catalogue's own words."""
+    return gettext("1.000 kr.") if (unit or "").strip() == "1.000 kr." else unit
+
+
 def header_facts(catalogue):
     """[(label, text)] for the facts above the overview; empty facts are left out."""
     facts = [
@@ -38,7 +45,7 @@ def header_facts(catalogue):
         (gettext("Type"), catalogue.get_kind_display()),
         (gettext("År"), f"{catalogue.first_year}–{catalogue.last_year}"),
         (gettext("Prisniveau"), catalogue.price_level),
-        (gettext("Enhed"), catalogue.unit),
+        (gettext("Enhed"), unit_label(catalogue.unit)),
         (gettext("Sektor"), catalogue.sector),
         (gettext("Fortegn"), sign_convention_words(catalogue)),
     ]

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 
-from .numbers import AMOUNT, NumberFormatError, format_amount, format_decimal, range_for
+from .numbers import AMOUNT, NumberFormatError, danish_amount, danish_decimal, range_for
 
 
 class DanishNumberField(forms.Field):
@@ -45,7 +45,8 @@ class DanishNumberField(forms.Field):
         # back unchanged when the form is refused.
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             return value
-        return format_amount(value) if self.is_amount else format_decimal(value)
+        # Danish whatever the page's language: the one parser reads what the input holds.
+        return danish_amount(value) if self.is_amount else danish_decimal(value)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

@@ -173,7 +173,9 @@ class CatalogueYear(models.Model):
 
     ``target`` is in the internal convention (MSO's 17.700 saving is stored -17700)."""
 
-    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="year_rows")
+    catalogue = models.ForeignKey(
+        Catalogue, on_delete=models.CASCADE, related_name="year_rows", verbose_name=_("katalog")
+    )
     year = models.PositiveSmallIntegerField(_("år"))
     target = models.IntegerField(_("måltal"), null=True, blank=True)
     stated_fte_total = models.DecimalField(
@@ -192,7 +194,7 @@ class CatalogueYear(models.Model):
 
 
 class Theme(models.Model):
-    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="themes")
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="themes", verbose_name=_("katalog"))
     code = models.CharField(_("kode"), max_length=40, blank=True)
     title = models.CharField(_("titel"), max_length=300)
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
@@ -269,7 +271,7 @@ class Proposal(models.Model):
 class ProposalYear(models.Model):
     """One year of a proposal: net change in operating expenses and staffing change."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="years")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="years", verbose_name=_("forslag"))
     year = models.PositiveSmallIntegerField(_("år"))
     net_amount = models.IntegerField(_("nettoændring (1.000 kr.)"), default=0)
     fte = models.DecimalField(_("personaleændring (årsværk)"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -290,7 +292,7 @@ class BreakdownLine(models.Model):
 
     Lines that count toward the net must sum to it; "of which" lines (heraf) do not."""
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="lines")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="lines", verbose_name=_("forslag"))
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
     text = models.CharField(_("tekst"), max_length=300)
     counts_toward_net = models.BooleanField(_("indgår i netto"), default=True)
@@ -306,7 +308,9 @@ class BreakdownLine(models.Model):
 
 
 class BreakdownLineYear(models.Model):
-    line = models.ForeignKey(BreakdownLine, on_delete=models.CASCADE, related_name="years")
+    line = models.ForeignKey(
+        BreakdownLine, on_delete=models.CASCADE, related_name="years", verbose_name=_("specifikationslinje")
+    )
     year = models.PositiveSmallIntegerField(_("år"))
     amount = models.IntegerField(_("beløb (1.000 kr.)"))
     history = FigureHistory()
@@ -322,7 +326,7 @@ class BreakdownLineYear(models.Model):
 
 
 class FollowUpGoal(models.Model):
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="goals")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="goals", verbose_name=_("forslag"))
     position = models.PositiveIntegerField(_("rækkefølge"), default=0)
     what = models.TextField(_("hvad følges op"))
     measure = models.TextField(_("hvordan måles"), blank=True)

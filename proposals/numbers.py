@@ -1,12 +1,21 @@
-"""Danish number formats: "1.100", "-1.960", "−3.115", "2,8", "+2".
+"""Number formats: typed and read in Danish ("1.100", "-1.960", "−3.115", "2,8", "+2"), shown
+in the active language.
 
-Amounts are whole 1.000 kr.; FTE are decimals. Never floats."""
+Amounts are whole 1.000 kr.; FTE are decimals. Never floats. Every figure a person types or a
+file holds is Danish (the one parser here, and ``danish_amount`` / ``danish_decimal`` for what
+goes back into an input or an import file); every figure a page shows follows the page's
+language (``format_amount`` / ``format_decimal``: "1.100" in Danish, "1,100" in English, the
+separators of config/formats), so a figure never stands in another format than the text and
+the unit ("DKK 1,000") around it. Memos are written in Danish and so show Danish figures."""
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .user_errors import UserError
@@ -115,14 +124,15 @@ class FigureRange:
         if decimals > self.decimal_places:
             raise NumberFormatError(
                 _("«%(value)s» har mere end %(n)s decimaler")
-                % {"value": format_decimal(value), "n": self.decimal_places}
+                % {"value": danish_decimal(value), "n": self.decimal_places}
             )
         if whole_digits > self.whole_digits:
             if self.decimal_places:
                 message = _("«%(value)s» er for stort (højst %(n)s cifre før kommaet)")
             else:
                 message = _("«%(value)s» er for stort (højst %(n)s cifre)")
-            shown = format_decimal(value) if self.decimal_places else format_amount(value)
+            # As typed: Danish, in the catalogue's own convention (the caller's figure).
+            shown = danish_decimal(value) if self.decimal_places else danish_amount(value)
             raise NumberFormatError(message % {"value": shown, "n": self.whole_digits})
         return number
 
@@ -159,7 +169,7 @@ def range_for(field_name):
 _SCIENTIFIC_FROM_DIGITS = 31
 
 
-def _scientific(value):
+def _scientific(value, decimal_mark=","):
     """Decimal("1E+300") -> "1E+300", Decimal("-1.5E+40") -> "-1,5E+40" (as Danish Excel shows it),
     every digit kept (no rounding to the decimal context's 28 digits)."""
     sign, digits, exponent = Decimal(value).as_tuple()
@@ -168,38 +178,86 @@ def _scientific(value):
         digits.pop()
         exponent += 1
     power = len(digits) - 1 + exponent
-    mantissa = str(digits[0]) + ("," + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
+    mantissa = str(digits[0]) + (decimal_mark + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
     return ("-" if sign else "") + f"{mantissa}E+{power}"
 
 
+class NumberFormat:
+    """Amounts and decimals with one language's separators. Taken once per table by the
+    loops that format many cells (asking for the active language costs more than a cell)."""
+
+    def __init__(self, thousands, decimal_mark):
+        self.thousands, self.decimal_mark = thousands, decimal_mark
+
+    def amount(self, value, signed=False):
+        """1100 -> "1.100" (Danish) / "1,100" (English), -1960 -> "-1.960"; None -> "".
+        ``signed`` adds "+" to positives."""
+        if value is None:
+            return ""
+        if abs(value) >= 10**_SCIENTIFIC_FROM_DIGITS:
+            return ("+" if signed and value > 0 else "") + _scientific(value, self.decimal_mark)
+        # One call per cell of the overview: Python's own grouping (in C) rather than
+        # numberformat's digit loop, 6x slower per call (+26 ms on a 1.000-proposal page);
+        # tests/test_numbers.py holds both to the same output.
+        sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+        return sign + f"{abs(int(value)):,}".replace(",", self.thousands)
+
+    def decimal(self, value, signed=False):
+        """Decimal("2.80") -> "2,8" (Danish) / "2.8" (English), Decimal("-15") -> "-15"."""
+        if value is None:
+            return ""
+        value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if value.is_finite() and value and value.adjusted() >= _SCIENTIFIC_FROM_DIGITS:
+            return ("+" if signed and value > 0 else "") + _scientific(value, self.decimal_mark)
+        value = value.normalize()
+        if value == value.to_integral_value():
+            # int(), not quantize(): a whole number of more than 28 digits is still exact.
+            value = Decimal(int(value))  # and never "-0"
+        return ("+" if signed and value > 0 else "") + self.number(value)
+
+    def number(self, number):
+        """Django's number formatting with these separators."""
+        return numberformat.format(
+            number, self.decimal_mark, grouping=3, thousand_sep=self.thousands, force_grouping=True
+        )
+
+
+DANISH = NumberFormat(".", ",")
+_FORMATS = {}
+
+
+def number_format():
+    """The NumberFormat of the active language (its THOUSAND_SEPARATOR and DECIMAL_SEPARATOR)."""
+    language = get_language() or settings.LANGUAGE_CODE  # None: translations deactivated
+    found = _FORMATS.get(language)
+    if found is None:
+        found = _FORMATS[language] = NumberFormat(
+            get_format("THOUSAND_SEPARATOR", language), get_format("DECIMAL_SEPARATOR", language)
+        )
+    return found
+
+
 def format_amount(value, signed=False):
-    """1100 -> "1.100", -1960 -> "-1.960"; None -> "". ``signed`` adds "+" to positives."""
-    if value is None:
-        return ""
-    if abs(value) >= 10**_SCIENTIFIC_FROM_DIGITS:
-        return ("+" if signed and value > 0 else "") + _scientific(value)
-    # One call per cell of the overview: Python's own grouping (in C) rather than
-    # numberformat's digit loop, 6x slower per call (+26 ms on a 1.000-proposal page);
-    # tests/test_numbers.py holds both to the same output.
-    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
-    return sign + f"{abs(int(value)):,}".replace(",", ".")
+    """An amount as the active language writes it: 1100 -> "1.100" / "1,100"; None -> ""."""
+    return number_format().amount(value, signed)
 
 
 def format_decimal(value, signed=False):
-    """Decimal("2.80") -> "2,8", Decimal("-10.50") -> "-10,5", Decimal("-15") -> "-15"."""
-    if value is None:
-        return ""
-    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    if value.is_finite() and value and value.adjusted() >= _SCIENTIFIC_FROM_DIGITS:
-        return ("+" if signed and value > 0 else "") + _scientific(value)
-    value = value.normalize()
-    if value == value.to_integral_value():
-        # int(), not quantize(): a whole number of more than 28 digits is still exact.
-        value = Decimal(int(value))  # and never "-0"
-    return ("+" if signed and value > 0 else "") + danish_number(value)
+    """A decimal as the active language writes it: Decimal("2.80") -> "2,8" / "2.8"."""
+    return number_format().decimal(value, signed)
+
+
+def danish_amount(value, signed=False):
+    """An amount in Danish whatever the language: for an input's value and an import file."""
+    return DANISH.amount(value, signed)
+
+
+def danish_decimal(value, signed=False):
+    """A decimal in Danish whatever the language: for an input's value and an import file."""
+    return DANISH.decimal(value, signed)
 
 
 def danish_number(number):
     """Django's number formatting with Danish separators, whatever the active language
-    (memos, exports and import messages are Danish)."""
-    return numberformat.format(number, ",", grouping=3, thousand_sep=".", force_grouping=True)
+    (what the parser's own messages quote back)."""
+    return DANISH.number(number)

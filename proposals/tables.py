@@ -17,7 +17,7 @@ from django_tables2.export import TableExport
 
 from .display import DIFFERENCE, proposal_records, summary_rows
 from .models import Catalogue
-from .numbers import format_amount, format_decimal
+from .numbers import format_amount, format_decimal, number_format
 from .spreadsheets.safety import csv_text, xlsx_bytes, xlsx_rows_bytes
 
 DKFDS_TABLE_TEMPLATE = "proposals/tables/dkfds_table.html"
@@ -187,10 +187,11 @@ class OverviewTable(tables.Table):
 
         The same markup and cells as django-tables2's own rendering, written in one pass:
         its per-cell introspection, and then a template loop over the cells, were most of a
-        large page's time. Amounts are digits, points and a sign (``format_amount``); every
+        large page's time. Amounts are digits, separators and a sign (``format_amount``); every
         text is escaped."""
         columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
         years = {name for name, _attrs in columns if self._year_of(name)}
+        amount = number_format().amount  # the page's language, asked once for every cell
         colspan = len(columns)
         grouped = self.grouped
         out = []
@@ -207,7 +208,7 @@ class OverviewTable(tables.Table):
                         f'<th scope="row" {attrs}><a href="{escape(record["url"])}">{escape(record["title"])}</a></th>'
                     )
                 elif name in years:
-                    cells.append(f"<td {attrs}>{format_amount(record[name])}</td>")
+                    cells.append(f"<td {attrs}>{amount(record[name])}</td>")
                 else:
                     value = record[name]
                     cells.append(f"<td {attrs}>{escape(str(value)) if value is not None else ''}</td>")

@@ -89,7 +89,8 @@ class Setup:
 
     def to_signed_off(self):
         self.to_awaiting_signoff()
-        services.sign_off(self.process, actor=self.signoff_user, note="Godkendt")
+        # Signed off today, before the meeting the set-up plans: with the member's tick.
+        services.sign_off(self.process, actor=self.signoff_user, note="Godkendt", approved_before_meeting=True)
         return self
 
     def reload(self):

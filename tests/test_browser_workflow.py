@@ -4,6 +4,8 @@ LMU member writes and submits the response → an administrator starts HMU revie
 reason → an HMU member records positions and forwards → a sign-off member approves. A
 screenshot of each page goes to test-artifacts/screenshots/."""
 
+import re
+
 import pytest
 
 from approvals.models import CatalogueProcess, HearingResponse, SignOff
@@ -145,6 +147,10 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server, fast_password
     assert_checkbox_beside_its_label(page, confirm)
     page.get_by_text("Jeg bekræfter, at rådmandsmødet godkender kataloget, som det ser ud nu.").click()
     expect(confirm).to_be_checked()
+    # The meeting is days ahead: approving today takes a second, explicit tick that names both dates.
+    early = page.get_by_label(re.compile(r"^Rådmandsmødet er fastsat til den .+ godkendes allerede i dag"))
+    assert_checkbox_beside_its_label(page, early)
+    early.check()
     page.get_by_role("button", name="Godkend").click()
     expect(page.get_by_text("Kataloget er godkendt.").first).to_be_visible()
     expect(page.get_by_text(f"Godkendt af {s.signoff_user.username}")).to_be_visible()

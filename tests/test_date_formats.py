@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from approvals.memos.document import danish_date
+from approvals.memos.document import memo_date
 from tests.approval_factories import Setup
 from tests.view_support import fast_passwords  # noqa: F401
 
@@ -51,6 +51,10 @@ def test_the_named_formats_per_language(language, expected):
     assert shown == expected
 
 
-def test_a_memo_date_stays_danish_in_the_english_interface():
+def test_a_memo_date_follows_the_language_of_the_text_around_it():
+    # The PDF and the e-mails are rendered in Danish; a memo's page in English is English text,
+    # and a Danish date inside it was the mix issue 23 found.
+    with translation.override("da"):
+        assert memo_date(DEADLINE) == "1. december 2026"
     with translation.override("en"):
-        assert danish_date(DEADLINE) == "1. december 2026"
+        assert memo_date(DEADLINE) == "1 December 2026"

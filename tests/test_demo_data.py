@@ -98,9 +98,26 @@ def test_demo_users_can_walk_the_flow():
     services.start_hmu_review(process, actor=users["hmu"])
     hearing.save_hmu_review(process, actor=users["hmu"], statement="HMU tager til efterretning", positions={})
     services.forward_to_signoff(process, actor=users["hmu"])
-    signoff = services.sign_off(process, actor=users["raadmand"])
+    signoff = services.sign_off(process, actor=users["raadmand"], approved_before_meeting=True)
     # MSO's 2024 total is the 17.700 target (stored negative: savings are negative internally).
     assert sum(p["net"]["2024"] for p in signoff.snapshot["proposals"]) == -17700
     out = run()  # a process that has moved on is left alone
     assert "allerede i gang" in out
     assert CatalogueProcess.objects.get(pk=process.pk).state == "signed_off"
+
+
+@pytest.mark.parametrize(
+    "backend, expected, not_expected",
+    [
+        ("django.core.mail.backends.console.EmailBackend", "E-mails skrives i konsollen", "SMTP"),
+        ("django.core.mail.backends.smtp.EmailBackend", "sendes til SMTP-serveren mail.example.org:2525.", "konsol"),
+    ],
+)
+def test_the_walk_through_says_where_e_mail_really_goes(settings, backend, expected, not_expected):
+    """Issue 23, finding 10: it said "E-mails vises i konsollen" with an SMTP server configured."""
+    settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT = backend, "mail.example.org", 2525
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    call_command("load_seed_catalogues", stdout=StringIO())
+    output = run()
+    assert expected in output and not_expected not in output

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import permissions, services, sweep
+from approvals import deadlines, services, sweep
 from approvals import tasks as approvals_tasks
 from approvals.models import CatalogueProcess, Email
 from config.celery import enqueue
@@ -50,7 +50,7 @@ def hearing_for_100_members():
         for n in range(MEMBERS)
     )
     lmus = [make_committee(department, name=f"LMU {n:03d}", members=[user]) for n, user in enumerate(users)]
-    today = permissions.local_today()
+    today = deadlines.local_today()
     services.configure_hearing(
         catalogue.process,
         actor=admin,

@@ -1,8 +1,11 @@
-"""bin/run says where e-mail goes: the console, or the configured SMTP server host:port."""
+"""Where e-mail goes, said as it is: the console, or the configured SMTP server host:port; in
+English by bin/run, in Danish by the demo command (tests/test_demo_data.py)."""
 
 import os
 import subprocess
 from pathlib import Path
+
+from django.utils import translation
 
 from config.mail import email_destination
 
@@ -11,16 +14,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_console(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-    assert email_destination() == "E-mail is printed to the console (this terminal), not sent."
+    with translation.override("en"):
+        assert email_destination() == "E-mail is printed to the console (this terminal), not sent."
+    with translation.override("da"):
+        assert email_destination() == "E-mails skrives i konsollen (denne terminal) og sendes ikke."
 
 
 def test_smtp_names_host_port_security_and_user(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "smtp.office365.com", 587
     settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL, settings.EMAIL_HOST_USER = True, False, "budget@kommune.dk"
-    assert email_destination() == (
-        "E-mail is sent to the SMTP server smtp.office365.com:587 with STARTTLS as budget@kommune.dk."
-    )
+    with translation.override("en"):
+        assert email_destination() == (
+            "E-mail is sent to the SMTP server smtp.office365.com:587 with STARTTLS as budget@kommune.dk."
+        )
+    with translation.override("da"):
+        assert email_destination() == (
+            "E-mails sendes til SMTP-serveren smtp.office365.com:587 med STARTTLS som budget@kommune.dk."
+        )
 
 
 def test_bin_run_prints_the_configured_smtp_server():

@@ -28,7 +28,7 @@ TEMPLATE_LOOP = """{% load i18n %}{% for section in doc.proposals %}
     </table>
     {% endif %}
     {% for change in section.texts %}{% include "approvals/memos/_text_change.html" %}{% endfor %}
-    {% for note in section.notes %}<p class="memo-note">{{ note|linebreaksbr }}</p>{% endfor %}
+    {% for note in section.notes %}<p class="memo-note">{{ note|linebreaksbr }}</p>{% endfor %}{% if section.line_differences %}<p class="memo-warning"><strong>{% translate "Bemærk:" %}</strong> {% translate "Specifikationslinjerne summerer ikke til forslagets nettoændring." %} {{ section.line_differences|join:" " }}</p>{% endif %}
   </section>
   {% endfor %}"""  # noqa: E501
 

@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 
 from approvals.memos import issuing, rendering
-from approvals.memos.document import MemoDocument, danish_date, word_diff
+from approvals.memos.document import MemoDocument, memo_date, word_diff
 from proposals.models import Catalogue, CatalogueYear, Proposal, ProposalYear
 from tests.memo_factories import make_signed_off_catalogue
 
@@ -28,8 +28,8 @@ def two_changes(process):
 def test_danish_date():
     import datetime
 
-    assert danish_date(datetime.date(2023, 11, 11)) == "11. november 2023"
-    assert danish_date(datetime.date(2023, 12, 8)) == "8. december 2023"
+    assert memo_date(datetime.date(2023, 11, 11)) == "11. november 2023"
+    assert memo_date(datetime.date(2023, 12, 8)) == "8. december 2023"
 
 
 def test_word_diff_marks_deleted_and_inserted_words():
@@ -115,7 +115,7 @@ def test_pdf_layout_facts_and_figures():
         "3.500",
     ):
         assert expected in text, expected
-    assert danish_date(memo.issued_at.date()) in text
+    assert memo_date(memo.issued_at.date()) in text
 
 
 def test_added_and_withdrawn_proposals_and_lines_are_readable():

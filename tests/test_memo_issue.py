@@ -99,11 +99,11 @@ def test_recipients_parties_managers_extra_deduplicated_case_insensitively():
     process = make_signed_off_catalogue()
     MemoState.objects.create(process=process, extra_recipients="BO@parti-v.example\nsekretariat@aarhus.example\n\n")
     assert issuing.recipients(process) == [
-        ("anna@parti-a.example", "Anna A"),
-        ("bo@parti-v.example", "Bo B"),
-        ("direktor@aarhus.example", ""),
-        ("KRMI@aarhus.example", ""),
-        ("sekretariat@aarhus.example", ""),
+        ("anna@parti-a.example", "Anna A", "party"),
+        ("bo@parti-v.example", "Bo B", "party"),  # also an extra recipient: the party's contact first
+        ("direktor@aarhus.example", "", "manager"),
+        ("KRMI@aarhus.example", "", "manager"),
+        ("sekretariat@aarhus.example", "", "copy"),
     ]
 
 

@@ -21,7 +21,7 @@ def test_memo_pdf_is_pdf_a_with_title_language_and_author():
     part = xmp.get_nodes_in_namespace("", "http://www.aiim.org/pdfa/ns/id/")
     xml = xmp.rdf_root.toxml()
     assert 'pdfaid:part="3"' in xml or "<pdfaid:part>3</pdfaid:part>" in xml, xml[:2000]
-    assert 'pdfaid:conformance="B"' in xml or "<pdfaid:conformance>B</pdfaid:conformance>" in xml
+    assert 'pdfaid:conformance="A"' in xml or "<pdfaid:conformance>A</pdfaid:conformance>" in xml  # tagged (level A)
     assert part is not None
     title = "Ændringer i Omprioriteringer til Velfærdspuljen efter godkendelse"
     assert reader.metadata.title == title

@@ -151,7 +151,9 @@ def test_awaiting_signoff_and_signed_off(site, django_capture_on_commit_callback
     assert notifications.signoff_url(s.process) in message.body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.sign_off(s.process, actor=s.signoff_user, note="Vedtaget uden bemærkninger")
+        services.sign_off(
+            s.process, actor=s.signoff_user, note="Vedtaget uden bemærkninger", approved_before_meeting=True
+        )
     received = by_recipient(sent())
     assert set(received) == {u.email for u in (s.lmu1_user, s.lmu2_user, s.hmu_user, s.signoff_user)}
     message = received[s.hmu_user.email]

@@ -121,7 +121,7 @@ def signed_off_with_memo(department, *, proposals, lmus):
         letterhead=letterhead(process, now),
         pdf=b"%PDF-1.4 test",
     )
-    memo_delivery.write_deliveries(memo, issuing.recipients(process))
+    memo_delivery.write_deliveries(memo, [(e, name) for e, name, _role in issuing.recipients(process)])
     ProposalYear.objects.filter(proposal_id__in=ids[1::10], year=2027).update(net_amount=-1200)
     detection.observe(process, catalogue_snapshot(catalogue), changed=True, now=now)
     return catalogue, memo

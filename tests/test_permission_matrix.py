@@ -92,7 +92,7 @@ POST_DATA = {
     "hmu_review": {"statement": "HMU's udtalelse"},
     "hmu_forward": {"forward-note": ""},
     "send_back_to_hearing": {"back-reason": "Mangler svar"},
-    "approve": {"approve-note": "", "approve-confirm": "on"},
+    "approve": {"approve-note": "", "approve-confirm": "on", "approve-confirm_before_meeting": "on"},
     "stance_revise": {"stance": "support", "comment": ""},
     "send_back": {"back-reason": "Uddyb HMU's udtalelse"},
 }

@@ -22,7 +22,7 @@ def test_every_download_of_catalogue_data_is_private_and_not_stored(client):
     catalogue = memo.process.catalogue
     client.force_login(make_user(is_staff=True, is_superuser=True))
     page = reverse("proposals:catalogue_detail", args=[catalogue.slug])
-    reader = links.reader_path(memo.deliveries.get(email="anna@parti-a.example"))
+    reader = links.reader_path(memo.deliveries.get(outbox_email__email="anna@parti-a.example"))
     downloads = {
         "overview XLSX": client.get(page, {"_export": "xlsx"}),
         "overview CSV": client.get(page, {"_export": "csv"}),

@@ -32,7 +32,9 @@ def test_approve_with_a_note_shows_the_approval_record(client):
     s = Setup().to_awaiting_signoff()
     client.force_login(s.signoff_user)
     response = client.post(
-        url(s, "approve"), {"approve-note": "Godkendt uden ændringer", "approve-confirm": "on"}, follow=True
+        url(s, "approve"),
+        {"approve-note": "Godkendt uden ændringer", "approve-confirm": "on", "approve-confirm_before_meeting": "on"},
+        follow=True,
     )
     html = response.content.decode()
     assert "Kataloget er godkendt." in html
@@ -63,7 +65,11 @@ def test_send_back_needs_a_reason(client):
 def test_stale_page_cannot_approve_twice(client):
     s = Setup().to_signed_off()
     client.force_login(s.signoff_user)
-    response = client.post(url(s, "approve"), {"approve-note": "", "approve-confirm": "on"}, follow=True)
+    response = client.post(
+        url(s, "approve"),
+        {"approve-note": "", "approve-confirm": "on", "approve-confirm_before_meeting": "on"},
+        follow=True,
+    )
     # Who approved it, and when, rather than "not awaiting approval".
     html = response.content.decode()
     assert "Kataloget er allerede gået videre til »Godkendt«" in html and s.signoff_user.username in html

@@ -16,6 +16,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from approvals import notifications, selectors, services, transitions
 from approvals.exceptions import NotPermitted, TransitionNotAllowed
@@ -72,7 +73,7 @@ def _outcome(s, rule, message=None, forbidden=False):
 
 def through_service(s, rule):
     try:
-        services.perform(s.process, rule, actor=s.admin, note=_input(rule))
+        services.perform(s.process, rule, actor=s.admin, note=_input(rule), approved_before_meeting=True)
     except NotPermitted:
         return _outcome(s, rule, forbidden=True)
     except TransitionNotAllowed as exc:
@@ -84,6 +85,7 @@ def through_page(client, s, rule):
     client.force_login(s.admin)
     # "-confirm": the approval's confirmation step (ignored by the other forms).
     data = {f"{rule.prefix}-note": "", f"{rule.prefix}-reason": REASON, f"{rule.prefix}-confirm": "on"}
+    data[f"{rule.prefix}-confirm_before_meeting"] = "on"  # the set-up's meeting is ahead: the early tick
     response = client.post(reverse(f"approvals:{URL_NAMES[rule.name]}", args=[s.catalogue.slug]), data)
     if response.status_code == 403:
         return _outcome(s, rule, forbidden=True)
@@ -96,7 +98,7 @@ def through_admin(client, s, rule):
     client.force_login(s.admin)
     data = {"action": f"{rule.name}_action", ACTION_CHECKBOX_NAME: [str(s.process.pk)]}
     if rule.asks:
-        data.update({"apply": "1", "reason": _input(rule), "confirm": "on"})
+        data.update({"apply": "1", "reason": _input(rule), "confirm": "on", "confirm_before_meeting": "on"})
     response = client.post(reverse("admin:approvals_catalogueprocess_changelist"), data)
     assert response.status_code == 302, response.status_code
     errors = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
@@ -285,3 +287,26 @@ def test_no_module_imports_inside_a_function(module):
         if isinstance(node, (ast.Import, ast.ImportFrom))
     ]
     assert nested == []
+
+
+def test_an_approval_before_the_meeting_needs_the_tick_at_every_door(client):
+    """The service's guard, the page's form and the admin's form refuse it alike without the
+    member's confirmation, naming the planned meeting."""
+    s = setup_in(State.AWAITING_SIGNOFF, "admin_signoff")
+    meeting = date_format(s.process.signoff_meeting, "DATE_FORMAT")
+    why = f"Rådmandsmødet er først den {meeting}."
+    with pytest.raises(TransitionNotAllowed, match=why):
+        services.sign_off(s.process, actor=s.admin, note="")
+    client.force_login(s.admin)
+    page = client.post(
+        reverse("approvals:approve", args=[s.catalogue.slug]), {"approve-note": "", "approve-confirm": "on"}
+    )
+    assert page.status_code == 200 and why in page.content.decode()
+    admin = client.post(
+        reverse("admin:approvals_catalogueprocess_changelist"),
+        {"action": "sign_off_action", ACTION_CHECKBOX_NAME: [str(s.process.pk)], "apply": "1", "confirm": "on"},
+    )
+    assert admin.status_code == 200 and why in admin.content.decode()
+    assert s.reload().state == State.AWAITING_SIGNOFF
+    services.sign_off(s.process, actor=s.admin, note="", approved_before_meeting=True)
+    assert s.reload().state == State.SIGNED_OFF

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_sign_off_freezes_the_catalogue_as_it_stood():
     s = Setup(amount=-1250).to_awaiting_signoff()
     first = s.proposals[0]
-    signoff = services.sign_off(s.process, actor=s.signoff_user, note="Godkendt på rådmandsmødet")
+    signoff = services.sign_off(
+        s.process, actor=s.signoff_user, note="Godkendt på rådmandsmødet", approved_before_meeting=True
+    )
     snap = SignOff.objects.get(pk=signoff.pk).snapshot
     assert snap["catalogue"]["slug"] == s.catalogue.slug
     assert [p["code"] for p in snap["proposals"]] == ["1", "2", "3"]
@@ -40,7 +42,7 @@ def test_sign_off_record_cannot_be_changed():
 def test_signed_off_catalogue_cannot_be_signed_again():
     s = Setup().to_signed_off()
     with pytest.raises(services.TransitionNotAllowed):
-        services.sign_off(s.process, actor=s.signoff_user)
+        services.sign_off(s.process, actor=s.signoff_user, approved_before_meeting=True)
     assert SignOff.objects.count() == 1
 
 
@@ -49,6 +51,6 @@ def test_latest_approval_after_a_send_back_and_a_new_approval():
     services.send_back(s.process, actor=s.signoff_user, reason="Uddyb forslag 3")
     assert selectors.latest_approval(s.process) is None
     services.forward_to_signoff(s.process, actor=s.hmu_user)
-    approval = services.sign_off(s.process, actor=s.signoff_user)
+    approval = services.sign_off(s.process, actor=s.signoff_user, approved_before_meeting=True)
     assert selectors.latest_approval(s.process) == approval
     assert [d.decision for d in selectors.signoffs_for(s.process)] == ["approved", "sent_back"]

@@ -146,7 +146,7 @@ def test_forward_to_signoff_refused_for_others():
 
 def test_sign_off_by_signoff_member():
     s = Setup().to_awaiting_signoff()
-    signoff = services.sign_off(s.process, actor=s.signoff_user, note="Vedtaget")
+    signoff = services.sign_off(s.process, actor=s.signoff_user, note="Vedtaget", approved_before_meeting=True)
     assert s.reload().state == State.SIGNED_OFF
     assert (signoff.decision, signoff.decided_by, signoff.note) == (
         SignOff.Decision.APPROVED,
@@ -161,7 +161,9 @@ def test_sign_off_by_signoff_member():
 def test_sign_off_refused_for_everyone_else_including_admin():
     s = Setup().to_awaiting_signoff()
     for user in (s.admin, s.hmu_user, s.lmu1_user, s.outsider):
-        assert_refused(s, lambda u=user: services.sign_off(s.process, actor=u), NotPermitted)
+        assert_refused(
+            s, lambda u=user: services.sign_off(s.process, actor=u, approved_before_meeting=True), NotPermitted
+        )
 
 
 def test_signoff_body_sends_back_to_hmu_with_reason():
@@ -228,7 +230,7 @@ def test_the_whole_way_with_a_round_trip_back():
     s.submit(s.lmu2, s.lmu2_user)
     services.start_hmu_review(s.process, actor=s.hmu_user)
     services.forward_to_signoff(s.process, actor=s.hmu_user)
-    services.sign_off(s.process, actor=s.signoff_user)
+    services.sign_off(s.process, actor=s.signoff_user, approved_before_meeting=True)
     path = list(Transition.objects.filter(process=s.process).values_list("from_state", "to_state"))
     assert path == [
         (State.DRAFT, State.HEARING),

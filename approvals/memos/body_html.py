@@ -93,6 +93,13 @@ def proposal_sections_html(doc):
     out = []
     for section in doc.proposals:
         notes = "".join('<p class="memo-note">' + _breaks(note) + "</p>" for note in section.notes)
+        if section.line_differences:
+            notes += (
+                # Translations as {% translate %} writes them (trusted, not escaped).
+                f'<p class="memo-warning"><strong>{_("Bemærk:")}</strong> '
+                f"{_('Specifikationslinjerne summerer ikke til forslagets nettoændring.')} "
+                f"{esc(' '.join(section.line_differences))}</p>"
+            )
         heading = _("Forslag %(code)s: %(title)s") % {"code": esc(section.code), "title": esc(section.title)}
         reasons = (
             f'<p class="memo-reason"><strong>{reason_label}</strong> {esc(" ").join(map(esc, section.reasons))}</p>'

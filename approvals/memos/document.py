@@ -12,9 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from proposals.balance import Difference, check_balance
+from proposals.display import unit_label
 from proposals.models import Catalogue, Proposal
 from proposals.numbers import format_amount, format_decimal
 from proposals.state import CatalogueState, ProposalRow, fte_value
@@ -24,10 +26,10 @@ from .textdiff import changed_sentences
 LONG_TEXT = 80  # texts longer than this are shown as a word-level diff
 
 
-def danish_date(value):
-    """date -> "11. november 2023" whatever the active language."""
-    with translation.override("da"):
-        return formats.date_format(value, "DATE_FORMAT")
+def memo_date(value):
+    """date -> "11. november 2023" in the active language's format: the PDF and the e-mails are
+    rendered in Danish; a memo's page in English says "11 November 2023" amid English text."""
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 @dataclass
@@ -70,6 +72,8 @@ class ProposalSection:
     line_rows: list = field(default_factory=list)  # [(line, year, before, after)]
     notes: list = field(default_factory=list)
     reasons: list = field(default_factory=list)  # what the administrator wrote for the change
+    # The balance check's sentences where the proposal's breakdown lines do not add up to its net.
+    line_differences: list = field(default_factory=list)
 
 
 def _reasons(changes):
@@ -160,7 +164,7 @@ class MemoDocument:
         cat = snapshot["catalogue"]
         self.years = [str(y) for y in self.state.years]  # the tables' heads (text: no "2.024")
         self.savings_positive = self.convention.savings_positive
-        self.unit = cat.get("unit", "1.000 kr.")
+        self.unit = unit_label(cat.get("unit", "1.000 kr."))
         self.price_level = cat.get("price_level", "")
 
     # Formatting in the catalogue's own convention.
@@ -301,9 +305,22 @@ class MemoDocument:
                 s.texts.append(
                     TextChange(_("Opfølgningsmål"), self._goals_text(c["before"]), self._goals_text(c["after"]))
                 )
+        lines_off = self._line_differences()
         for s in sections:
             s.reasons = _reasons(changes_by_code[s.code])
+            if s.status != "removed":
+                s.line_differences = lines_off.get(s.code, [])
         return sections
+
+    def _line_differences(self):
+        """{code: [sentence]}: the catalogue page's balance check (proposals.balance) on the state
+        this memo tells of, its "lines do not add up to the net" findings per proposal, in the
+        catalogue's own sign convention."""
+        found = defaultdict(list)
+        for difference in check_balance(self.state).differences:
+            if difference.kind == Difference.LINES:
+                found[difference.proposal_code].append(difference.message(self.convention))
+        return found
 
     def _line_amounts(self, line):
         amounts = line.get("amounts", {})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from proposals.snapshots import catalogue_snapshot
 
 from ..models import CatalogueProcess
-from . import delivery, detection
+from . import addressees, delivery, detection
 from .models import Memo, MemoState
 from .rendering import letterhead, render_memo_pdf
 
@@ -28,25 +28,8 @@ def next_memo_number(process):
     return (process.memos.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def recipients(process):
-    """[(email, name)]: budget parties' contacts, the department's managers, extra recipients.
-
-    Deduplicated case-insensitively, first mention wins."""
-    catalogue = process.catalogue
-    found = []
-    if catalogue.agreement_id:
-        for party in catalogue.agreement.parties.all():
-            if party.contact_email:
-                found.append((party.contact_email, party.contact_name or party.name))
-    found.extend((email, "") for email in catalogue.department.manager_email_list())
-    extra = MemoState.of(process).extra_recipients
-    found.extend((e.strip(), "") for e in extra.splitlines() if e.strip())
-    seen, out = set(), []
-    for email, name in found:
-        if email.lower() not in seen:
-            seen.add(email.lower())
-            out.append((email, name))
-    return out
+# Who a memo goes to and as what (parties, managers, extra recipients): addressees.py.
+recipients = addressees.recipients
 
 
 def _lock(process_pk):
@@ -99,7 +82,9 @@ def issue_memo(process, *, actor=None, explanation=None, current=None):
             return None
         memo.pdf = render_memo_pdf(memo)
         memo.save()
-        delivery.write_deliveries(memo, recipients(process))
+        # One e-mail per recipient the letterhead froze (its role is read from there: addressees.role_of).
+        frozen = memo.letterhead["addressees"]
+        delivery.write_deliveries(memo, [(email, name) for email, name, _role in frozen])
         # Told now: the paragraph is used up, the quiet-period clock stops, a request is met.
         MemoState.objects.filter(process=process).update(
             explanation="",

@@ -33,13 +33,15 @@ PAGE_FIELDS = ("pages",)
 
 @cache
 def rendering():
-    """The fingerprint of what writes a memo's body: this package's code, the state and number
-    code it formats with, its templates and the compiled translations."""
+    """The fingerprint of what writes a memo's body: this package's code, the code it formats
+    and judges with (figures, numbers, the balance check's sentences, the sign-off's dates, the
+    named formats), its templates and the compiled translations."""
     base = Path(settings.BASE_DIR)
     sources = [
         *sorted(Path(__file__).parent.glob("*.py")),
-        base / "proposals" / "state.py",
-        base / "proposals" / "numbers.py",
+        *(base / "proposals" / name for name in ("state.py", "numbers.py", "balance.py", "display.py")),
+        base / "approvals" / "signoff_dates.py",
+        *sorted((base / "config" / "formats").glob("*/formats.py")),
         *sorted((base / "templates" / "approvals" / "memos").glob("*")),
         *sorted((base / "locale").glob("*/LC_MESSAGES/django.mo")),
     ]

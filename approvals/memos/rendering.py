@@ -12,8 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ..models import SignOff
+from ..signoff_dates import meeting_held
+from . import addressees
 from .body_html import proposal_sections_html
-from .document import MemoDocument, danish_date
+from .document import MemoDocument, memo_date
 
 SENDER_FIELDS = (
     "name",
@@ -30,8 +32,8 @@ SENDER_FIELDS = (
 
 def letterhead(process, issued_at):
     """What the memo says about its sender, addressee and sign-off, frozen at issue: the
-    sign-off meeting's date as configured on the workflow (the date the parties know) and,
-    apart from it, when the approval was recorded."""
+    sign-off meeting's date as configured on the workflow and, apart from it, the day the
+    approval was given (memo_context calls it the meeting's only if the meeting came first)."""
     catalogue = process.catalogue
     department = catalogue.department
     signoff = (
@@ -45,6 +47,8 @@ def letterhead(process, issued_at):
         "agreement_name": catalogue.agreement.name if catalogue.agreement else "",
         "signoff_date": timezone.localdate(signoff.decided_at).isoformat() if signoff else "",
         "signoff_meeting": process.signoff_meeting.isoformat() if process.signoff_meeting else "",
+        # To whom and as what (party, manager, extra recipient): addressees.py.
+        "addressees": addressees.frozen(process),
     }
 
 
@@ -57,8 +61,10 @@ def memo_context(memo):
     catalogue = process.catalogue
     head = memo.letterhead or letterhead(process, memo.issued_at)
     signoff_date = _frozen_date(head, "signoff_date")
-    # Memos issued before the meeting date was frozen name the recorded date, as they did.
-    meeting_date = _frozen_date(head, "signoff_meeting")
+    # The approval is called the meeting's only when the meeting had been held by then
+    # (signoff_dates): an approval before the planned meeting is named by its own date, as is
+    # one without a meeting date (and a memo issued before the meeting date was frozen).
+    meeting_date = meeting_held(_frozen_date(head, "signoff_meeting"), signoff_date)
     previous = None
     if memo.number > 1:
         previous = process.memos.filter(number=memo.number - 1).first()
@@ -75,17 +81,17 @@ def memo_context(memo):
         "department": head["department"],
         # The PDF's author: the sending department of its municipality.
         "author": ", ".join(x for x in (head["department"]["name"], head["department"]["municipality"]) if x),
-        "date_text": danish_date(timezone.localdate(memo.issued_at)),
-        "signoff_date_text": danish_date(signoff_date) if signoff_date else "",
-        "meeting_date_text": danish_date(meeting_date) if meeting_date else "",
+        "date_text": memo_date(timezone.localdate(memo.issued_at)),
+        "signoff_date_text": memo_date(signoff_date) if signoff_date else "",
+        "meeting_date_text": memo_date(meeting_date) if meeting_date else "",
         # The recorded approval, named apart only where it differs from the meeting's date.
         "recorded_date_text": (
-            danish_date(signoff_date) if meeting_date and signoff_date and signoff_date != meeting_date else ""
+            memo_date(signoff_date) if meeting_date and signoff_date and signoff_date != meeting_date else ""
         ),
         "previous_memo": previous,
-        "previous_date_text": danish_date(timezone.localdate(previous.issued_at)) if previous else "",
+        "previous_date_text": memo_date(timezone.localdate(previous.issued_at)) if previous else "",
         "subject": memo_subject(memo),
-        "css_date": css_string(danish_date(timezone.localdate(memo.issued_at))),
+        "css_date": css_string(memo_date(timezone.localdate(memo.issued_at))),
         "css_footer": css_string(
             _("%(title)s · Notat nr. %(number)s") % {"title": snapshot_cat.get("title", ""), "number": memo.number}
         ),
@@ -116,14 +122,45 @@ def render_memo_body(memo):
         return render_to_string("approvals/memos/_body.html", memo_context(memo))
 
 
+# The PDF/UA identification WeasyPrint's "pdf/ua-1" variant writes, added to the PDF/A-3a
+# metadata (WeasyPrint takes one variant; both rest on the same tagged PDF 1.7).
+PDFUA_IDENTIFICATION = (
+    b'<rdf:Description xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="" pdfuaid:part="1" />'
+)
+
+
+def _object(pdf, reference):
+    """The object an indirect reference ("<number> 0 R", bytes in pydyf) points at."""
+    return pdf.objects[int(reference.split()[0])]
+
+
+def _finish_pdf(document, pdf):
+    """WeasyPrint finisher: add the PDF/UA-1 identification to the XMP metadata stream the
+    PDF/A variant wrote (still uncompressed content here: it is compressed when written), and
+    give each table header cell its scope, as the HTML's ``scope`` says (a column head in the
+    <thead>, a row head in the <tbody>); WeasyPrint links data cells to their heads by /Headers
+    only, which screen readers read less widely."""
+    stream = _object(pdf, pdf.catalog["Metadata"])
+    content = b"".join(stream.stream)
+    end = content.rindex(b"</rdf:RDF>")
+    stream.stream = [content[:end] + PDFUA_IDENTIFICATION + content[end:]]
+    for element in pdf.objects:
+        if isinstance(element, dict) and element.get("S") == "/TH":
+            section = _object(pdf, _object(pdf, element["P"])["P"])  # TH → TR → THead / TBody
+            element["A"]["Scope"] = "/Column" if section.get("S") == "/THead" else "/Row"
+
+
 def render_memo_pdf(memo):
-    """The memo as PDF/A-3b (archivable), with title, language and author in its metadata
-    (from the HTML's <title>, lang and <meta name="author">)."""
+    """The memo as a tagged PDF/A-3a: archivable (PDF/A-3) and accessible ("a": a structure
+    tree of headings, paragraphs and tables with their header cells, the language and the
+    title), also identified as PDF/UA-1, as the web accessibility act asks of published
+    documents. Title, language and author come from the HTML's <title>, lang and
+    <meta name="author">."""
     # Loaded on the first PDF rather than at start-up (WeasyPrint pulls in Pango); not a cycle.
     from weasyprint import HTML
 
     document = HTML(string=render_memo_html(memo), base_url=str(settings.BASE_DIR))
-    return document.write_pdf(pdf_variant="pdf/a-3b")
+    return document.write_pdf(pdf_variant="pdf/a-3a", finisher=_finish_pdf)
 
 
 def pdf_filename(memo):

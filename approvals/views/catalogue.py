@@ -28,7 +28,7 @@ def catalogue_page(request, catalogue, process, status=200, **forms):
             }
         )
     buttons = button_forms(
-        allowed, forms, transitions.OPEN_HEARING, transitions.START_HMU_REVIEW, transitions.FORWARD_TO_SIGNOFF
+        process, allowed, forms, transitions.OPEN_HEARING, transitions.START_HMU_REVIEW, transitions.FORWARD_TO_SIGNOFF
     )
     context = page_context(
         request,

@@ -63,11 +63,11 @@ def allowed_rule_names(user, process):
     return {rule.name for rule in transitions.allowed(process, user)}
 
 
-def button_forms(allowed, bound, *rules):
-    """{``<prefix>_form``: form} for each of ``rules`` the user may take now (its button);
-    a bound form in ``bound`` (shown again with its errors) wins over a new one."""
+def button_forms(process, allowed, bound, *rules):
+    """{``<prefix>_form``: form} for each of ``rules`` the user may take now on ``process`` (its
+    button); a bound form in ``bound`` (shown again with its errors) wins over a new one."""
     return {
-        rule.form_name: bound.get(rule.form_name) or rule.form(prefix=rule.prefix)
+        rule.form_name: bound.get(rule.form_name) or rule.form(prefix=rule.prefix, process=process)
         for rule in rules
         if rule.name in allowed
     }

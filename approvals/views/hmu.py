@@ -45,6 +45,7 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
     ]
     allowed = allowed_rule_names(user, process)
     buttons = button_forms(
+        process,
         allowed,
         {"forward_form": forward_form, "back_form": back_form},
         transitions.FORWARD_TO_SIGNOFF,

@@ -19,6 +19,7 @@ def signoff_page(request, catalogue, process, *, approve_form=None, back_form=No
     overview = versions.state
     hearing = selectors.hearing_summary(process, versions)
     buttons = button_forms(
+        process,
         allowed_rule_names(user, process),
         {"approve_form": approve_form, "back_form": back_form},
         transitions.SIGN_OFF,

@@ -39,7 +39,7 @@ def transition(request, slug, action, page=None):
     return_to = request.POST.get("return_to")
     return_to = return_to if return_to in PAGES else None
     url_name, render_page = PAGES[return_to or page or rule.page]
-    form = rule.form(request.POST, prefix=rule.prefix)
+    form = rule.form(request.POST, prefix=rule.prefix, process=process)
     if not form.is_valid():
         return render_page(request, catalogue, process, **{rule.form_name: form})
     try:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import tablib
 
-from ..numbers import format_amount, format_decimal
+from ..numbers import danish_amount, danish_decimal
 from ..selectors import catalogue_overview
 from .columns import (
     FLAG_COLUMNS,
@@ -29,7 +29,8 @@ def _yes_no(value):
 def export_dataset(catalogue, *, numeric=False):
     """The catalogue as a tablib.Dataset in the import format.
 
-    ``numeric`` writes amounts and FTE as numbers (for XLSX cells) instead of Danish text."""
+    ``numeric`` writes amounts and FTE as numbers (for XLSX cells) instead of Danish text
+    (Danish in any language: the file is read back by the Danish parser)."""
     overview = catalogue_overview(catalogue, with_goals=False)  # a file has no follow-up goals
     years = overview.years
 
@@ -37,13 +38,13 @@ def export_dataset(catalogue, *, numeric=False):
         if value is None:
             return None if numeric else ""
         shown = catalogue.to_display(value)
-        return shown if numeric else format_amount(shown)
+        return shown if numeric else danish_amount(shown)
 
     def fte(value):
         if value is None:
             return None if numeric else ""
         shown = catalogue.to_display(Decimal(value)).normalize()
-        return shown if numeric else format_decimal(shown)
+        return shown if numeric else danish_decimal(shown)
 
     dataset = tablib.Dataset(headers=columns_for(catalogue))
     dataset.title = catalogue.slug[:31]

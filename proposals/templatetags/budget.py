@@ -1,12 +1,14 @@
-"""Template filters for amounts and staffing changes in Danish format.
+"""Template filters for amounts and staffing changes, in the page's language (proposals.numbers).
 
 ``{{ value|amount:catalogue }}`` shows an internal amount in the catalogue's own sign
-convention ("1.100", "-1.960"); without a catalogue the value is shown as it is.
-``{{ value|fte:catalogue }}`` does the same for staffing changes ("2,8").
-``signed_amount`` / ``signed_fte`` add "+" to positive values (differences)."""
+convention ("1.100", "-1.960"; "1,100" in English); without a catalogue the value is shown as
+it is. ``{{ value|fte:catalogue }}`` does the same for staffing changes ("2,8"; "2.8").
+``signed_amount`` / ``signed_fte`` add "+" to positive values (differences); ``{{ catalogue.unit|unit }}``
+says the unit in the page's language ("DKK 1,000")."""
 
 from django import template
 
+from proposals.display import unit_label
 from proposals.numbers import format_amount, format_decimal
 
 register = template.Library()
@@ -36,3 +38,9 @@ def fte(value, catalogue=None):
 @register.filter
 def signed_fte(value, catalogue=None):
     return format_decimal(_display(value, catalogue), signed=True)
+
+
+@register.filter
+def unit(value):
+    """A catalogue's unit in the page's language (proposals.display.unit_label)."""
+    return unit_label(value)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from approvals.demo import DEMO_CATALOGUE_TITLE, DemoDataRefused, create_demo_data, ensure_demo_allowed
+from config.mail import email_destination
 from proposals.models import Catalogue
 
 
@@ -61,7 +62,8 @@ class Command(BaseCommand):
             deadline = date_format(process.hearing_deadline, "DATE_FORMAT")
             out(self.style.MIGRATE_HEADING("GENNEMGANG"))
             out(f"  Kataloget »{process.catalogue.title}« er klar til høring (status: kladde), frist {deadline},")
-            out("  med de tre MSO-LMU'er som hørte udvalg. E-mails vises i konsollen.")
+            out("  med de tre MSO-LMU'er som hørte udvalg.")
+            out(f"  {email_destination()}")
             out(f"  1. Log ind som admin / admin og åbn høringen: {base}{reverse('approvals:catalogue', args=[slug])}")
             out("  2. Log ind som lmu1, lmu2 og lmu3 (demo1234), skriv og indsend hvert LMU's høringssvar.")
             out("     (Eller: som admin start HMU-behandlingen før fristen med en begrundelse.)")
