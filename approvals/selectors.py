@@ -105,7 +105,6 @@ def processes_for_user(user):
     if not (user and user.is_authenticated and user.is_active):
         return qs.none()
     own = policy.instances_user_has_permission_for(user, "committee.act_for").filter(hearings=OuterRef("pk"))
-    mine = HearingResponse.objects.filter(process=OuterRef("pk"), committee__in=own.values("pk"))
     qs = qs.annotate(
         is_heard=_mine(user, "process.write_response"),
         is_hmu=_mine(user, "process.record_hmu"),
@@ -118,7 +117,15 @@ def processes_for_user(user):
             HearingResponse.objects.filter(process=OuterRef("pk"), status=Submitted), "process"
         ),
         my_committee_id=Subquery(own.order_by("name").values("pk")[:1]),
-        my_response_status=Subquery(mine.order_by("status").values("status")[:1]),
+    )
+    # A second annotate: the response is the one of that same committee (an OuterRef nested in a
+    # subquery of a subquery would point at the middle query, not at the process).
+    qs = qs.annotate(
+        my_response_status=Subquery(
+            HearingResponse.objects.filter(process=OuterRef("pk"), committee=OuterRef("my_committee_id")).values(
+                "status"
+            )[:1]
+        ),
     )
     qs = policy.instances_user_has_permission_for(user, "process.view", qs)
     return qs.order_by(F("hearing_deadline").asc(nulls_last=True), "catalogue__title")
