@@ -21,7 +21,6 @@ from proposals.models import BreakdownLine, Catalogue, Department, Proposal, The
 from tests.approval_factories import Setup, make_committee, make_department_admin
 from tests.factories import make_catalogue, make_department, make_user
 from tests.memo_factories import make_memo_with_one_change
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 State = CatalogueProcess.State

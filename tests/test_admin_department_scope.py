@@ -19,7 +19,7 @@ from approvals.models import Membership
 from proposals.models import Catalogue
 from tests.factories import make_catalogue, make_user
 from tests.two_departments import MARKER, TwoDepartments
-from tests.view_support import change_form_data, fast_passwords  # noqa: F401
+from tests.view_support import change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django_tables2 import Table
 
 from tests.two_departments import TwoDepartments
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,6 @@ PASSWORD = "test-pass-123"  # tests.factories.make_user's default
 State = CatalogueProcess.State
 
 
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def assert_checkbox_beside_its_label(page, checkbox):
     """The design system draws the box on the label, placed by the checkbox's wrapper: without the
     wrapper (form-group-checkbox) the box landed in the page's top left corner, away from its text."""
@@ -43,7 +38,7 @@ def sign_in(browser, live_server, user):
     return page
 
 
-def test_lmu_response_hmu_review_and_signoff(browser, live_server, fast_passwords):
+def test_lmu_response_hmu_review_and_signoff(browser, live_server):
     s = Setup(
         title="Besparelser på administration",
         sign_convention=Catalogue.SignConvention.SAVINGS_POSITIVE,

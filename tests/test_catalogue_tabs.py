@@ -8,7 +8,6 @@ from proposals.hooks import render_catalogue_tabs
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
 from tests.factories import make_catalogue, make_user
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

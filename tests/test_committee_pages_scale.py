@@ -12,7 +12,6 @@ from approvals import hearing, services
 from approvals.models import Committee, HearingResponse, HmuPosition, ProposalStance
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_user
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

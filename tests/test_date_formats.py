@@ -10,7 +10,6 @@ from django.utils.formats import date_format
 
 from approvals.memos.document import memo_date
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 DEADLINE = datetime.date(2026, 12, 1)

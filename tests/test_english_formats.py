@@ -25,7 +25,6 @@ from proposals.spreadsheets.export import export_dataset
 from tests.approval_factories import Setup
 from tests.factories import make_catalogue, make_user
 from tests.memo_factories import make_memo_with_one_change
-from tests.view_support import fast_passwords  # noqa: F401
 
 
 @pytest.mark.parametrize(
@@ -96,7 +95,7 @@ def test_the_memo_page_in_english_has_english_dates_and_figures(english):
 
 
 @pytest.mark.django_db
-def test_a_submitted_response_says_by_whom_in_english(client, fast_passwords):  # noqa: F811
+def test_a_submitted_response_says_by_whom_in_english(client):
     s = Setup().to_hearing()
     s.submit(s.lmu1, s.lmu1_user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

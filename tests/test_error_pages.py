@@ -13,7 +13,6 @@ from tests.approval_factories import make_committee
 from tests.browser import expect, shot
 from tests.factories import make_department, make_user
 from tests.memo_factories import make_memo_with_one_change
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.error_urls")]
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from approvals.models import CatalogueProcess, HearingResponse, SignOff
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 State = CatalogueProcess.State

@@ -8,7 +8,6 @@ from django.urls import reverse
 from approvals.memos import links
 from tests.factories import make_user
 from tests.memo_factories import make_memo_with_one_change
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

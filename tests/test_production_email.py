@@ -4,8 +4,6 @@ Django's SMTP backend, the server's certificate is verified, a wrong password is
 
 import smtplib
 import ssl
-import subprocess
-import sys
 from io import StringIO
 
 import pytest
@@ -14,7 +12,6 @@ from django.core.management import call_command
 
 from approvals import services
 from tests.approval_factories import Setup
-from tests.e2e.services import BASE_DIR, wait_for
 from tests.e2e.smtp_tls import PASSWORD, USER, tls_smtp_server
 
 
@@ -90,29 +87,3 @@ def test_an_untrusted_certificate_is_refused(tmp_path, monkeypatch, smtp_setting
         with pytest.raises(ssl.SSLCertVerificationError):
             EmailMessage("Prøve", "Hej", "budget@kommune.example", ["a@example.dk"]).send()
         assert server.sink.received() == []
-
-
-def test_the_server_runs_as_a_process_for_the_smoke_run(tmp_path, monkeypatch, smtp_settings):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.smtp_tls", "--dir", str(tmp_path)],
-        cwd=BASE_DIR,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout.readline().startswith("PORT ")
-        port = int((tmp_path / "port").read_text())
-
-        class Server:
-            mode = "starttls"
-
-        Server.port = port
-        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "smtp-cert.pem"))
-        smtp_settings(Server)
-        EmailMessage("Fra processen", "Hej", "budget@kommune.example", ["b@example.dk"]).send()
-        [eml] = wait_for(lambda: list((tmp_path / "mail").glob("*.eml")), 10, message="the message on disk")
-        assert b"Subject: Fra processen" in eml.read_bytes()
-    finally:
-        process.terminate()
-        process.wait(10)
-    assert process.returncode == 0

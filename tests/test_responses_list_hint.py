@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 OWN = "Du ser dit eget udvalgs svar og de andre udvalgs indsendte svar."

@@ -10,7 +10,6 @@ from django.utils import timezone
 from approvals.models import HearingResponse
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_user
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,6 @@ from approvals.stance_versions import CurrentVersions
 from proposals.models import FollowUpGoal, ProposalYear
 from proposals.snapshots import catalogue_snapshot, proposal_fingerprint
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

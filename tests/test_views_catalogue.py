@@ -8,7 +8,6 @@ from approvals.models import CatalogueProcess
 from approvals.panels import workflow_panel
 from proposals.hooks import render_catalogue_panels
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 State = CatalogueProcess.State

@@ -11,7 +11,6 @@ from approvals import deadlines, hearing, services
 from approvals.models import CatalogueProcess, Committee, DepartmentAdministrator
 from tests.approval_factories import Setup, make_committee
 from tests.factories import make_catalogue
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 State = CatalogueProcess.State

@@ -9,7 +9,6 @@ from approvals import deadlines
 from approvals.models import CatalogueProcess, HearingResponse, ProposalStance
 from proposals.models import Catalogue
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 from approvals.models import CatalogueProcess, SignOff
 from proposals.models import Catalogue
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 State = CatalogueProcess.State
