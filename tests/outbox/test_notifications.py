@@ -266,7 +266,7 @@ class RefusingBackend(locmem.EmailBackend):
 
 def test_one_refused_address_does_not_stop_the_others_and_the_retry_reaches_only_it(settings):
     s = Setup()
-    settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.outbox.test_notifications.RefusingBackend"
     settings.REFUSED_ADDRESS = s.lmu1_user.email
     services.open_hearing(s.process, actor=s.admin)
     reached = {m.to[0] for m in sent()}
@@ -285,7 +285,7 @@ def test_one_refused_address_does_not_stop_the_others_and_the_retry_reaches_only
 def test_after_the_last_attempt_an_email_is_failed_and_an_administrator_can_send_it_again(settings):
     s = Setup()
     settings.EMAIL_MAX_ATTEMPTS = 1
-    settings.EMAIL_BACKEND = "tests.test_notifications.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.outbox.test_notifications.RefusingBackend"
     settings.REFUSED_ADDRESS = s.lmu1_user.email
     services.open_hearing(s.process, actor=s.admin)
     sent()

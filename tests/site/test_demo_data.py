@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _debug(settings):
-    # Demo data only in DEBUG (tests/test_production_accounts.py: refused without it).
+    # Demo data only in DEBUG (tests/accounts/test_production_accounts.py: refused without it).
     settings.DEBUG = True
 
 

@@ -9,7 +9,7 @@ from approvals import hearing
 from approvals.models import HearingResponse, ProposalStance
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
-from tests.test_browser_workflow import sign_in
+from tests.in_browser.test_browser_workflow import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -260,7 +260,7 @@ def test_the_migration_gives_older_catalogues_their_process():
 
 # --- no import inside a function -----------------------------------------------------------------
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 # Every module of both apps (migrations aside): a cycle is broken by moving code, not by
 # importing inside a function.
 APP_MODULES = sorted(

@@ -16,7 +16,7 @@ import pytest
 
 from tests.e2e.services import free_port, wait_for
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 ONE_YEAR = "max-age=315360000, public, immutable"
 

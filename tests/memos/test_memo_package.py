@@ -12,7 +12,7 @@ from approvals.outbox.delivery import rows_ready
 from approvals.outbox.models import Email
 from config.celery import app as celery_app
 
-PACKAGE = Path(__file__).resolve().parent.parent / "approvals" / "memos"
+PACKAGE = Path(__file__).resolve().parent.parent.parent / "approvals" / "memos"
 OUTBOX = PACKAGE.parent / "outbox"
 # The wiring and its task layer may import anything of the package; the rest may not import them.
 TOP = {"hooks", "tasks", "admin", "views", "urls", "panels"}

@@ -19,9 +19,9 @@ from approvals import deadlines, services, sweep
 from approvals import tasks as approvals_tasks
 from approvals.models import CatalogueProcess, Email
 from config.celery import enqueue
-from tests import test_e2e_memo
 from tests.approval_factories import make_committee, make_department_admin
 from tests.conftest import require
+from tests.e2e import test_e2e_memo
 from tests.e2e.services import HangingBroker, PrivateRedis, celery_on_broker, wait_for
 from tests.factories import make_catalogue, make_department
 

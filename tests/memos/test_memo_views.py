@@ -45,7 +45,7 @@ def test_manager_committee_member_and_staff_see_the_memo(client, memo):
         page = detail.content.decode()
         assert "Ændringer i Omprioriteringer til Velfærdspuljen efter godkendelse" in page
         assert "1.500" in page and "Anna A" in page and "Afventer" in page
-        # The parties' addresses: administrators only (tests/test_memo_reader_links.py).
+        # The parties' addresses: administrators only (tests/memos/test_memo_reader_links.py).
         assert ("anna@parti-a.example" in page) is policy.user_has_permission(
             user, "catalogue.administer", memo.process.catalogue
         )

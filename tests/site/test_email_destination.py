@@ -1,5 +1,5 @@
 """Where e-mail goes, said as it is: the console, or the configured SMTP server host:port; in
-English by bin/run, in Danish by the demo command (tests/test_demo_data.py)."""
+English by bin/run, in Danish by the demo command (tests/site/test_demo_data.py)."""
 
 import os
 import subprocess
@@ -9,7 +9,7 @@ from django.utils import translation
 
 from config.mail import email_destination
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_console(settings):

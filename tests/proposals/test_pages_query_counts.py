@@ -70,7 +70,7 @@ def test_proposal_page(user_client, department, django_assert_num_queries):
     proposal = small.proposals.first()
     expected = count_queries(user_client, reverse("proposals:proposal_detail", args=[small.slug, proposal.pk]))
     # 2 the session, 1 the access policy's standing, 4 the proposal (with its theme and catalogue),
-    # goals, years and lines with their years, 4 its history (tests/test_figure_history.py).
+    # goals, years and lines with their years, 4 its history (tests/proposals/test_figure_history.py).
     assert expected <= 11, expected
     large = make_catalogue(proposals=1000, lines=True, department=department)
     proposal = large.proposals.order_by("-position").first()

@@ -12,9 +12,9 @@ from django.utils import timezone
 from approvals import services, sweep
 from approvals.models import Email
 from approvals.tasks import deliver_email
-from tests import test_e2e_memo
 from tests.approval_factories import Setup
 from tests.conftest import require, require_service
+from tests.e2e import test_e2e_memo
 from tests.e2e.services import PrivateRedis, celery_on_broker, machine_redis_broker, wait_for
 
 # The memo's end-to-end fixtures: PostgreSQL, the SMTP sink, workers on demand.

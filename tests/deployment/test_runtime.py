@@ -11,7 +11,7 @@ import pytest
 
 from config.runtime import YOUNG_GENERATION_THRESHOLD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _thresholds_after(code):

@@ -19,7 +19,7 @@ try:  # sentry-sdk compresses with brotli when it is installed (locust brings it
 except ImportError:
     brotli = None
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(BASE_DIR / "deploy"))
 import envfile  # noqa: E402  (deploy/envfile.py: the env file as systemd reads it)
 

@@ -189,7 +189,7 @@ def test_xlsx_numeric_cells_are_accepted():
 def test_the_documented_example_imports():
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parent.parent.parent / "README.md").read_text(encoding="utf-8")
     example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
     catalogue = empty_catalogue()
     outcome = import_catalogue_rows(catalogue, example.encode("utf-8"), "csv", dry_run=False)

@@ -165,7 +165,7 @@ def test_unknown_format_is_rejected():
 def test_exit_status_from_the_command_line(tmp_path):
     """The real process exit status (manage.py), on a database file of its own."""
     db = tmp_path / "report.sqlite3"
-    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    manage = Path(__file__).resolve().parent.parent.parent / "manage.py"
     # Outside DEBUG the settings want a secret key (any, for a command on a throw-away database).
     env = {"DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin", "SECRET_KEY": "catalogue-report-test"}
 

@@ -20,7 +20,7 @@ from proposals.snapshots import catalogue_snapshot
 from proposals.tasks import run_import_job
 from tests.factories import make_catalogue, make_user
 from tests.importing import csv_bytes, row, xlsx_bytes
-from tests.test_memo_delivery import queued_tasks
+from tests.memos.test_memo_delivery import queued_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -65,7 +65,7 @@ def test_the_claim_is_made_before_sending_and_every_attempt_sends_the_same_messa
     assert (row.status, row.attempts, row.claimed_until) == ("pending", 1, None)
     Email.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
 
-    settings.EMAIL_BACKEND = "tests.test_outbox_delivery.PeekingBackend"
+    settings.EMAIL_BACKEND = "tests.outbox.test_outbox_delivery.PeekingBackend"
     settings.EMAIL_SEND_LEASE_SECONDS = 600
     SEEN.clear()
     before = timezone.now()

@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import require, service_available
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(BASE_DIR / "deploy"))
 import envfile  # noqa: E402
 

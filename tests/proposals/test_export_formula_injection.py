@@ -19,7 +19,7 @@ from proposals.numbers import NumberFormatError, parse_decimal
 from proposals.services import export_catalogue_rows, import_catalogue_rows
 from proposals.snapshots import catalogue_snapshot
 from tests.factories import make_catalogue, make_user
-from tests.test_export_roundtrip import comparable, copy_header
+from tests.proposals.test_export_roundtrip import comparable, copy_header
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from tests.conftest import require
 from tests.e2e.services import CELERY, PrivateRedis, free_port, wait_for
 from tests.e2e.web import GUNICORN, app_environment
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 pytestmark = pytest.mark.services
 

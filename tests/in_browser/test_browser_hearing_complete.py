@@ -10,7 +10,7 @@ from approvals.models import CatalogueProcess
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
 from tests.e2e.services import smtp_server
-from tests.test_browser_workflow import sign_in
+from tests.in_browser.test_browser_workflow import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
