@@ -1,6 +1,6 @@
 """A catalogue's overview in its OWN sign convention, as plain data shared by the
 overview page, its XLSX/CSV exports and the ``catalogue_report`` command, so all three
-show the same figures. No queries here: everything comes from a ``state.CatalogueState``,
+show the same figures. No queries here: everything comes from a ``state.CatalogueFigures``,
 which also does the sums and the sign flip."""
 
 from dataclasses import dataclass

@@ -17,9 +17,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .figures import SAVINGS_POSITIVE as SAVINGS_POSITIVE_VALUE
+from .figures import Convention
 from .history import FigureHistory
-from .state import SAVINGS_POSITIVE as SAVINGS_POSITIVE_VALUE
-from .state import Convention
 
 
 class Department(models.Model):

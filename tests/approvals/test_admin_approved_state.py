@@ -1,5 +1,5 @@
 """The admin's view of a sign-off's approved state: the snapshot's figures in the catalogue's
-own convention, read through CatalogueState, rendered by a template."""
+own convention, read through CatalogueFigures, rendered by a template."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""CatalogueState: one picture of a catalogue's figures, the same from the database and from
+"""CatalogueFigures: one picture of a catalogue's figures, the same from the database and from
 its snapshot, with the sums and the sign flip every reader uses."""
 
 from decimal import Decimal
@@ -6,16 +6,16 @@ from decimal import Decimal
 import pytest
 
 from proposals.balance import check_balance
-from proposals.models import BreakdownLine, BreakdownLineYear, Catalogue, CatalogueYear, ProposalYear
-from proposals.selectors import catalogue_overview
-from proposals.snapshots import catalogue_snapshot
-from proposals.state import (
+from proposals.figures import (
     SAVINGS_NEGATIVE_CONVENTION,
     SAVINGS_POSITIVE_CONVENTION,
-    CatalogueState,
+    CatalogueFigures,
     Convention,
     ProposalRow,
 )
+from proposals.models import BreakdownLine, BreakdownLineYear, Catalogue, CatalogueYear, ProposalYear
+from proposals.selectors import catalogue_overview
+from proposals.snapshots import catalogue_snapshot
 from tests.factories import make_catalogue
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_state_from_snapshot_equals_state_from_database(sign_convention):
     BreakdownLineYear.objects.filter(line__proposal__catalogue=catalogue, year=2027).update(amount=-900)
     CatalogueYear.objects.filter(catalogue=catalogue, year=2024).update(target=None, stated_fte_total=None)
     from_database = catalogue_overview(catalogue)
-    from_snapshot = CatalogueState.from_snapshot(catalogue_snapshot(catalogue))
+    from_snapshot = CatalogueFigures.from_snapshot(catalogue_snapshot(catalogue))
     assert figures(from_snapshot) == figures(from_database)
     assert from_snapshot.catalogue is None and from_snapshot.rows[0].proposal is None
     assert check_balance(from_snapshot).messages() == check_balance(from_database).messages()
@@ -113,7 +113,7 @@ def test_a_row_without_counting_lines_has_no_line_sums():
 
 def test_snapshot_read_over_other_years():
     catalogue = make_catalogue(proposals=1, amount=-700, years=(2024, 2025))
-    state = CatalogueState.from_snapshot(catalogue_snapshot(catalogue), years=[2025, 2026])
+    state = CatalogueFigures.from_snapshot(catalogue_snapshot(catalogue), years=[2025, 2026])
     assert state.totals == {2025: -700, 2026: 0}
     assert state.targets == {2025: -700, 2026: None}
 

@@ -2,8 +2,8 @@
 change, staffing change and breakdown lines, its targets and stated staffing totals, and the
 convention its documents write them in.
 
-A ``CatalogueState`` is built from the database (``selectors.catalogue_overview``, in a fixed
-number of queries) or from a stored snapshot (``CatalogueState.from_snapshot``, no queries).
+A ``CatalogueFigures`` is built from the database (``selectors.catalogue_overview``, in a fixed
+number of queries) or from a stored snapshot (``CatalogueFigures.from_snapshot``, no queries).
 The balance check, the overview page and its exports, the CLI report, the snapshot, the memo
 document and the admin all read their totals, line sums, staffing sums and the sign flip
 here, so each is computed in one place.
@@ -133,7 +133,7 @@ class ProposalRow:
 
 
 @dataclass
-class CatalogueState:
+class CatalogueFigures:
     """A catalogue's figures, internal convention, with the sums every reader needs."""
 
     years: list  # [int]
