@@ -176,12 +176,14 @@ def process_row(user, process):
 
 
 def next_steps(user, row, today=None):
-    """Each role's next step on ``row`` (a row of processes_for_user), as [NextStep], the one
+    """Each role's next step on ``row`` (a row of processes_for_user, or None), as [NextStep], the one
     place the dashboard and the catalogue page learn them from. The LMU's as its response page
     allows (hearing.response_edit_refusal, stale_notices); HMU's and the sign-off body's as the
     transition table allows (approvals.transitions), for members of those bodies (the policy)."""
     from . import transitions  # the table imports this module
 
+    if row is None:  # not a catalogue the user sees
+        return []
     State = CatalogueProcess.State
     today = today or local_today()
     steps = []
