@@ -110,7 +110,6 @@ def processes_for_user(user):
     if not (user and user.is_authenticated and user.is_active):
         return qs.none()
     own = policy.instances_user_has_permission_for(user, "committee.act_for").filter(hearings=OuterRef("pk"))
-    mine = HearingResponse.objects.filter(process=OuterRef("pk"), committee__in=own.values("pk"))
     qs = qs.annotate(
         is_heard=_mine(user, "process.write_response"),
         is_hmu=_mine(user, "process.record_hmu"),
@@ -123,13 +122,16 @@ def processes_for_user(user):
             HearingResponse.objects.filter(process=OuterRef("pk"), status=Submitted), "process"
         ),
         my_committee_id=Subquery(own.order_by("name").values("pk")[:1]),
-        my_response_status=Subquery(mine.order_by("status").values("status")[:1]),
-        my_response_reopened=Exists(mine.exclude(reopened_reason="")),
         is_hearing_finished=Case(
             When(hearing_finished_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
         ),
     )
+    # The response of that LMU (an OuterRef in a subquery's subquery would name the response, not
+    # the process: the LMU is pinned by its annotation instead).
+    mine = HearingResponse.objects.filter(process=OuterRef("pk"), committee=OuterRef("my_committee_id"))
     qs = qs.annotate(
+        my_response_status=Subquery(mine.values("status")[:1]),
+        my_response_reopened=Exists(mine.exclude(reopened_reason="")),
         my_stale=Exists(
             StaleStances.objects.filter(process=OuterRef("pk"), committee=OuterRef("my_committee_id"), count__gt=0)
         ),

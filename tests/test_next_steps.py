@@ -144,3 +144,18 @@ def test_an_unanswered_hearing_past_its_deadline_is_overdue(client):
     row = selectors.process_row(s.lmu1_user, s.process)
     assert selectors.days_left(row) == -1
     assert selectors.state_label(row) == "Høringen er afsluttet"
+
+
+def test_the_response_state_is_the_lmus_own_whatever_the_ids():
+    """Regression: the response was matched through a subquery whose OuterRef named the response
+    instead of the process, so the state was right only where their ids happened to agree."""
+    other = Setup().to_hearing()
+    other.submit(other.lmu1, other.lmu1_user)
+    other.submit(other.lmu2, other.lmu2_user)  # responses 1 and 2 (or later ids) on the first process
+    s = Setup().to_hearing()
+    hearing.save_hearing_response(
+        s.process, s.lmu1, actor=s.lmu1_user, general_comment="", stances={s.proposals[0].pk: ("support", "")}
+    )
+    row = selectors.process_row(s.lmu1_user, s.process)
+    assert row.my_response_status == "draft"
+    assert verbs(s.lmu1_user, s) == [("hearing", "Ret høringssvar")]
