@@ -6,8 +6,10 @@ committees or responses."""
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from proposals.models import Proposal
 
@@ -21,6 +23,7 @@ from .models import (
     HmuReview,
     ProposalStance,
     SignOff,
+    StaleStances,
     Stance,
     Transition,
 )
@@ -98,9 +101,11 @@ def processes_for_user(user):
     Each row has ``catalogue`` and its ``department`` loaded and these annotations:
     ``is_heard`` (one of the user's LMUs is heard on it), ``is_hmu``, ``is_signoff`` (member of
     the department's HMU / sign-off body), ``heard_count`` and ``submitted_count`` (all heard
-    LMUs / submitted responses), and for the user's own heard LMU (the first by name)
-    ``my_committee_id`` and its response's ``my_response_status`` (None: not begun). Ordered by
-    deadline (none last), then title."""
+    LMUs / submitted responses), ``is_hearing_finished`` (hearing_finished_q), and for the
+    user's own heard LMU (the first by name) ``my_committee_id``, its response's
+    ``my_response_status`` (None: not begun) and ``my_response_reopened``, and ``my_stale``
+    (stances of it given on an earlier version, as the sweep last recorded: stale_notices).
+    Ordered by deadline (none last), then title."""
     qs = CatalogueProcess.objects.select_related("catalogue", "catalogue__department")
     if not (user and user.is_authenticated and user.is_active):
         return qs.none()
@@ -117,14 +122,18 @@ def processes_for_user(user):
             HearingResponse.objects.filter(process=OuterRef("pk"), status=Submitted), "process"
         ),
         my_committee_id=Subquery(own.order_by("name").values("pk")[:1]),
+        is_hearing_finished=Case(
+            When(hearing_finished_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
     )
-    # A second annotate: the response is the one of that same committee (an OuterRef nested in a
-    # subquery of a subquery would point at the middle query, not at the process).
+    # The response of that LMU (an OuterRef in a subquery's subquery would name the response, not
+    # the process: the LMU is pinned by its annotation instead).
+    mine = HearingResponse.objects.filter(process=OuterRef("pk"), committee=OuterRef("my_committee_id"))
     qs = qs.annotate(
-        my_response_status=Subquery(
-            HearingResponse.objects.filter(process=OuterRef("pk"), committee=OuterRef("my_committee_id")).values(
-                "status"
-            )[:1]
+        my_response_status=Subquery(mine.values("status")[:1]),
+        my_response_reopened=Exists(mine.exclude(reopened_reason="")),
+        my_stale=Exists(
+            StaleStances.objects.filter(process=OuterRef("pk"), committee=OuterRef("my_committee_id"), count__gt=0)
         ),
     )
     qs = policy.instances_user_has_permission_for(user, "process.view", qs)
@@ -150,6 +159,82 @@ def dashboard_queues(user, processes):
     if may["department.administer"] or may["process.record_hmu"] or may["process.sign_off"]:
         queues.append(("all", processes))
     return queues, may["department.administer"]
+
+
+# --- what each role does next, and how a catalogue's state is said --------------------------
+
+
+class NextStep(NamedTuple):
+    """A role's next step on a catalogue: what to do (a verb) and where."""
+
+    role: str  # "hearing" (the user's LMU), "hmu", "signoff": the dashboard's sections
+    verb: str
+    url: str
+
+
+def process_row(user, process):
+    """``process`` as a row of processes_for_user (its annotations), or None if not visible."""
+    return processes_for_user(user).filter(pk=process.pk).first()
+
+
+def next_steps(user, row, today=None):
+    """Each role's next step on ``row`` (a row of processes_for_user, or None), as [NextStep], the one
+    place the dashboard and the catalogue page learn them from. The LMU's as its response page
+    allows (hearing.response_edit_refusal, stale_notices); HMU's and the sign-off body's as the
+    transition table allows (approvals.transitions), for members of those bodies (the policy)."""
+    from . import transitions  # the table imports this module
+
+    if row is None:  # not a catalogue the user sees
+        return []
+    State = CatalogueProcess.State
+    today = today or local_today()
+    steps = []
+    deadline = row.hearing_deadline
+    if row.state == State.HEARING and row.my_committee_id is not None and deadline is not None:
+        ahead = today <= deadline
+        status = row.my_response_status
+        verb = None
+        if status is None and ahead:
+            verb = _("Skriv høringssvar")
+        elif status == HearingResponse.Status.DRAFT and (ahead or row.my_response_reopened):
+            verb = _("Ret høringssvar")
+        elif status == Submitted and ahead and row.my_stale:
+            verb = _("Bekræft eller ret dine holdninger")
+        if verb:
+            url = reverse("approvals:response", args=[row.catalogue.slug, row.my_committee_id])
+            steps.append(NextStep("hearing", verb, url))
+    hmu_rule = {
+        State.HMU_REVIEW: transitions.FORWARD_TO_SIGNOFF,
+        State.HEARING: transitions.START_HMU_REVIEW if row.is_hearing_finished else None,
+    }.get(row.state)
+    if row.is_hmu and hmu_rule is not None and hmu_rule.may(user, row):
+        steps.append(
+            NextStep("hmu", _("Behandl høringssvarene"), reverse("approvals:hmu_review", args=[row.catalogue.slug]))
+        )
+    if row.state == transitions.SIGN_OFF.source and transitions.SIGN_OFF.may(user, row):
+        steps.append(
+            NextStep("signoff", _("Godkend kataloget"), reverse("approvals:signoff", args=[row.catalogue.slug]))
+        )
+    return steps
+
+
+def state_label(row):
+    """The catalogue's state as every page says it: a hearing that is finished (hearing_finished_q:
+    deadline passed or everyone answered) is "Høringen er afsluttet" wherever it is shown."""
+    if row.state == CatalogueProcess.State.HEARING and row.is_hearing_finished:
+        return _("Høringen er afsluttet")
+    return row.get_state_display()
+
+
+def days_left(row, today=None):
+    """Days until the hearing's deadline while the LMUs are still answering (negative: passed,
+    unanswered), else None: no countdown on a finished hearing or a catalogue past its hearing."""
+    if row.state != CatalogueProcess.State.HEARING or row.hearing_deadline is None:
+        return None
+    days = (row.hearing_deadline - (today or local_today())).days
+    if days >= 0 and row.is_hearing_finished:
+        return None  # every LMU has answered: nothing is counted down
+    return days
 
 
 class WrittenResponse(NamedTuple):

@@ -45,7 +45,7 @@ def test_buttons_depend_on_role(client):
     client.force_login(s.lmu1_user)
     html = client.get(url(s)).content.decode()
     assert url(s, "start_hmu_review") not in html
-    assert "Skriv jeres svar" in html
+    assert "Skriv høringssvar" in html
     assert reverse("approvals:response", args=[s.catalogue.slug, s.lmu1.pk]) in html
     assert reverse("proposals:catalogue_detail", args=[s.catalogue.slug]) in html
     for p in s.proposals:
@@ -54,7 +54,7 @@ def test_buttons_depend_on_role(client):
     html = client.get(url(s)).content.decode()
     assert url(s, "start_hmu_review") in html
     assert url(s, "hmu_review") in html
-    assert "Skriv jeres svar" not in html
+    assert "Skriv høringssvar" not in html
 
 
 def test_early_start_needs_a_reason(client):

@@ -26,7 +26,8 @@ def test_lmu_member_sees_deadline_days_left_and_missing_response(client):
     assert s.deadline.strftime("%-d. ") in html
     assert "5 dage" in html
     response_url = reverse("approvals:response", args=[s.catalogue.slug, s.lmu1.pk])
-    assert f'<a href="{response_url}">Mangler</a>' in html
+    assert f'<a href="{response_url}" class="app-next-step">Skriv høringssvar</a>' in html
+    assert "Mangler" in html
     # No HMU / sign-off sections for a plain LMU member.
     assert 'id="section-hmu"' not in html and 'id="section-signoff"' not in html
 
@@ -37,9 +38,11 @@ def test_response_state_draft_then_submitted(client):
     hearing.save_hearing_response(
         s.process, s.lmu1, actor=s.lmu1_user, general_comment="", stances={s.proposals[0].pk: ("support", "")}
     )
-    assert ">Kladde</a>" in client.get(URL).content.decode()
+    html = client.get(URL).content.decode()
+    assert "Kladde" in html and 'class="app-next-step">Ret høringssvar</a>' in html
     s.submit(s.lmu1, s.lmu1_user)
-    assert ">Indsendt</a>" in client.get(URL).content.decode()
+    html = client.get(URL).content.decode()
+    assert ">Indsendt</a>" in html and "app-next-step" not in html  # nothing left to do
 
 
 def test_date_is_danish(client):
@@ -151,7 +154,7 @@ def test_query_count_does_not_grow(client, django_assert_num_queries):
     client.force_login(large.lmu1_user)
     with django_assert_num_queries(lmu_queries):
         response = client.get(URL)
-    assert response.content.decode().count(">Mangler</a>") == 9
+    assert response.content.decode().count(">Skriv høringssvar</a>") == 9
     client.force_login(large.admin)
     with django_assert_num_queries(staff_queries):
         response = client.get(URL)

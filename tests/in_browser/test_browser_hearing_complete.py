@@ -42,7 +42,7 @@ def test_last_lmu_submits_and_hmu_is_emailed_once_and_sees_the_catalogue_waiting
 
     # The last heard LMU writes and submits its response in the browser.
     page = sign_in(browser, live_server, s.lmu2_user)
-    page.get_by_role("link", name="Mangler").click()
+    page.get_by_role("link", name="Skriv høringssvar").click()
     for proposal in s.proposals:
         page.select_option(f"#id_stance_{proposal.pk}", "support")
     page.get_by_text("Jeg bekræfter, at svaret er færdigt og skal indsendes.").click()
@@ -64,7 +64,8 @@ def test_last_lmu_submits_and_hmu_is_emailed_once_and_sees_the_catalogue_waiting
     queue = page.locator("section", has=page.get_by_role("heading", name="Afventer HMU-behandling"))
     expect(queue.get_by_role("link", name="Besparelser på administration")).to_be_visible()
     expect(queue.get_by_text("Høringen er afsluttet")).to_be_visible()
-    expect(queue.get_by_role("link", name="2 af 2")).to_be_visible()
+    expect(queue.get_by_text("2 af 2")).to_be_visible()
+    expect(queue.get_by_role("link", name="Behandl høringssvarene")).to_be_visible()
     shot(page, "hearing-complete-hmu-dashboard")
     queue.get_by_role("link", name="Besparelser på administration").click()
     expect(page.get_by_role("button", name="Start HMU-behandlingen")).to_be_visible()

@@ -54,7 +54,7 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server):
     assert page.evaluate("getComputedStyle(document.querySelector('.button-primary, .button')).borderRadius") != ""
     assert page.evaluate("[...document.styleSheets].some(s => s.href && s.href.includes('dkfds.min.css'))")
     shot(page, "01-lmu-dashboard")
-    page.get_by_role("link", name="Mangler").click()
+    page.get_by_role("link", name="Skriv høringssvar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Høringssvar fra LMU Et")
     expect(page.locator("legend", has_text=f"{first.code} {first.title}")).to_be_visible()
     expect(page.locator("td.num", has_text="1.100").first).to_be_visible()  # savings shown positive
@@ -111,7 +111,7 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server):
     # 3. The HMU member sees the responses side by side, records positions and forwards.
     page = sign_in(browser, live_server, s.hmu_user)
     expect(page.get_by_role("heading", name="Afventer HMU-behandling")).to_be_visible()
-    page.get_by_role("link", name="1 af 2").click()
+    page.get_by_role("link", name="Behandl høringssvarene").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("HMU-behandling:")
     expect(page.locator("li", has_text="LMU To").first).to_be_visible()  # did not answer
     expect(page.get_by_text("Bekymring for arbejdsmiljøet.")).to_be_visible()
@@ -130,7 +130,7 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server):
 
     # 4. The sign-off member reads it all and approves with a note.
     page = sign_in(browser, live_server, s.signoff_user)
-    page.get_by_role("link", name="Til godkendelse").click()
+    page.get_by_role("link", name="Godkend kataloget").click()
     expect(page.get_by_text("HMU kan anbefale kataloget med bemærkningen til forslag 2.")).to_be_visible()
     expect(page.get_by_role("cell", name="3.300").first).to_be_visible()  # 3 × 1.100 saved each year
     shot(page, "09-signoff")
