@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import selectors
+from . import next_steps, selectors
 from .models import HearingResponse
 
 EMPTY = _("Ingen kataloger.")
@@ -29,10 +29,10 @@ class BaseTable(tables.Table):
         per_page = 20
 
     def next_step(self, record, role):
-        """The user's next step on ``record`` in ``role`` (selectors.next_steps), or None."""
+        """The user's next step on ``record`` in ``role`` (next_steps.next_steps), or None."""
         cache = self.__dict__.setdefault("_steps", {})
         if record.pk not in cache:
-            cache[record.pk] = {step.role: step for step in selectors.next_steps(self.request.user, record)}
+            cache[record.pk] = {step.role: step for step in next_steps.next_steps(self.request.user, record)}
         return cache[record.pk].get(role)
 
     def step_link(self, record, role):

@@ -3,7 +3,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .. import selectors, transitions
+from .. import next_steps, selectors, transitions
 from ..deadlines import deadline_passed
 from ..models import CatalogueProcess, HearingResponse
 from .common import allowed_rule_names, button_forms, page_context, process_or_404
@@ -18,7 +18,7 @@ def catalogue_page(request, catalogue, process, status=200, **forms):
     own = set(selectors.own_heard_committees(user, process).values_list("pk", flat=True))
     # Where the catalogue stands and each of the user's roles' next step: the dashboard's answers.
     row = selectors.process_row(user, process)
-    steps = selectors.next_steps(user, row) if row is not None else []
+    steps = next_steps.next_steps(user, row) if row is not None else []
     lmu_step = next((step for step in steps if step.role == "hearing"), None)
     heard = []
     for committee in process.heard_committees.order_by("name"):

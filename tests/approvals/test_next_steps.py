@@ -1,4 +1,4 @@
-"""Each role's next step as a verb (selectors.next_steps: the dashboard and the catalogue page),
+"""Each role's next step as a verb (next_steps.next_steps: the dashboard and the catalogue page),
 and a catalogue's state and countdown said the same everywhere (selectors.state_label,
 days_left)."""
 
@@ -7,18 +7,17 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from approvals import deadlines, hearing, selectors, services, stale_notices
+from approvals import deadlines, hearing, next_steps, selectors, services, stale_notices
 from approvals.models import CatalogueProcess
 from proposals.models import ProposalYear
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("approvals:dashboard")
 
 
 def verbs(user, s):
-    return [(step.role, step.verb) for step in selectors.next_steps(user, selectors.process_row(user, s.process))]
+    return [(step.role, step.verb) for step in next_steps.next_steps(user, selectors.process_row(user, s.process))]
 
 
 def section(html, key):

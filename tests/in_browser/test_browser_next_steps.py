@@ -1,5 +1,5 @@
 """Real Chromium: each role finds its next step as a verb, on the dashboard and on the catalogue
-page (selectors.next_steps): the LMU writes, then edits its draft; HMU reviews once every LMU
+page (next_steps.next_steps): the LMU writes, then edits its draft; HMU reviews once every LMU
 has answered; the sign-off body approves."""
 
 import pytest
@@ -7,8 +7,7 @@ import pytest
 from approvals import hearing, services
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
-from tests.test_browser_workflow import sign_in
-from tests.view_support import fast_passwords  # noqa: F401  (autouse)
+from tests.in_browser.test_browser_workflow import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,7 @@ from proposals.models import ProposalYear
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
 from tests.e2e.services import smtp_server
-from tests.test_browser_workflow import PASSWORD, sign_in
+from tests.in_browser.test_browser_workflow import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 QUIET = datetime.timedelta(seconds=600)
@@ -24,7 +24,6 @@ QUIET = datetime.timedelta(seconds=600)
 
 @pytest.fixture
 def smtp(settings, live_server):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEMO_QUIET_PERIOD_SECONDS = int(QUIET.total_seconds())
     settings.SITE_URL = live_server.url
     with smtp_server() as (sink, port):
