@@ -30,6 +30,7 @@ from .admin_import import (
 )
 from .admin_scope import DepartmentScopedAdmin, ScopedImportMixin
 from .admin_state import CatalogueStateMixin, balance_table
+from .admin_versions import ProposalVersionMixin
 from .models import (
     BreakdownLine,
     BreakdownLineYear,
@@ -203,6 +204,7 @@ def _year_column(year):
 class ProposalAdmin(
     ScopedImportMixin,
     DepartmentScopedAdmin,
+    ProposalVersionMixin,
     CatalogueStateMixin,
     BackgroundImportMixin,
     ImportMixin,
@@ -342,7 +344,7 @@ class ProposalAdmin(
 
 
 @admin.register(BreakdownLine)
-class BreakdownLineAdmin(DepartmentScopedAdmin, CatalogueStateMixin, FigureHistoryAdmin):
+class BreakdownLineAdmin(DepartmentScopedAdmin, ProposalVersionMixin, CatalogueStateMixin, FigureHistoryAdmin):
     department_path = "proposal__catalogue__department"
     scoped_choices = {"proposal": "catalogue__department"}
     list_display = ("text", "proposal", "counts_toward_net", "position")

@@ -37,7 +37,8 @@ class CatalogueStateMixin:
                 widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
                 help_text=_("Står i notatet til forligspartierne ved siden af ændringen."),
             )
-            kwargs["form"] = type(self.form.__name__, (self.form,), {CHANGE_REASON: reason})
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(base.__name__, (base,), {CHANGE_REASON: reason})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):

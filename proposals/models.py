@@ -249,7 +249,10 @@ class Proposal(models.Model):
     affected_units = models.TextField(_("berørte enheder"), blank=True)
     risk_assessment = models.TextField(_("risikovurdering"), blank=True)
     footnote = models.TextField(_("fodnote"), blank=True)
-    history = FigureHistory()
+    # Raised by every write of the proposal or its figures (services.proposal_edit_conflict): a
+    # form based on an older version is refused rather than silently undoing the other's save.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = FigureHistory(excluded_fields=["version"])
 
     class Meta:
         ordering = ["catalogue", "position", "id"]
