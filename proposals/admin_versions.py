@@ -15,6 +15,16 @@ from .services import proposal_edit_basis, proposal_edit_conflict, raise_version
 BASED_ON = "based_on"
 
 
+class BasisField(forms.CharField):
+    """The hidden version a form was based on: never a change of the proposal itself (the log
+    entry names the fields that changed)."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
 def _proposal_of(obj):
     return obj if isinstance(obj, Proposal) else obj.proposal
 
@@ -41,7 +51,7 @@ class ProposalVersionMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and obj.pk is not None:
             basis = proposal_edit_basis(_proposal_of(obj))
-            field = forms.CharField(widget=forms.HiddenInput, required=False, initial=basis)
+            field = BasisField(required=False, initial=basis)
             base = kwargs.get("form", self.form)
             kwargs["form"] = type(base.__name__, (ProposalVersionForm, base), {BASED_ON: field})
         return super().get_form(request, obj, change=change, **kwargs)
