@@ -299,7 +299,7 @@ class ProposalAdmin(
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
-            for name in ("catalogue", "create_themes", "delete_missing"):
+            for name in ("catalogue", "create_themes", "delete_missing", "change_reason"):
                 value = import_form.cleaned_data.get(name)
                 initial[name] = value.pk if name == "catalogue" and value else value
         return initial
@@ -311,6 +311,7 @@ class ProposalAdmin(
                 "catalogue": form.cleaned_data.get("catalogue"),
                 "create_themes": bool(form.cleaned_data.get("create_themes")),
                 "delete_missing": bool(form.cleaned_data.get("delete_missing")),
+                "reason": form.cleaned_data.get("change_reason", ""),
             }
         if form is not None and not form.is_bound and str(form.initial.get("catalogue", "")).isdigit():
             # Opened from a catalogue: list that catalogue's columns (its years).

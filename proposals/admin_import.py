@@ -199,7 +199,17 @@ class CatalogueImportForm(ImportForm):
         required=False,
         help_text=gettext_lazy("Ellers bevares de og nævnes i forhåndsvisningen."),
     )
-    field_order = ["catalogue", "import_file", "format", "create_themes", "delete_missing"]
+    change_reason = forms.CharField(
+        label=gettext_lazy("Begrundelse for ændringerne"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=gettext_lazy(
+            "Kræves, når kataloget er godkendt: står i historikken og i notatet til forligspartierne ved siden af "
+            "ændringerne."
+        ),
+    )
+    field_order = ["catalogue", "import_file", "format", "create_themes", "delete_missing", "change_reason"]
 
     def clean_import_file(self):
         return check_upload_size(self.cleaned_data["import_file"])
@@ -217,6 +227,7 @@ class CatalogueConfirmImportForm(ConfirmImportForm):
     catalogue = forms.ModelChoiceField(queryset=Catalogue.objects.all(), widget=forms.HiddenInput())
     create_themes = forms.BooleanField(required=False, widget=forms.HiddenInput())
     delete_missing = forms.BooleanField(required=False, widget=forms.HiddenInput())
+    change_reason = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput())
 
 
 # --------------------------------------------------------------------------- large files in the background
@@ -269,6 +280,7 @@ class BackgroundImportMixin:
             rows_total=rows,
             create_themes=bool(form.cleaned_data.get("create_themes")),
             delete_missing=bool(form.cleaned_data.get("delete_missing")),
+            reason=form.cleaned_data.get("change_reason", ""),
         )
         enqueue_import(job)
         return redirect(self.import_job_url(job))

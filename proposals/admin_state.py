@@ -30,12 +30,19 @@ class CatalogueStateMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if self._asks_reason(obj):
+            # Required: a change that is told without its reason leaves the memo's reader guessing.
             reason = forms.CharField(
                 label=_("Begrundelse for ændringen"),
-                required=False,
+                required=True,
                 max_length=1000,
                 widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
                 help_text=_("Står i notatet til forligspartierne ved siden af ændringen."),
+                error_messages={
+                    "required": _(
+                        "Kataloget er godkendt, så ændringen meddeles forligspartierne i et notat: skriv "
+                        "begrundelsen for ændringen. Intet er gemt."
+                    )
+                },
             )
             base = kwargs.get("form", self.form)
             kwargs["form"] = type(base.__name__, (base,), {CHANGE_REASON: reason})

@@ -55,6 +55,7 @@ def start(
     delete_missing=False,
     create_options=None,
     dry_run=True,
+    reason="",
 ):
     """Keep an upload's ``data`` (bytes) in the database, where the task (on any machine) reads
     it, and mark it to be previewed (``dry_run``) or imported; returns the ImportJob. The caller
@@ -72,6 +73,7 @@ def start(
         delete_missing=delete_missing,
         create_options=create_options,
         dry_run=dry_run,
+        reason=reason or "",
         state=ImportJob.State.QUEUED,
     )
 
@@ -135,7 +137,14 @@ def run_import(job_id):
                 job.catalogue = catalogue
         else:
             run = CatalogueImport(job.catalogue, create_themes=job.create_themes, delete_missing=job.delete_missing)
-            outcome = run.run(dataset, dry_run=job.dry_run, user=job.user, file_name=job.file_name, progress=progress)
+            outcome = run.run(
+                dataset,
+                dry_run=job.dry_run,
+                user=job.user,
+                file_name=job.file_name,
+                progress=progress,
+                reason=job.reason,
+            )
             saved = run.saved
     finally:
         progress.close()

@@ -385,6 +385,7 @@ class ImportJob(models.Model):
     delete_missing = models.BooleanField(default=False)
     dry_run = models.BooleanField(default=False)
     create_options = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")  # the importer's own words (a signed-off catalogue)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=list, blank=True)  # the outcome's Danish lines

@@ -60,6 +60,7 @@ def import_catalogue_rows(
     file_name=None,
     create_themes=False,
     delete_missing=False,
+    reason="",
 ):
     """Import a CSV/XLSX file (bytes) into ``catalogue``; all or nothing.
 
@@ -67,13 +68,14 @@ def import_catalogue_rows(
     updated, kept or deleted and the balance check as it would be after the import.
     Proposals that are in the catalogue but not in the file are reported in
     ``outcome.missing`` and deleted only with ``delete_missing``. Every change is in the
-    figure history under ``user`` with the reason "Import af <file_name>"."""
+    figure history under ``user`` with the reason "Import af <file_name>", or ``reason``, the
+    importer's own words (required when the catalogue's changes are told: signed off)."""
     try:
         dataset = load_dataset(data, file_format)
     except CatalogueFileError as exc:
         return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", m) for m in exc.messages])
     importer = CatalogueImport(catalogue, create_themes=create_themes, delete_missing=delete_missing)
-    return importer.run(dataset, dry_run=dry_run, user=user, file_name=file_name)
+    return importer.run(dataset, dry_run=dry_run, user=user, file_name=file_name, reason=reason)
 
 
 def _file_errors(exc):

@@ -26,8 +26,9 @@ class CatalogueResource(resources.Resource):
     def get_display_name(cls):
         return "Katalogets forslag (CSV/XLSX)"
 
-    def __init__(self, catalogue=None, create_themes=False, delete_missing=False, **kwargs):
+    def __init__(self, catalogue=None, create_themes=False, delete_missing=False, reason="", **kwargs):
         super().__init__(**kwargs)
+        self.reason = reason
         self.catalogue = catalogue
         self.create_themes = create_themes
         self.delete_missing = delete_missing
@@ -42,7 +43,9 @@ class CatalogueResource(resources.Resource):
         if self.catalogue is None:
             raise ValueError("CatalogueResource needs a catalogue to import into")
         run = CatalogueImport(self.catalogue, create_themes=self.create_themes, delete_missing=self.delete_missing)
-        outcome = run.run(dataset, dry_run=dry_run, user=kwargs.get("user"), file_name=kwargs.get("file_name"))
+        outcome = run.run(
+            dataset, dry_run=dry_run, user=kwargs.get("user"), file_name=kwargs.get("file_name"), reason=self.reason
+        )
         result = Result()
         result.outcome = outcome
         result.total_rows = len(dataset)
