@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .admin_forms import catalogue_of
 from .balance import check_balance
 from .history import recording
-from .hooks import catalogue_admin_notices, changes_are_told
+from .hooks import catalogue_admin_notices, changes_are_told, saved_change_notices
 from .numbers import format_amount, format_decimal
 from .selectors import catalogue_overview
 
@@ -69,13 +69,21 @@ class CatalogueStateMixin:
 
     def response_add(self, request, obj, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
-        self._report_balance(request, obj)
+        self._report_saved(request, obj)
         return response
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
-        self._report_balance(request, obj)
+        self._report_saved(request, obj)
         return response
+
+    def _report_saved(self, request, obj):
+        self._report_balance(request, obj)
+        catalogue = catalogue_of(obj)
+        if catalogue is not None:
+            # After sign-off: which memo tells the change, and when (approvals, through the hooks).
+            for text in saved_change_notices(catalogue):
+                self.message_user(request, text, messages.INFO)
 
     def _report_balance(self, request, obj):
         catalogue = catalogue_of(obj)
