@@ -74,15 +74,20 @@ def saved_change_notices(catalogue):
 
     The save restarts the quiet period, so the memo goes out a quiet period from now at the
     earliest (at once when an administrator has asked for it: "Udsend notat nu")."""
-    process = CatalogueProcess.objects.filter(catalogue=catalogue, state=State.SIGNED_OFF).select_related(
-        "memo_state"
-    ).first()
+    process = (
+        CatalogueProcess.objects.filter(catalogue=catalogue, state=State.SIGNED_OFF)
+        .select_related("memo_state")
+        .first()
+    )
     if process is None:
         return []
     number = issuing.next_memo_number(process)
     if MemoState.of(process).issue_requested_at:
         return [
-            _("Ændringen kommer med i notat nr. %(number)s til forligspartierne, som sendes nu (udsendelse er bestilt).")
+            _(
+                "Ændringen kommer med i notat nr. %(number)s til forligspartierne, som sendes nu (udsendelse er "
+                "bestilt)."
+            )
             % {"number": number}
         ]
     return [

@@ -34,6 +34,7 @@ from .admin_import import (
 from .admin_scope import DepartmentScopedAdmin, ScopedImportMixin
 from .admin_state import CatalogueStateMixin, balance_table
 from .admin_versions import ProposalVersionMixin
+from .display import sign_convention_label, unit_label
 from .models import (
     BreakdownLine,
     BreakdownLineYear,
@@ -47,7 +48,6 @@ from .models import (
     ProposalYear,
     Theme,
 )
-from .display import sign_convention_label, unit_label
 from .numbers import format_amount, format_decimal
 from .spreadsheets.errors import CatalogueFileError
 from .spreadsheets.resource import CatalogueResource

@@ -363,7 +363,9 @@ class EditConflict:
         if len(self.changes) > limit:
             lines.append(_("… og %(n)s ændringer mere (se forslagets historik).") % {"n": len(self.changes) - limit})
         if not self.changes:
-            lines.append(_("Historikken siger ikke, hvad der er ændret; åbn forslaget igen for at se det, som det er nu."))
+            lines.append(
+                _("Historikken siger ikke, hvad der er ændret; åbn forslaget igen for at se det, som det er nu.")
+            )
         return [head, *lines]
 
 
@@ -416,4 +418,3 @@ def raise_version(proposal, *, proposal_ids=None):
     ids = list(proposal_ids) if proposal_ids is not None else [proposal.pk]
     if ids:
         Proposal.objects.filter(pk__in=ids).update(version=F("version") + 1)
-

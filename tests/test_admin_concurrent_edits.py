@@ -117,9 +117,7 @@ def test_an_import_meanwhile_makes_the_proposal_form_stale(two_admins):
     catalogue = _catalogue(proposals=1)
     proposal = catalogue.proposals.get()
     url, form = _opened(anne, proposal)
-    csv = (
-        "Kode;Titel;Tema;Netto 2024;Netto 2025;Netto 2026;Netto 2027\n1;Forslag 1;Tema 1;-1.000;-900;-1.000;-1.000\n"
-    )
+    csv = "Kode;Titel;Tema;Netto 2024;Netto 2025;Netto 2026;Netto 2027\n1;Forslag 1;Tema 1;-1.000;-900;-1.000;-1.000\n"
     outcome = import_catalogue_rows(catalogue, csv.encode(), "csv", dry_run=False, file_name="ny.csv")
     assert outcome.ok, outcome.error_messages()
     response = anne.post(url, form)

@@ -25,8 +25,7 @@ def _no_horizontal_scroll(page):
     assert width <= 1366, width
     # The admin puts the table in a box of its own that scrolls sideways: nothing may hide there.
     results = page.evaluate(
-        "(() => { const r = document.querySelector('#changelist .results');"
-        " return [r.scrollWidth, r.clientWidth]; })()"
+        "(() => { const r = document.querySelector('#changelist .results'); return [r.scrollWidth, r.clientWidth]; })()"
     )
     assert results[0] <= results[1], results
 

@@ -36,7 +36,7 @@ from .writing import write_proposals
 def reason_required_message():
     return _(
         "Kataloget er godkendt, så ændringer meddeles forligspartierne i et notat: skriv en begrundelse for "
-        "ændringen (feltet «Begrundelse» ved importen, --reason på kommandolinjen). Intet er gemt."
+        "ændringen (feltet «Begrundelse for ændringerne» ved importen, --reason på kommandolinjen). Intet er gemt."
     )
 
 
