@@ -49,6 +49,7 @@ from .models import (
     Theme,
 )
 from .numbers import format_amount, format_decimal
+from .services import catalogue_edit_basis
 from .spreadsheets.errors import CatalogueFileError
 from .spreadsheets.resource import CatalogueResource
 
@@ -362,6 +363,9 @@ class ProposalAdmin(
             for name in ("catalogue", "create_themes", "delete_missing", "change_reason"):
                 value = import_form.cleaned_data.get(name)
                 initial[name] = value.pk if name == "catalogue" and value else value
+            if import_form.cleaned_data.get("catalogue") is not None:
+                # The catalogue as the preview shows it: its confirmation is refused if it moved since.
+                initial["based_on"] = catalogue_edit_basis(import_form.cleaned_data["catalogue"])
         return initial
 
     def get_import_resource_kwargs(self, request, **kwargs):
@@ -372,6 +376,7 @@ class ProposalAdmin(
                 "create_themes": bool(form.cleaned_data.get("create_themes")),
                 "delete_missing": bool(form.cleaned_data.get("delete_missing")),
                 "reason": form.cleaned_data.get("change_reason", ""),
+                "based_on": form.cleaned_data.get("based_on", ""),
             }
         if form is not None and not form.is_bound and str(form.initial.get("catalogue", "")).isdigit():
             # Opened from a catalogue: list that catalogue's columns (its years).

@@ -128,6 +128,10 @@ def preview_rows(outcome):
 
 def report_import(request, outcome):
     """The messages after a confirmed import: what was saved, counted as the file has it."""
+    if outcome is not None and not outcome.dry_run and outcome.errors:
+        # Refused at the confirmation (the catalogue changed since the preview): say why.
+        messages.error(request, " ".join(outcome.summary_lines()))
+        return
     if outcome is None or not outcome.committed:
         return
     saved = len(outcome.created) + len(outcome.updated)
@@ -228,6 +232,7 @@ class CatalogueConfirmImportForm(ConfirmImportForm):
     create_themes = forms.BooleanField(required=False, widget=forms.HiddenInput())
     delete_missing = forms.BooleanField(required=False, widget=forms.HiddenInput())
     change_reason = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput())
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput())  # what the preview was made on
 
 
 # --------------------------------------------------------------------------- large files in the background

@@ -386,6 +386,7 @@ class ImportJob(models.Model):
     dry_run = models.BooleanField(default=False)
     create_options = models.JSONField(null=True, blank=True)
     reason = models.TextField(blank=True, default="")  # the importer's own words (a signed-off catalogue)
+    based_on = models.CharField(max_length=100, blank=True, default="")  # services.catalogue_edit_basis of the preview
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=list, blank=True)  # the outcome's Danish lines

@@ -4,6 +4,7 @@ Admin, management commands and the seed loader call these functions; none of the
 writes catalogue figures by another way."""
 
 import datetime
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import import_reason, recording, seed_reason
-from .history_selectors import figure_history
+from .history_selectors import catalogue_changes_since, figure_history
 from .models import BudgetAgreement, Catalogue, CatalogueYear, Department, Proposal
 from .numbers import format_amount, parse_amount, parse_decimal
 from .spreadsheets.errors import CatalogueFileError, RowError, old_excel_message
@@ -340,14 +341,22 @@ def _load_seed_catalogue(spec, departments, agreements, base):
 class EditConflict:
     """A form was based on an older version of the proposal: what changed since it was read."""
 
-    version: int  # the proposal's version now: a form based on it may save (over the others' change)
+    version: object  # the version now (a proposal's int, a catalogue's basis): a form based on it may save
     changes: list  # history_selectors.FigureChange since the form was read, newest first
+    of_import: bool = False  # an import's preview, not a proposal's form
 
     def messages(self, limit=10):
-        head = _(
-            "Forslaget er gemt af en anden, efter du åbnede det, så dine ændringer er IKKE gemt. Det, du har "
-            "skrevet, står stadig i formularen. Se ændringerne herunder efter, og gem igen, hvis dine skal gælde."
-        )
+        if self.of_import:
+            head = _(
+                "Kataloget er ændret, efter forhåndsvisningen blev lavet, så importen er IKKE gemt. Forhåndsvis "
+                "filen igen, så du ser, hvad den nu vil ændre. Ændret siden forhåndsvisningen:"
+            )
+        else:
+            head = _(
+                "Forslaget er gemt af en anden, efter du åbnede det, så dine ændringer er IKKE gemt. Det, du har "
+                "skrevet, står stadig i formularen. Se ændringerne herunder efter, og gem igen, hvis dine skal "
+                "gælde."
+            )
         lines = [
             _("%(when)s, %(who)s: %(what)s, %(field)s: «%(before)s» → «%(after)s»")
             % {
@@ -418,3 +427,32 @@ def raise_version(proposal, *, proposal_ids=None):
     ids = list(proposal_ids) if proposal_ids is not None else [proposal.pk]
     if ids:
         Proposal.objects.filter(pk__in=ids).update(version=F("version") + 1)
+
+
+def _proposal_versions_digest(catalogue):
+    """The catalogue's proposals and their versions in a short digest (one query): it moves with
+    every save, import, new or deleted proposal."""
+    versions = Proposal.objects.filter(catalogue=catalogue).order_by("pk").values_list("pk", "version")
+    return hashlib.sha256(";".join(f"{pk}:{v}" for pk, v in versions).encode()).hexdigest()[:20]
+
+
+def catalogue_edit_basis(catalogue, now=None):
+    """What an import's preview carries to its confirmation: the catalogue's proposals' versions
+    and when the preview was made ("<digest>:<ISO time>")."""
+    return f"{_proposal_versions_digest(catalogue)}:{(now or timezone.now()).isoformat()}"
+
+
+def catalogue_edit_conflict(catalogue, basis):
+    """Whether an import previewed on ``basis`` (``catalogue_edit_basis``) may be confirmed: None
+    when no proposal of the catalogue was saved, created or deleted since the preview, else the
+    EditConflict with the changes since then (the preview no longer shows what it would do).
+    Called inside the import's transaction."""
+    digest, _sep, read_at = str(basis or "").partition(":")
+    if digest == _proposal_versions_digest(catalogue):
+        return None
+    try:
+        since = datetime.datetime.fromisoformat(read_at) if read_at else None
+    except ValueError:
+        since = None
+    changes = catalogue_changes_since(catalogue, since) if since is not None else []
+    return EditConflict(version=None, changes=changes, of_import=True)
