@@ -66,5 +66,11 @@ class ProposalVersionMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and not isinstance(obj, Proposal):
+        if not isinstance(obj, Proposal):
             raise_version(obj.proposal)  # a line of it changed: the proposal's page is out of date
+
+    def delete_model(self, request, obj):
+        proposal = None if isinstance(obj, Proposal) else obj.proposal
+        super().delete_model(request, obj)
+        if proposal is not None:
+            raise_version(proposal)

@@ -133,3 +133,15 @@ def test_the_decision_is_one_function():
     conflict = proposal_edit_conflict(proposal.pk, basis)
     assert conflict is not None and conflict.version == proposal.version + 1
     assert proposal_edit_conflict(proposal.pk, "nonsense") is not None
+
+
+def test_a_line_added_or_deleted_meanwhile_makes_the_proposal_form_stale(two_admins):
+    anne, bo = two_admins
+    proposal = _catalogue(proposals=1, lines=True).proposals.get()
+    url, bo_form = _opened(bo, proposal)
+    line = proposal.lines.first()
+    response = anne.post(reverse("admin:proposals_breakdownline_delete", args=[line.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    response = bo.post(url, bo_form)
+    assert response.status_code == 200  # refused: the page still shows the line
+    assert "Forslaget er gemt af en anden, efter du åbnede det" in response.content.decode()
