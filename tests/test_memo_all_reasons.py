@@ -104,3 +104,25 @@ def test_the_command_line_import_needs_its_reason(tmp_path):
         "import_catalogue", s.catalogue.slug, str(path), "--reason", "Efter aftale.", stdout=open("/dev/null", "w")
     )
     assert s.proposals[0].years.get(year=2025).net_amount == -4321
+
+
+def test_the_admin_import_into_a_signed_off_catalogue_asks_for_the_reason(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    s = Setup().to_signed_off()
+    url = reverse("admin:proposals_proposal_import")
+    data = _import_file(s, "-4.321")
+
+    def preview(**extra):
+        upload = SimpleUploadedFile("katalog.csv", data)
+        return admin_client.post(url, {"catalogue": s.catalogue.pk, "format": 0, "import_file": upload, **extra})
+
+    html = preview().content.decode()
+    assert 'name="change_reason"' in html
+    assert "skriv en begrundelse for ændringen (feltet «Begrundelse for ændringerne» ved importen" in html
+    confirm = preview(change_reason="Tal fra regnskabet.").context["confirm_form"]
+    assert confirm.initial["change_reason"] == "Tal fra regnskabet."
+    admin_client.post(reverse("admin:proposals_proposal_process_import"), confirm.initial)
+    assert s.proposals[0].years.get(year=2025).net_amount == -4321
+    memo = issuing.issue_memo(s.reload())
+    assert [c.get("reasons") for c in memo.changes] == [["Tal fra regnskabet."]]
