@@ -4,6 +4,8 @@ proposals.hooks, which approvals fills), and the balance report and after-save w
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,23 @@ class CatalogueStateMixin:
         reason = request.POST.get(CHANGE_REASON, "").strip() if request.method == "POST" else ""
         with recording(user=request.user, reason=reason, stated=bool(reason)):
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Deleting is a change too: after sign-off it needs its reason, which the memo tells.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self._asks_reason(obj):
+            return super().delete_view(request, object_id, extra_context)
+        reason = request.POST.get(CHANGE_REASON, "").strip()
+        extra_context = {**(extra_context or {}), "asks_reason": True, "change_reason": reason}
+        if request.method == "POST" and not reason:
+            extra_context["reason_error"] = gettext(
+                "Kataloget er godkendt, så sletningen meddeles forligspartierne i et notat: skriv begrundelsen. "
+                "Intet er slettet."
+            )
+            # Django's delete view deletes on any POST: shown again as the confirmation page.
+            request.POST = QueryDict()
+        with recording(user=request.user, reason=reason, stated=bool(reason)):
+            return super().delete_view(request, object_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

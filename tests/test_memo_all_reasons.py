@@ -126,3 +126,20 @@ def test_the_admin_import_into_a_signed_off_catalogue_asks_for_the_reason(admin_
     assert s.proposals[0].years.get(year=2025).net_amount == -4321
     memo = issuing.issue_memo(s.reload())
     assert [c.get("reasons") for c in memo.changes] == [["Tal fra regnskabet."]]
+
+
+def test_deleting_a_proposal_after_sign_off_needs_its_reason_and_the_memo_tells_it(admin_client):
+    from proposals.models import Proposal
+
+    s = Setup().to_signed_off()
+    proposal = s.proposals[1]
+    url = reverse("admin:proposals_proposal_delete", args=[proposal.pk])
+    assert 'name="change_reason"' in admin_client.get(url).content.decode()
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "skriv begrundelsen. Intet er slettet." in response.content.decode()
+    assert Proposal.objects.filter(pk=proposal.pk).exists()
+    response = admin_client.post(url, {"post": "yes", "change_reason": "Forslaget er opgivet."})
+    assert response.status_code == 302 and not Proposal.objects.filter(pk=proposal.pk).exists()
+    memo = issuing.issue_memo(s.reload())
+    assert [c.get("reasons") for c in memo.changes if c.get("code") == proposal.code] == [["Forslaget er opgivet."]]
