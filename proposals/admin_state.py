@@ -14,6 +14,7 @@ from .admin_forms import catalogue_of
 from .balance import check_balance
 from .history import recording
 from .hooks import catalogue_admin_notices, changes_are_told, saved_change_notices
+from .models import Catalogue
 from .numbers import format_amount, format_decimal
 from .selectors import catalogue_overview
 
@@ -79,6 +80,13 @@ class CatalogueStateMixin:
         with recording(user=request.user, reason=reason, stated=bool(reason)):
             return super().delete_view(request, object_id, extra_context)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_unless_told(func), name, description)
+        return actions
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         catalogue = catalogue_of(obj) if obj is not None else None
@@ -111,6 +119,37 @@ class CatalogueStateMixin:
         report = check_balance(catalogue_overview(catalogue))
         if not report.consistent:
             self.message_user(request, " ".join([report.verdict(), *report.messages()]), messages.WARNING)
+
+
+# The lookup from each admin's model to its catalogue's id (for a list's selected rows).
+CATALOGUE_ID_PATHS = {"catalogue": "pk", "proposal": "catalogue_id", "breakdownline": "proposal__catalogue_id"}
+
+
+def _unless_told(delete_selected):
+    """Django's "delete selected" action, refused for rows of a catalogue whose changes are told
+    (signed off): there each deletion needs its reason, asked on the row's own delete page."""
+
+    def action(modeladmin, request, queryset):
+        path = CATALOGUE_ID_PATHS.get(modeladmin.opts.model_name)
+        if path is not None:
+            ids = set(queryset.values_list(path, flat=True))
+            told = [c for c in Catalogue.objects.filter(pk__in=ids) if changes_are_told(c)]
+            if told:
+                modeladmin.message_user(
+                    request,
+                    gettext(
+                        "«%(catalogue)s» er godkendt: slet rækker i det én ad gangen fra rækkens egen side, hvor "
+                        "begrundelsen til notatet skrives. Intet er slettet."
+                    )
+                    % {"catalogue": told[0].title},
+                    messages.ERROR,
+                )
+                return None
+        return delete_selected(modeladmin, request, queryset)
+
+    action.short_description = getattr(delete_selected, "short_description", "")
+    action.allowed_permissions = getattr(delete_selected, "allowed_permissions", ("delete",))
+    return action
 
 
 def balance_table(catalogue):

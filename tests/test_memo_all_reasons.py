@@ -143,3 +143,20 @@ def test_deleting_a_proposal_after_sign_off_needs_its_reason_and_the_memo_tells_
     assert response.status_code == 302 and not Proposal.objects.filter(pk=proposal.pk).exists()
     memo = issuing.issue_memo(s.reload())
     assert [c.get("reasons") for c in memo.changes if c.get("code") == proposal.code] == [["Forslaget er opgivet."]]
+
+
+def test_the_lists_delete_action_deletes_nothing_of_a_signed_off_catalogue(admin_client):
+    from proposals.models import Proposal
+    from tests.factories import make_catalogue
+
+    s = Setup().to_signed_off()
+    draft = make_catalogue(proposals=1)
+    url = reverse("admin:proposals_proposal_changelist")
+    selected = [s.proposals[1].pk, draft.proposals.get().pk]
+    response = admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": selected, "post": "yes"}, follow=True
+    )
+    assert "er godkendt: slet rækker i det én ad gangen fra rækkens egen side" in response.content.decode()
+    assert Proposal.objects.filter(pk__in=selected).count() == 2
+    admin_client.post(url, {"action": "delete_selected", "_selected_action": selected[1:], "post": "yes"})
+    assert not Proposal.objects.filter(pk=selected[1]).exists()  # a draft's rows are deleted as before
