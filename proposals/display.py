@@ -54,6 +54,13 @@ def header_facts(catalogue):
     return [(label, value) for label, value in facts if value]
 
 
+def sign_convention_label(catalogue):
+    """The convention in a few words, where figures of catalogues stand near each other (the admin's lists)."""
+    if catalogue.savings_positive:
+        return gettext("Besparelse vises positivt")
+    return gettext("Besparelse vises negativt (med minus)")
+
+
 def sign_convention_words(catalogue):
     if catalogue.savings_positive:
         return gettext("Besparelser er angivet med positivt fortegn, udgifter og investeringer med negativt.")

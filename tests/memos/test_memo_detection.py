@@ -204,6 +204,7 @@ def test_an_admin_save_with_a_browsers_line_breaks_reports_only_the_real_change(
     data = {k: v.replace("\n", "\r\n") if isinstance(v, str) else v for k, v in data.items()}
     index = next(i for i in range(4) if data[f"years-{i}-year"] == 2024)
     data[f"years-{index}-net_amount"] = "1200"
+    data["change_reason"] = "Rettet efter budgetopfølgningen."  # required after sign-off
     assert admin_client.post(url, data).status_code == 302
 
     changes = detection.pending_changes(reload(process))
