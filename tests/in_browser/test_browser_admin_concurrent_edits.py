@@ -30,7 +30,6 @@ def _type(field, text):
 
 
 def test_two_administrators_save_the_same_proposal(browser, live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     catalogue = make_catalogue(proposals=1)
     proposal = catalogue.proposals.get()
     Proposal.history.bulk_history_create([proposal])

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from proposals.models import Proposal, ProposalYear
+from tests.approvals.test_concurrency import race
 from tests.factories import make_catalogue
-from tests.test_concurrency import race
 from tests.view_support import change_form_data
 
 pytestmark = [
