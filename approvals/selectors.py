@@ -177,6 +177,12 @@ def response_for(process, committee, versions=None):
     return WrittenResponse(response, {s.proposal_id: s for s in stances})
 
 
+def saved_stances(process, committee):
+    """{proposal id: (stance, comment)} of ``committee``'s saved response (one query)."""
+    rows = ProposalStance.objects.filter(response__process=process, response__committee=committee)
+    return {pk: (stance, comment) for pk, stance, comment in rows.values_list("proposal_id", "stance", "comment")}
+
+
 def hmu_review_for(process, versions=None):
     """HMU's review and its positions, marked stale as in ``response_for``."""
     review = HmuReview.objects.filter(process=process).select_related("updated_by").first()
