@@ -48,14 +48,14 @@ def _proposals(versions):
     return [row.proposal for row in versions.state.rows]
 
 
-def _page(request, versions, proposal_id=None):
-    """The shown page of the catalogue's rows: ``?side=N``, or the page of ``?forslag=<id>``."""
-    rows = versions.state.rows
+def _page(request, rows, key=lambda row: row.proposal.pk):
+    """The shown page of ``rows`` (the catalogue's, in order): ``?side=N``, or the page of
+    ``?forslag=<id>``."""
     paginator = Paginator(rows, ROWS_PER_PAGE, allow_empty_first_page=True)
     number = request.GET.get(PAGE_FIELD)
     wanted = request.GET.get("forslag")
     if wanted and not number:
-        index = next((i for i, row in enumerate(rows) if str(row.proposal.pk) == wanted), None)
+        index = next((i for i, row in enumerate(rows) if str(key(row)) == wanted), None)
         if index is not None:
             number = index // ROWS_PER_PAGE + 1
     return paginator.get_page(number)
@@ -117,7 +117,7 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
         stance_label=HearingResponseForm.stance_label,
         comment_label=HearingResponseForm.comment_label,
     )
-    page = _page(request, versions)
+    page = _page(request, versions.state.rows)
     page_proposals = [row.proposal for row in page.object_list]
     context["page"] = page
     if refusal is None:
@@ -164,17 +164,19 @@ def response(request, slug, committee_id):
         return _response_page(request, catalogue, process, committee)
     existing = HearingResponse.objects.filter(process=process, committee=committee).first()
     refusal = hearing.response_edit_refusal(request.user, existing, process, committee)
-    versions = CurrentVersions(catalogue)
+    # The form reads the proposals only; the figures and versions are the service's (and a
+    # page shown again reads them for itself).
+    proposals = selectors.form_proposals(catalogue)
     if refusal is not None:
         kind, message = refusal
         if kind == "permission":
             raise PermissionDenied(message)
         # E.g. the deadline passed, or a co-member submitted, while this member was writing.
-        unsaved = _unsaved_text(request.POST, _proposals(versions))
-        return _response_page(request, catalogue, process, committee, versions=versions, unsaved=unsaved)
+        unsaved = _unsaved_text(request.POST, proposals)
+        return _response_page(request, catalogue, process, committee, unsaved=unsaved)
     # A submission checks every row; those of other pages are not posted and count as saved.
     saved = selectors.saved_stances(process, committee) if request.POST.get("action") == "submit" else {}
-    form = HearingResponseForm(request.POST, proposals=_proposals(versions), initial_stances=saved)
+    form = HearingResponseForm(request.POST, proposals=proposals, initial_stances=saved)
     if form.is_valid():
         submit = form.cleaned_data["action"] == HearingResponseForm.SUBMIT
         try:
@@ -191,16 +193,16 @@ def response(request, slug, committee_id):
             # E.g. a co-member submitted first: the page may now be read-only, so what this member
             # typed is shown to copy (as for a refusal found before saving).
             form.add_error(None, exc.message)
-            unsaved = _unsaved_text(request.POST, _proposals(versions))
-            return _response_page(request, catalogue, process, committee, versions=versions, form=form, unsaved=unsaved)
+            unsaved = _unsaved_text(request.POST, proposals)
+            return _response_page(request, catalogue, process, committee, form=form, unsaved=unsaved)
         messages.success(request, _("Høringssvaret er indsendt.") if submit else _("Kladden er gemt."))
         if submit:
             return redirect("approvals:response", slug, committee.pk)
         # "Gem og gå til side N" (the pager's buttons save first), or back to the same page.
         number = request.POST.get("goto", "")
-        number = int(number) if number.isdigit() else _page(request, versions).number
+        number = int(number) if number.isdigit() else _page(request, proposals, key=lambda p: p.pk).number
         return redirect(_page_url(slug, committee.pk, number))
-    return _response_page(request, catalogue, process, committee, versions=versions, form=form)
+    return _response_page(request, catalogue, process, committee, form=form)
 
 
 @require_POST
