@@ -16,7 +16,8 @@ median call, the ratio wall / floor wall, and that every response is submitted w
 HMU told exactly once. PostgreSQL only (the row locks are what is measured); its throwaway test
 database ``test_<name>`` is made and dropped. ``--root``: measure another code tree (e.g. the
 commit before, from ``git archive``). ``--write LABEL`` puts the table under "## LABEL" in the
-"# Benchmark: concurrent response saves" section of bench/RESULTS.md."""
+"# Benchmark: the response form at 20.000 proposals, 100 LMUs saving at once (issue 26)" section
+of bench/RESULTS.md."""
 
 import argparse
 import datetime
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SECTION = "# Benchmark: concurrent response saves"
+SECTION = "# Benchmark: the response form at 20.000 proposals, 100 LMUs saving at once (issue 26)"
 TIMEOUT_S = 900
 
 

@@ -17,7 +17,8 @@ from tests.view_support import fast_passwords  # noqa: F401
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_member_answers_page_by_page_and_submits(browser, live_server, fast_passwords, settings, monkeypatch):
+@pytest.mark.usefixtures("fast_passwords")
+def test_a_member_answers_page_by_page_and_submits(browser, live_server, settings, monkeypatch):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 60
     monkeypatch.setattr(hearing_views, "ROWS_PER_PAGE", 20)
     s = Setup(title="Stort katalog", proposals=50).to_hearing()

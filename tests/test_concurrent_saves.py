@@ -139,6 +139,6 @@ def test_the_last_lmus_submitting_together_tell_hmu_once():
     for _attempt in range(3):  # a race: three times, HMU is told exactly once each time
         s = Setup().to_hearing()
         committees = [(s.lmu1, s.lmu1_user), (s.lmu2, s.lmu2_user)]
-        results, errors = race(2, lambda i: save(s, *committees[i], submit=True))
+        results, errors = race(2, lambda i, s=s, committees=committees: save(s, *committees[i], submit=True))
         assert errors == [] and len(results) == 2
         assert HearingCompletion.objects.filter(process=s.process).count() == 1
