@@ -158,3 +158,15 @@ def test_a_catalogue_of_one_page_has_no_pages(client, small_pages):
     client.force_login(s.lmu1_user)
     html = client.get(url(s)).content.decode()
     assert len(shown_rows(html)) == 20 and 'name="goto"' not in html and "Forslag 1–" not in html
+
+
+def test_a_submitted_response_is_read_in_pages_too(client, small_pages):
+    s = Setup(proposals=50).to_hearing()
+    hearing.save_hearing_response(
+        s.process, s.lmu1, actor=s.lmu1_user, general_comment="", stances=s.all_stances("support", "Læst"), submit=True
+    )
+    client.force_login(s.lmu1_user)
+    html = client.get(url(s, "?side=2")).content.decode()
+    shown = [int(pk) for pk in re.findall(r'<tr id="forslag-(\d+)"', html)]
+    assert shown == [p.pk for p in s.proposals[20:40]]
+    assert 'href="?side=3"' in html and 'name="goto"' not in html
