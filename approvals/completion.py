@@ -8,8 +8,9 @@ submit (hearing.save_hearing_response, in its transaction) and the sweep (beat e
 or ``manage.py memo_sweep --loop`` without a broker) for a deadline that has passed.
 
 The marker is a HearingCompletion row, unique per round (the transition that opened it), written
-with the e-mails in one transaction under the process's row lock: a repeated beat, a second
-worker or a submit racing the sweep finds the row and writes nothing."""
+with the e-mails in one transaction under the process's row lock (a submit: the process shared
+and the round's opening row locked, hearing._tell_if_complete): a repeated beat, a second worker
+or a submit racing the sweep finds the row and writes nothing."""
 
 import logging
 
@@ -28,8 +29,9 @@ def tell_if_complete(process, *, now=None):
     """If ``process``'s current hearing round is complete and nobody was told yet: record it and
     write HMU's e-mails to the outbox. Returns the new HearingCompletion, or None.
 
-    Call inside a transaction that holds the process's row lock (a submit), or use
-    ``check_hearings``, which takes it."""
+    Call inside a transaction that holds the process's row lock, or its shared lock and the
+    round's opening row (a submit: ``hearing._tell_if_complete``), or use ``check_hearings``,
+    which takes the row lock."""
     if process.state != State.HEARING or not selectors.hearing_finished(process):
         return None
     opening = selectors.hearing_round_opening(process)

@@ -6,7 +6,7 @@ them out in a fieldset per proposal."""
 
 from django import forms
 from django.utils.html import format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import signoff_dates
@@ -52,7 +52,12 @@ class PerProposalForm(AccessibleForm):
     catalogue of 5,000 proposals would make 10,000 field objects and widget renders. They are
     read from the data here (``stance_<id>``, ``comment_<id>``, ``confirm_<id>``), their errors
     kept in ``row_errors`` and the page renders them from ``rows()``. The phase-in pool row
-    asks for no stance and has no inputs."""
+    asks for no stance and has no inputs.
+
+    A row whose inputs were not posted is left as saved (``initial_stances``): a large
+    catalogue's form shows one page of rows at a time, and a POST carries that page only
+    (Django refuses a POST of tens of thousands of fields). ``stances()`` has the posted rows;
+    the checks of a submission read the saved stance of every other row."""
 
     stance_label = _("Holdning")
     comment_label = _("Kommentar")
@@ -76,16 +81,20 @@ class PerProposalForm(AccessibleForm):
     def confirm_name(proposal):
         return f"confirm_{proposal.pk}"
 
+    def _posted(self, proposal):
+        return self.stance_name(proposal) in self.data or self.comment_name(proposal) in self.data
+
     def _value(self, proposal, index):
-        if self.is_bound:
+        if self.is_bound and self._posted(proposal):
             name = (self.stance_name, self.comment_name)[index](proposal)
             return self.data.get(name, "")
         return self.initial_stances.get(proposal.pk, ("", ""))[index]
 
-    def rows(self):
-        """{proposal id: row} for the template: names, ids, shown values, the select's options, errors."""
+    def rows(self, proposals=None):
+        """{proposal id: row} for the template (of ``proposals``, the page's, or all): names,
+        ids, shown values, the select's options, errors."""
         out, options = {}, {}
-        for p in self.asked:
+        for p in self.asked if proposals is None else [p for p in proposals if not p.is_phase_in]:
             errors = self.row_errors.get(p.pk, {})
             stance = self._value(p, 0) or ""
             if stance not in options:
@@ -102,15 +111,32 @@ class PerProposalForm(AccessibleForm):
             }
         return out
 
+    # The error summary links this many row errors; a submission missing thousands of stances
+    # says how many more there are instead of listing them all.
+    LINKED_ROW_ERRORS = 50
+
+    # {proposal id: "?side=N"} of the rows on other pages than the one shown (set by the view),
+    # so the error summary links to the page where the field is.
+    row_pages = {}
+
     @property
     def row_error_links(self):
-        """[(input id, message)] for the error summary, in catalogue order."""
-        return [
-            (f"id_{kind}_{p.pk}", message)
-            for p in self.asked
+        """[(link, message)] for the error summary (at most LINKED_ROW_ERRORS): the shown page's
+        rows first, then those of other pages, each in catalogue order."""
+        shown = [p for p in self.asked if p.pk not in self.row_pages]
+        others = [p for p in self.asked if p.pk in self.row_pages]
+        links = [
+            (f"{self.row_pages.get(p.pk, '')}#id_{kind}_{p.pk}", message)
+            for p in (shown + others if others else self.asked)
+            if p.pk in self.row_errors
             for kind in ("stance", "comment")
-            for message in self.row_errors.get(p.pk, {}).get(kind, [])
+            for message in self.row_errors[p.pk].get(kind, [])
         ]
+        if len(links) > self.LINKED_ROW_ERRORS:
+            more = len(links) - self.LINKED_ROW_ERRORS
+            links = links[: self.LINKED_ROW_ERRORS]
+            links.append(("", ngettext("… og %(n)s fejl mere.", "… og %(n)s fejl mere.", more) % {"n": more}))
+        return links
 
     @property
     def has_errors(self):
@@ -127,6 +153,8 @@ class PerProposalForm(AccessibleForm):
         valid = {value for value, _label in STANCE_CHOICES}
         self.row_values = {}
         for p in self.asked:
+            if not self._posted(p):
+                continue  # not on the posted page: left as saved
             stance = str(self.data.get(self.stance_name(p), "")).strip()
             comment = str(self.data.get(self.comment_name(p), "")).strip()
             if stance not in valid:
@@ -142,11 +170,17 @@ class PerProposalForm(AccessibleForm):
         self.confirmed = {p.pk for p in self.asked if self.data.get(self.confirm_name(p))}
         return cleaned
 
+    def _stance_after_save(self, proposal):
+        if proposal.pk in self.row_values:
+            return self.row_values[proposal.pk][0]
+        return self.initial_stances.get(proposal.pk, ("", ""))[0]
+
     def require_all_stances(self):
         # Mirrors hearing.save_hearing_response (which stays the authority) so the error
-        # can stand next to its field: the phase-in pool row needs no stance.
+        # can stand next to its field: the phase-in pool row needs no stance. A row of another
+        # page counts with its saved stance.
         for proposal in self.asked:
-            if not self.row_values[proposal.pk][0] and not self.row_errors.get(proposal.pk):
+            if not self._stance_after_save(proposal) and not self.row_errors.get(proposal.pk):
                 self._row_error(
                     proposal,
                     "stance",
@@ -158,7 +192,7 @@ class PerProposalForm(AccessibleForm):
     def require_stance_for_comment(self):
         # ProposalStance needs a stance; a comment alone would be lost, so say so.
         for proposal in self.asked:
-            stance, comment = self.row_values[proposal.pk]
+            stance, comment = self.row_values.get(proposal.pk, ("", ""))
             if comment and not stance and not self.row_errors.get(proposal.pk):
                 self._row_error(
                     proposal,
@@ -168,7 +202,7 @@ class PerProposalForm(AccessibleForm):
                 )
 
     def stances(self):
-        """{proposal id: (stance, comment)} for every proposal asked (service input; "" clears a stance)."""
+        """{proposal id: (stance, comment)} for every row posted (service input; "" clears a stance)."""
         return dict(self.row_values)
 
 

@@ -1,6 +1,12 @@
 """Writes of the committees: an LMU's hearing response (save, submit, reopen, answer late) and
 HMU's review. Each runs in one transaction with the catalogue's process row locked first, as the
-workflow's steps in approvals.services do, so a response cannot be saved past a state change."""
+workflow's steps in approvals.services do, so a response cannot be saved past a state change.
+
+An LMU's save holds the process row shared (FOR SHARE) and its own response row exclusively
+(FOR UPDATE): the heard LMUs save side by side (a hundred of them at once queued behind one
+another on FOR UPDATE), co-members of one LMU one after the other, and a state change waits for
+the saves in flight. The last submissions meet at the hearing round's row, where the one that
+completes the hearing is found (``_tell_if_complete``)."""
 
 import json
 
@@ -10,11 +16,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import completion, policy, stale_notices
+from . import completion, policy, selectors, stale_notices
 from .deadlines import deadline_passed
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
-from .models import CatalogueProcess, Committee, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
-from .services import lock_process, require_actor
+from .models import (
+    CatalogueProcess,
+    Committee,
+    HearingResponse,
+    HmuPosition,
+    HmuReview,
+    ProposalStance,
+    Stance,
+    Transition,
+)
+from .services import lock_process, require_actor, share_process
 from .stance_versions import CurrentVersions
 
 State = CatalogueProcess.State
@@ -153,16 +168,14 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
     A fixed number of queries, whatever the number of proposals."""
     require_actor(actor)
     with transaction.atomic():
-        locked = lock_process(process)
-        response = HearingResponse.objects.select_for_update().filter(process=locked, committee=committee).first()
-        refusal = response_edit_refusal(actor, response, locked, committee)
+        locked = share_process(process)
+        response = _lock_response(locked, committee, create=True)
+        refusal = response_edit_refusal(actor, response, locked, committee)  # a new draft: as none
         if refusal:
             kind, message = refusal
             raise (NotPermitted if kind == "permission" else WorkflowError)(message)
         versions = CurrentVersions(locked.catalogue)
         cleaned, proposals = _clean_stances(versions, stances, what=_("en holdning"))
-        if response is None:
-            response = HearingResponse.objects.create(process=locked, committee=committee)
         response.general_comment = (general_comment or "").strip()
         _store_stances(ProposalStance, "response", response, cleaned, versions, confirmed=confirmed)
         response.authors.add(actor)
@@ -183,9 +196,32 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
             fields += ["status", "submitted_at", "submitted_by"]
         response.save(update_fields=fields)
         if submit:
-            completion.tell_if_complete(locked)  # the last LMU's answer: HMU is told, once
-            stale_notices.observe(locked, versions=versions)  # kept stances may be on earlier versions
+            _tell_if_complete(locked)  # the last LMU's answer: HMU is told, once
+            stale_notices.observe(locked, versions=versions, committee=committee)  # kept stances may be on earlier versions
     return response
+
+
+def _lock_response(process, committee, *, create=False):
+    """``committee``'s response to ``process``, locked FOR UPDATE (None if there is none and not
+    ``create``). Created as an empty draft when asked: two first saves of one LMU at once insert
+    one row (the second's INSERT waits for the first's and does nothing) and lock the same.
+    Raising in the caller's transaction rolls the new row back."""
+    if create:
+        HearingResponse.objects.bulk_create(
+            [HearingResponse(process=process, committee=committee)], ignore_conflicts=True
+        )
+    return HearingResponse.objects.select_for_update().filter(process=process, committee=committee).first()
+
+
+def _tell_if_complete(process):
+    """``completion.tell_if_complete`` for a submission that holds the process row shared: the
+    submissions of the last LMUs could each miss the other's (not yet committed) and none tell
+    HMU. Locking the current round's opening row (the completion's key) in turn, each reads the
+    responses after the one before it committed; only submissions wait here, at their end."""
+    opening = selectors.hearing_round_opening(process)
+    if opening is not None:
+        Transition.objects.select_for_update().filter(pk=opening.pk).exists()
+    completion.tell_if_complete(process)
 
 
 def stale_stance_refusal(actor, response, process, committee):
@@ -203,8 +239,8 @@ def revise_stale_stance(process, committee, proposal_id, *, actor, stance, comme
     stance is then given on the proposal's current version."""
     require_actor(actor)
     with transaction.atomic():
-        locked = lock_process(process)
-        response = HearingResponse.objects.select_for_update().filter(process=locked, committee=committee).first()
+        locked = share_process(process)
+        response = _lock_response(locked, committee)
         refusal = stale_stance_refusal(actor, response, locked, committee)
         if refusal:
             kind, message = refusal
@@ -219,7 +255,7 @@ def revise_stale_stance(process, committee, proposal_id, *, actor, stance, comme
         _store_stances(ProposalStance, "response", response, cleaned, versions, confirmed={int(proposal_id)})
         response.authors.add(actor)
         response.save(update_fields=["updated_at"])
-        stale_notices.observe(locked, versions=versions)  # the dashboard's flag goes with the last one
+        stale_notices.observe(locked, versions=versions, committee=committee)  # the dashboard's flag goes with the last one
     return response
 
 

@@ -13,7 +13,7 @@ transaction; they are handed to the worker after the commit). The named function
 
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,18 @@ def ensure_processes():
 def lock_process(process):
     # No select_related: lock only the process row, not the catalogue.
     return CatalogueProcess.objects.select_for_update().get(pk=process.pk)
+
+
+def share_process(process):
+    """The process row with a SHARE lock (PostgreSQL's FOR SHARE): writers that only need its
+    state to stay put (the LMUs saving their responses) hold it together, while a state change
+    (``lock_process``, FOR UPDATE) waits for them all and they wait for it. Django has no
+    ``select_for_share``; SQLite has no row locks (it runs one writer at a time)."""
+    if connection.vendor != "postgresql":
+        return CatalogueProcess.objects.get(pk=process.pk)
+    table = connection.ops.quote_name(CatalogueProcess._meta.db_table)
+    pk = connection.ops.quote_name(CatalogueProcess._meta.pk.column)
+    return CatalogueProcess.objects.raw(f"SELECT * FROM {table} WHERE {pk} = %s FOR SHARE", [process.pk])[0]
 
 
 def _refresh(process, locked):

@@ -35,14 +35,16 @@ def quiet_period():
     return timedelta(seconds=settings.MEMO_QUIET_PERIOD_SECONDS)
 
 
-def stale_by_committee(process, versions):
+def stale_by_committee(process, versions, committee=None):
     """{committee id: {proposal id (str): current fingerprint}} of the heard LMUs' submitted
-    stances given on an earlier version of their proposal (a change a reader would see)."""
-    responses = dict(
-        HearingResponse.objects.filter(
-            process=process, status=HearingResponse.Status.SUBMITTED, committee__in=process.heard_committees.all()
-        ).values_list("pk", "committee_id")
+    stances given on an earlier version of their proposal (a change a reader would see); only
+    ``committee``'s when given."""
+    responses = HearingResponse.objects.filter(
+        process=process, status=HearingResponse.Status.SUBMITTED, committee__in=process.heard_committees.all()
     )
+    if committee is not None:
+        responses = responses.filter(committee=committee)
+    responses = dict(responses.values_list("pk", "committee_id"))
     stances = ProposalStance.objects.filter(response_id__in=list(responses))
     found = {}
     for stance in given_stances(stances, "response", versions):
@@ -52,17 +54,23 @@ def stale_by_committee(process, versions):
     return found
 
 
-def observe(process, *, versions=None, now=None):
-    """Record what is stale now for each heard LMU of ``process`` (its row locked by the caller)
-    and queue the e-mails that are due. Returns the number of e-mails queued."""
+def observe(process, *, versions=None, now=None, committee=None):
+    """Record what is stale now for each heard LMU of ``process`` and queue the e-mails that are
+    due. Returns the number of e-mails queued. The sweep looks at every LMU with the process row
+    locked; a response's own save looks at its ``committee`` only, with that response's row
+    locked (the process row is only shared then, so LMUs saving at once never write each
+    other's rows)."""
     now = now or timezone.now()
+    notices = StaleStances.objects.filter(process=process)
+    if committee is not None:
+        notices = notices.filter(committee=committee)
     if not CatalogueProcess.objects.filter(open_for_confirmation_q(), pk=process.pk).exists():
         # Nothing can be confirmed any more: the dashboard's flags go.
-        StaleStances.objects.filter(process=process).exclude(count=0).update(stale={}, count=0, changed_at=now)
+        notices.exclude(count=0).update(stale={}, count=0, changed_at=now)
         return 0
     versions = versions or CurrentVersions(process.catalogue)
-    found = stale_by_committee(process, versions)
-    notices = {n.committee_id: n for n in StaleStances.objects.filter(process=process).select_related("committee")}
+    found = stale_by_committee(process, versions, committee)
+    notices = {n.committee_id: n for n in notices.select_related("committee")}
     queued = 0
     for committee_id in set(found) | set(notices):
         stale = found.get(committee_id, {})

@@ -9,7 +9,8 @@ through the service (the form is measured in the hearing); the others submitted 
 (stored in bulk); then HMU's review is started and its positions saved through the service.
 Pages, fetched through Django's test client as the user who works on them:
 
-- response   ``/forloeb/<slug>/hoeringssvar/<lmu>/`` the LMU's form (member of the first LMU)
+- response   ``/forloeb/<slug>/hoeringssvar/<lmu>/`` the LMU's form (member of the first LMU): its
+  first page of ``ROWS_PER_PAGE`` proposals, as is its floor
 - responses  ``/forloeb/<slug>/hoeringssvar/`` the list (the department's administrator)
 - hmu        ``/forloeb/<slug>/hmu/`` HMU's review with its form (an HMU member)
 - signoff    ``/forloeb/<slug>/godkendelse/`` (the department's administrator)
@@ -32,6 +33,7 @@ import statistics
 import sys
 import time
 import types
+from importlib import import_module
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -191,10 +193,13 @@ def run(sizes, runs):
             urls_of = {
                 pk: reverse("proposals:proposal_detail", args=[catalogue.slug, pk]) for pk, _c, _t in proposal_rows
             }
+            # The form shows a page of ROWS_PER_PAGE proposals (all of them in trees before pages).
+            per_page = getattr(import_module("approvals.views.hearing"), "ROWS_PER_PAGE", None)
             floor_data["response"] = {
                 "choices": choices,
                 "rows": [
-                    (code, title, urls_of[pk], *figures[pk], pk, *stances[pk]) for pk, code, title in proposal_rows
+                    (code, title, urls_of[pk], *figures[pk], pk, *stances[pk])
+                    for pk, code, title in proposal_rows[:per_page]
                 ],
             }
             response_client = Client()

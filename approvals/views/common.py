@@ -36,9 +36,10 @@ class FigureRow:
     has_fte: bool
 
 
-def figure_rows(overview):
+def figure_rows(overview, rows_of=None):
+    """FigureRows of ``overview``'s rows (or of ``rows_of``, some of them: a page)."""
     rows = []
-    for row in overview.rows:
+    for row in overview.rows if rows_of is None else rows_of:
         figures = [{"year": y, "amount": row.net.get(y), "fte": row.fte.get(y)} for y in overview.years]
         rows.append(FigureRow(row.proposal, figures, any(f["fte"] is not None for f in figures)))
     return rows

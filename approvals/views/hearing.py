@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +23,12 @@ from .listing import SortColumn, page_of, sorted_rows
 
 State = CatalogueProcess.State
 
+# The response form shows this many proposals a page: a POST carries two fields per row (Django
+# refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS), and a page of a 20.000-proposal catalogue
+# is built and sent as fast as one of a small catalogue. Each page saves its own rows.
+ROWS_PER_PAGE = 250
+PAGE_FIELD = "side"
+
 
 def _heard_committee_or_404(process, committee_id):
     committee = get_object_or_404(Committee, pk=committee_id, kind=Committee.Kind.LMU)
@@ -39,6 +46,36 @@ def _unsaved_text(post, proposals):
 
 def _proposals(versions):
     return [row.proposal for row in versions.state.rows]
+
+
+def _page(request, rows, key=lambda row: row.proposal.pk):
+    """The shown page of ``rows`` (the catalogue's, in order): ``?side=N``, or the page of
+    ``?forslag=<id>``."""
+    paginator = Paginator(rows, ROWS_PER_PAGE, allow_empty_first_page=True)
+    number = request.GET.get(PAGE_FIELD)
+    wanted = request.GET.get("forslag")
+    if wanted and not number:
+        index = next((i for i, row in enumerate(rows) if str(key(row)) == wanted), None)
+        if index is not None:
+            number = index // ROWS_PER_PAGE + 1
+    return paginator.get_page(number)
+
+
+def _page_url(slug, committee_id, number):
+    url = reverse("approvals:response", args=[slug, committee_id])
+    return f"{url}?{PAGE_FIELD}={number}" if number and int(number) > 1 else url
+
+
+def _link_errors_to_their_pages(form, page, versions):
+    """Point the error summary at the page of a row with an error that is not on this one."""
+    if page.paginator.num_pages == 1 or not form.row_errors:
+        return
+    here = {row.proposal.pk for row in page.object_list}
+    form.row_pages = {
+        row.proposal.pk: f"?{PAGE_FIELD}={index // ROWS_PER_PAGE + 1}"
+        for index, row in enumerate(versions.state.rows)
+        if row.proposal.pk in form.row_errors and row.proposal.pk not in here
+    }
 
 
 def _response_page(request, catalogue, process, committee, *, versions=None, form=None, reopen_form=None, unsaved=None):
@@ -80,14 +117,18 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
         stance_label=HearingResponseForm.stance_label,
         comment_label=HearingResponseForm.comment_label,
     )
+    page = _page(request, versions.state.rows)
+    page_proposals = [row.proposal for row in page.object_list]
+    context["page"] = page
     if refusal is None:
         if form is None:
             form = HearingResponseForm(
                 proposals=_proposals(versions),
                 initial={"general_comment": response.general_comment if response else ""},
-                initial_stances={pid: (s.stance, s.comment) for pid, s in stance_map.items()},
+                initial_stances=_saved(stance_map),
             )
-        fields = form.rows()
+        _link_errors_to_their_pages(form, page, versions)
+        fields = form.rows(page_proposals)
         context["form"] = form
     else:
         fields = {}
@@ -95,7 +136,7 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
         may_reopen = policy.user_has_permission(user, "process.reopen_response", process)
         if (response is not None or late) and may_reopen and process.state == State.HEARING:
             context["reopen_form"] = reopen_form or ReasonForm(prefix="reopen")
-    rows = figure_rows(versions.state)
+    rows = figure_rows(versions.state, page.object_list)
     tables = figure_tables(rows, catalogue)
     links = read_links(catalogue, [r.proposal for r in rows])
     context["items"] = [
@@ -112,6 +153,10 @@ def _response_page(request, catalogue, process, committee, *, versions=None, for
     return render(request, "approvals/response.html", context)
 
 
+def _saved(stance_map):
+    return {pid: (s.stance, s.comment) for pid, s in stance_map.items()}
+
+
 def response(request, slug, committee_id):
     catalogue, process = process_or_404(request, slug)
     committee = _heard_committee_or_404(process, committee_id)
@@ -119,15 +164,19 @@ def response(request, slug, committee_id):
         return _response_page(request, catalogue, process, committee)
     existing = HearingResponse.objects.filter(process=process, committee=committee).first()
     refusal = hearing.response_edit_refusal(request.user, existing, process, committee)
-    versions = CurrentVersions(catalogue)
+    # The form reads the proposals only; the figures and versions are the service's (and a
+    # page shown again reads them for itself).
+    proposals = selectors.form_proposals(catalogue)
     if refusal is not None:
         kind, message = refusal
         if kind == "permission":
             raise PermissionDenied(message)
         # E.g. the deadline passed, or a co-member submitted, while this member was writing.
-        unsaved = _unsaved_text(request.POST, _proposals(versions))
-        return _response_page(request, catalogue, process, committee, versions=versions, unsaved=unsaved)
-    form = HearingResponseForm(request.POST, proposals=_proposals(versions))
+        unsaved = _unsaved_text(request.POST, proposals)
+        return _response_page(request, catalogue, process, committee, unsaved=unsaved)
+    # A submission checks every row; those of other pages are not posted and count as saved.
+    saved = selectors.saved_stances(process, committee) if request.POST.get("action") == "submit" else {}
+    form = HearingResponseForm(request.POST, proposals=proposals, initial_stances=saved)
     if form.is_valid():
         submit = form.cleaned_data["action"] == HearingResponseForm.SUBMIT
         try:
@@ -144,11 +193,16 @@ def response(request, slug, committee_id):
             # E.g. a co-member submitted first: the page may now be read-only, so what this member
             # typed is shown to copy (as for a refusal found before saving).
             form.add_error(None, exc.message)
-            unsaved = _unsaved_text(request.POST, _proposals(versions))
-            return _response_page(request, catalogue, process, committee, versions=versions, form=form, unsaved=unsaved)
+            unsaved = _unsaved_text(request.POST, proposals)
+            return _response_page(request, catalogue, process, committee, form=form, unsaved=unsaved)
         messages.success(request, _("Høringssvaret er indsendt.") if submit else _("Kladden er gemt."))
-        return redirect("approvals:response", slug, committee.pk)
-    return _response_page(request, catalogue, process, committee, versions=versions, form=form)
+        if submit:
+            return redirect("approvals:response", slug, committee.pk)
+        # "Gem og gå til side N" (the pager's buttons save first), or back to the same page.
+        number = request.POST.get("goto", "")
+        number = int(number) if number.isdigit() else _page(request, proposals, key=lambda p: p.pk).number
+        return redirect(_page_url(slug, committee.pk, number))
+    return _response_page(request, catalogue, process, committee, form=form)
 
 
 @require_POST
@@ -169,7 +223,9 @@ def revise_stale_stance(request, slug, committee_id, proposal_id):
         say_refusal(request, exc)
     else:
         messages.success(request, _("Holdningen gælder nu forslaget, som det ser ud nu."))
-    return redirect(f"{reverse('approvals:response', args=[slug, committee.pk])}#forslag-{proposal_id}")
+    # ?forslag= opens the page the proposal is on.
+    url = reverse("approvals:response", args=[slug, committee.pk])
+    return redirect(f"{url}?forslag={proposal_id}#forslag-{proposal_id}")
 
 
 @require_POST

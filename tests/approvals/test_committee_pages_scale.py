@@ -93,13 +93,17 @@ def test_a_refused_save_at_1000_proposals_saves_nothing_and_shows_the_text_again
     s = Setup(proposals=1000).to_hearing()
     client.force_login(s.lmu1_user)
     data = form_data(s, "support", "Min tekst", general_comment="G", action="submit", confirm_submit="on")
+    for p in s.proposals[:750]:  # the first three pages of 250 were not posted (nor saved)
+        del data[f"stance_{p.pk}"], data[f"comment_{p.pk}"]
     last = s.proposals[-1]
     data[f"stance_{last.pk}"] = data[f"comment_{last.pk}"] = ""  # a stance missing: all is refused
-    response = client.post(response_url(s), data)
+    response = client.post(response_url(s) + "?side=4", data)
     assert response.status_code == 200
     html = response.content.decode()
     assert f"Vælg en holdning til forslag {last.code} {last.title}." in html
     assert "Min tekst 998" in html and f'href="#id_stance_{last.pk}"' in html
+    # The rows of the pages not posted are named with a link to their page.
+    assert f'href="?side=1#id_stance_{s.proposals[0].pk}"' in html
     assert not HearingResponse.objects.filter(committee=s.lmu1).exists()
     assert not ProposalStance.objects.filter(response__committee=s.lmu1).exists()
 
