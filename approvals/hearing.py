@@ -197,7 +197,9 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
         response.save(update_fields=fields)
         if submit:
             _tell_if_complete(locked)  # the last LMU's answer: HMU is told, once
-            stale_notices.observe(locked, versions=versions, committee=committee)  # kept stances may be on earlier versions
+            stale_notices.observe(
+                locked, versions=versions, committee=committee
+            )  # kept stances may be on earlier versions
     return response
 
 
@@ -255,7 +257,9 @@ def revise_stale_stance(process, committee, proposal_id, *, actor, stance, comme
         _store_stances(ProposalStance, "response", response, cleaned, versions, confirmed={int(proposal_id)})
         response.authors.add(actor)
         response.save(update_fields=["updated_at"])
-        stale_notices.observe(locked, versions=versions, committee=committee)  # the dashboard's flag goes with the last one
+        stale_notices.observe(
+            locked, versions=versions, committee=committee
+        )  # the dashboard's flag goes with the last one
     return response
 
 

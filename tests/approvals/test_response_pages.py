@@ -15,7 +15,6 @@ from approvals import hearing
 from approvals.models import HearingResponse, ProposalStance
 from approvals.views import hearing as hearing_views
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.db import connection, connections, transaction
 from approvals import hearing, services
 from approvals.models import CatalogueProcess, HearingCompletion, HearingResponse, ProposalStance
 from tests.approval_factories import Setup
-from tests.test_concurrency import race
+from tests.approvals.test_concurrency import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
