@@ -16,7 +16,6 @@ from tests.in_browser.test_browser_workflow import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.usefixtures("fast_passwords")
 def test_a_member_answers_page_by_page_and_submits(browser, live_server, settings, monkeypatch):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 60
     monkeypatch.setattr(hearing_views, "ROWS_PER_PAGE", 20)
