@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from proposals.numbers import format_amount, format_decimal
 
+from .. import selectors
 from ..models import Stance
 
 
@@ -82,10 +83,12 @@ def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
     names = {c.pk: f'<tr><th scope="row">{esc(c.name)}</th>' for c in overview.committees}
     shown = {}  # (stance, label, stale) -> its cell
     caption = _("LMU'ernes holdninger til forslag %(code)s")
+    # No stance is asked on the phase-in pool row: no LMU is "not answered" there.
+    not_asked = '<tr><td colspan="3">{}</td></tr>'.format(esc(_("Indfasningspuljen: der skal ikke gives en holdning.")))
     tables = {}
     for row in overview.rows:
         cells = []
-        for committee, st in row.cells:
+        for committee, st in row.cells if row.asked else ():
             name = names.get(committee.pk) or f'<tr><th scope="row">{esc(committee.name)}</th>'
             if st is None:
                 cells.append(name + missing)
@@ -98,7 +101,7 @@ def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
         tables[row.proposal.pk] = mark_safe(  # every text above is escaped
             '<table class="table table--compact"><caption class="sr-only">'
             f"{esc(caption % {'code': row.proposal.code})}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(cells) or empty}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(cells) or (empty if row.asked else not_asked)}</tbody></table>"
         )
     return tables
 
@@ -110,12 +113,15 @@ def count_table(overview, sort):
     """The stances per proposal (how many LMUs gave each stance, how many none) sorted by
     ``sort`` (a column key, "-" first for descending; catalogue order otherwise):
     (headers [(label, link query, aria-sort)], body HTML)."""
-    heard = len(overview.committees)
-    rows = [(row, [n for _v, _l, n in row.counts] + [heard - row.answered]) for row in overview.rows]
+    rows = []
+    for row in overview.rows:
+        counts, none = selectors.stance_counts(overview, row)
+        rows.append((row, [n for _v, _l, n in counts] + [none]))
     key = sort.lstrip("-")
     if key in COUNT_KEYS and key != "proposal":
         index = COUNT_KEYS.index(key) - 1
-        rows.sort(key=lambda item: item[1][index], reverse=sort.startswith("-"))
+        # The pool row's "no stance" (None: not asked) sorts as nothing missing.
+        rows.sort(key=lambda item: item[1][index] or 0, reverse=sort.startswith("-"))
     elif sort == "-proposal":
         rows.reverse()
     labels = [_("Forslag"), *(str(label) for _v, label in Stance.choices), _("Ingen holdning")]
@@ -125,7 +131,7 @@ def count_table(overview, sort):
         headers.append((label, f"-{column}" if sort == column else column, current))
     body = "".join(
         f'<tr><th scope="row"><a href="#forslag-{row.proposal.pk}">{esc(row.proposal.code)} '
-        f"{esc(row.proposal.title)}</a></th>" + "".join(f'<td class="num">{n}</td>' for n in counts) + "</tr>"
+        f"{esc(row.proposal.title)}</a></th>" + "".join(f'<td class="num">{"—" if n is None else n}</td>' for n in counts) + "</tr>"
         for row, counts in rows
     )
     return headers, mark_safe(body)  # every text escaped
