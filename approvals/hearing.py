@@ -14,6 +14,7 @@ from . import completion, policy
 from .deadlines import deadline_passed
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import CatalogueProcess, Committee, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
+from . import services
 from .services import lock_process, require_actor
 from .stance_versions import CurrentVersions
 
@@ -300,4 +301,15 @@ def save_hmu_review(process, *, actor, statement, positions, confirmed=()):
         review.updated_by = actor
         review.save(update_fields=["statement", "updated_by", "updated_at"])
         _store_stances(HmuPosition, "review", review, cleaned, versions, confirmed=confirmed)
+    return review
+
+
+def save_hmu_review_and_take_step(process, rule, *, actor, statement, positions, confirmed=(), **step):
+    """HMU's review saved and the workflow step ``rule`` (a rule of approvals.transitions taken
+    from the HMU page: forward to sign-off, send back to hearing; ``step``: its form's
+    ``transition_input``) taken, in ONE transaction: a refused step saves nothing either, so
+    the page can show everything typed again and nothing is half done."""
+    with transaction.atomic():
+        review = save_hmu_review(process, actor=actor, statement=statement, positions=positions, confirmed=confirmed)
+        services.perform(process, rule, actor=actor, **step)
     return review

@@ -109,10 +109,12 @@ def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
 COUNT_KEYS = ("proposal", *(value for value, _label in Stance.choices), "none")
 
 
-def count_table(overview, sort):
+def count_table(overview, sort, *, page=None, page_of=None):
     """The stances per proposal (how many LMUs gave each stance, how many none) sorted by
     ``sort`` (a column key, "-" first for descending; catalogue order otherwise):
-    (headers [(label, link query, aria-sort)], body HTML)."""
+    (headers [(label, link query, aria-sort)], body HTML). ``page``: (start, end) of the
+    sorted rows shown; ``page_of``: {proposal id: the page of proposals it is on} for links
+    to a paged page (``?side=N#forslag-<id>``)."""
     rows = []
     for row in overview.rows:
         counts, none = selectors.stance_counts(overview, row)
@@ -129,8 +131,14 @@ def count_table(overview, sort):
     for column, label in zip(COUNT_KEYS, labels, strict=True):
         current = "ascending" if sort == column else "descending" if sort == f"-{column}" else ""
         headers.append((label, f"-{column}" if sort == column else column, current))
+    if page is not None:
+        rows = rows[page[0] : page[1]]
+
+    def link(pk):
+        return f"?side={page_of[pk]}#forslag-{pk}" if page_of else f"#forslag-{pk}"
+
     body = "".join(
-        f'<tr><th scope="row"><a href="#forslag-{row.proposal.pk}">{esc(row.proposal.code)} '
+        f'<tr><th scope="row"><a href="{link(row.proposal.pk)}">{esc(row.proposal.code)} '
         f"{esc(row.proposal.title)}</a></th>" + "".join(f'<td class="num">{"—" if n is None else n}</td>' for n in counts) + "</tr>"
         for row, counts in rows
     )

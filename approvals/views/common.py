@@ -36,9 +36,12 @@ class FigureRow:
     has_fte: bool
 
 
-def figure_rows(overview):
+def figure_rows(overview, only=None):
+    """The FigureRows of ``overview``'s rows (``only``: of these proposal ids)."""
     rows = []
     for row in overview.rows:
+        if only is not None and row.proposal.pk not in only:
+            continue
         figures = [{"year": y, "amount": row.net.get(y), "fte": row.fte.get(y)} for y in overview.years]
         rows.append(FigureRow(row.proposal, figures, any(f["fte"] is not None for f in figures)))
     return rows
