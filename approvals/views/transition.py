@@ -28,7 +28,7 @@ def transition(request, slug, action, page=None):
 
     ``action`` names a rule of approvals.transitions. An invalid form is shown again on
     ``page`` (the button's page: the URL's, a posted ``return_to``, else the rule's); a refused
-    step is a message there; after the step the user goes to ``return_to`` or the rule's
+    step is a message there, the form shown again as typed; after the step the user goes to ``return_to`` or the rule's
     ``done_page``."""
     rule = transitions.RULES.get(action)
     if rule is None:
@@ -45,7 +45,8 @@ def transition(request, slug, action, page=None):
     try:
         services.perform(process, rule, actor=request.user, **form.transition_input())
     except WorkflowError as exc:
+        # The page again with the form as typed (a redirect would throw the note away).
         say_refusal(request, exc)
-        return redirect(url_name, slug)
+        return render_page(request, catalogue, process, **{rule.form_name: form})
     messages.success(request, rule.success)
     return redirect(PAGES[return_to or rule.done_page][0], slug)
