@@ -129,7 +129,12 @@ def hmu_review(request, slug):
     if rule is not None and not rule.may(request.user, process):
         raise PermissionDenied(rule.refused)
     step_form = rule.form(request.POST, prefix=rule.prefix, process=process) if rule else None
-    step_forms = {rule.form_name: step_form} if rule else {}
+    # Shown again if refused: the pressed button's form bound (with its errors), the other
+    # buttons' forms with what was typed in them.
+    step_forms = {
+        other.form_name: step_form if other is rule else _as_typed(other, request.POST, process)
+        for other in STEPS.values()
+    }
     if form.is_valid() and (step_form is None or step_form.is_valid()):
         review = {
             "actor": request.user,
@@ -155,6 +160,13 @@ def hmu_review(request, slug):
             url = reverse("approvals:hmu_review", args=[slug])
             return redirect(f"{url}?side={goto}" if goto.isdigit() else url)
     return hmu_page(request, catalogue, process, versions=versions, form=form, **step_forms)
+
+
+def _as_typed(rule, data, process):
+    """``rule``'s form, unbound (no errors for a button not pressed), showing its fields as posted."""
+    form = rule.form(prefix=rule.prefix, process=process)
+    form.initial = {name: data[form.add_prefix(name)] for name in form.fields if form.add_prefix(name) in data}
+    return form
 
 
 def transitions_page(rule):
