@@ -211,3 +211,84 @@ def signoff_rows(catalogue, figure_rows, hearing, urls, *, stale_flag, stale_lin
             f"<td>{shown}</td>{counts}</tr>"
         )
     return mark_safe(economy), mark_safe("".join(lines))  # every text escaped
+
+
+def hmu_fieldsets(items, *, editable, texts):
+    """The HTML of each proposal on HMU's page, as two strings per item (the page puts the boxes
+    of what changed since a stance was given between them): ``head`` (heading, link, figures,
+    the LMUs' counts and the fetch-on-open of their responses) and ``fields`` (HMU's stance and
+    comment, or HMU's position read-only, or the pool row's note). ``items``: the view's dicts;
+    ``texts``: the page's translated texts by key. Plain strings, every text escaped (a template
+    loop of some twenty tags per proposal was most of the page). ``head`` opens the proposal's
+    fieldset (section, read-only) and ``fields`` closes it."""
+    t = {key: esc(text) for key, text in texts.items()}
+    error_prefix = f'<span class="sr-only">{t["error_prefix"]} </span>'
+    pool = f'<p class="form-hint">{t["pool"]}</p>'
+    for item in items:
+        row, pk = item["row"], item["row"].proposal.pk
+        code, title = esc(row.proposal.code), esc(row.proposal.title)
+        heading = (
+            f'<fieldset class="app-proposal" id="forslag-{pk}"><legend class="h3">{code} {title}</legend>'
+            if editable
+            else f'<section class="app-proposal" id="forslag-{pk}" aria-labelledby="legend-{pk}">'
+            f'<h3 id="legend-{pk}">{code} {title}</h3>'
+        )
+        head = [heading, f'<p><a href="{esc(item["url"])}">{esc(item["read"])}</a></p>', item["figures_html"]]
+        if row.asked:
+            counts = " · ".join(f"{esc(label)}: {n}" for _v, label, n in item["counts"])
+            url = esc(item["responses_url"])
+            head.append(
+                f'<p class="form-hint">{counts} · {t["none"]}: {item["none"]}</p>'
+                f'<details class="app-responses" data-fragment="{url}?fragment=1">'
+                f"<summary>{esc(texts['responses'] % {'code': row.proposal.code})}</summary>"
+                f'<div class="app-responses-body"><p><a href="{url}">'
+                f"{esc(texts['read_responses'] % {'code': row.proposal.code})}</a></p></div></details>"
+            )
+        item["head"] = mark_safe("".join(head))  # every text escaped
+        f, position = item["field"], row.hmu_position
+        if f:
+            parts = []
+            if position and position.stale:
+                name = f["confirm_name"]
+                parts.append(
+                    '<div class="form-group"><div class="form-group-checkbox">'
+                    f'<input type="checkbox" class="form-checkbox" name="{name}" id="id_{name}" value="1">'
+                    f'<label for="id_{name}">{t["keep"]}</label></div></div>'
+                )
+            for kind, label, control in (
+                ("stance", t["stance_label"], '<select name="{n}" id="id_{n}" class="form-select"{a}>{v}</select>'),
+                (
+                    "comment",
+                    t["comment_label"],
+                    '<textarea name="{n}" id="id_{n}" class="form-input" rows="2" cols="40"{a}>\n{v}</textarea>',
+                ),
+            ):
+                name, errors = f[f"{kind}_name"], f[f"{kind}_errors"]
+                value = f["options"] if kind == "stance" else esc(f["comment"])
+                error, aria = "", ""
+                if errors:
+                    error = (
+                        f'<span class="form-error-message" id="id_{name}-error">{error_prefix}'
+                        f"{' '.join(esc(e) for e in errors)}</span>"
+                    )
+                    aria = f' aria-describedby="id_{name}-error" aria-invalid="true"'
+                parts.append(
+                    f'<div class="form-group{" form-error" if errors else ""}">'
+                    f'<label class="form-label" for="id_{name}">{label}</label>{error}'
+                    + control.format(n=name, a=aria, v=value)
+                    + "</div>"
+                )
+            fields = "".join(parts)
+        elif not row.asked:
+            fields = pool
+        elif position:
+            flag = f' <span class="app-stale-flag">{t["stale_flag"]}</span>' if position.stale else ""
+            comment = f'<p class="app-comment">{esc(position.comment)}</p>' if position.comment else ""
+            fields = (
+                f'<p><strong>{t["hmu_stance"]}:</strong> <span class="app-stance-{esc(position.stance)}">'
+                f"{esc(position.label)}</span>{flag}</p>{comment}"
+            )
+        else:
+            fields = ""
+        item["fields"] = mark_safe(fields + ("</fieldset>" if editable else "</section>"))  # every text escaped; the options are stance_options' markup
+    return items

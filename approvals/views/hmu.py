@@ -20,7 +20,15 @@ from ..exceptions import WorkflowError
 from ..forms import HmuReviewForm
 from ..models import CatalogueProcess
 from ..stance_versions import CurrentVersions
-from .committee_rows import count_table, figure_tables, lmu_stance_tables, read_links, stale_groups, urls_by_id
+from .committee_rows import (
+    count_table,
+    figure_tables,
+    hmu_fieldsets,
+    lmu_stance_tables,
+    read_links,
+    stale_groups,
+    urls_by_id,
+)
 from .common import allowed_rule_names, button_forms, figure_rows, page_context, process_or_404
 
 State = CatalogueProcess.State
@@ -79,6 +87,22 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
                 "stale_groups": stale_groups(row),
             }
         )
+    hmu_fieldsets(
+        items,
+        editable=form is not None,
+        texts={
+            "error_prefix": _("Fejl:"),
+            "pool": _("Indfasningspuljen: der skal ikke gives en holdning."),
+            "none": _("Ingen holdning"),
+            "responses": _("LMU'ernes svar på forslag %(code)s"),
+            "read_responses": _("Læs LMU'ernes svar på forslag %(code)s"),
+            "keep": _("Behold HMU's holdning til forslaget, som det ser ud nu"),
+            "stance_label": HmuReviewForm.stance_label,
+            "comment_label": HmuReviewForm.comment_label,
+            "stale_flag": _("Givet på en tidligere version"),
+            "hmu_stance": _("HMU's holdning"),
+        },
+    )
     allowed = allowed_rule_names(user, process)
     buttons = button_forms(
         process,
