@@ -126,3 +126,22 @@ def test_forward_with_the_statement_from_another_page(client):
     assert s.reload().state == State.AWAITING_SIGNOFF
     assert HmuPosition.objects.filter(stance="support").count() == PAGE_SIZE  # page 1's as they were
     assert HmuPosition.objects.get(proposal=s.proposals[-1]).stance == "oppose"
+
+
+def test_the_signoff_pages_two_decisions_are_one_form_and_a_refusal_keeps_both(client):
+    s = Setup().to_awaiting_signoff()
+    client.force_login(s.signoff_user)
+    signoff = reverse("approvals:signoff", args=[s.catalogue.slug])
+    html = client.get(signoff).content.decode()
+    form = html[html.index(f'<form method="post" action="{reverse("approvals:approve", args=[s.catalogue.slug])}"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="approve-note"' in form and 'name="back-reason"' in form
+    assert f'formaction="{reverse("approvals:send_back", args=[s.catalogue.slug])}"' in form
+    # "Send tilbage" pressed with a note for the approval typed but no reason.
+    data = {"approve-note": "Godkendes med bemærkning", "back-reason": ""}
+    response = client.post(reverse("approvals:send_back", args=[s.catalogue.slug]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Skriv en begrundelse." in html and "Godkendes med bemærkning</textarea>" in html
+    assert "Bekræft godkendelsen." not in html  # the approval's button was not pressed
+    assert s.reload().state == State.AWAITING_SIGNOFF

@@ -74,3 +74,11 @@ def button_forms(process, allowed, bound, *rules):
         for rule in rules
         if rule.name in allowed
     }
+
+
+def form_as_typed(rule, data, process):
+    """``rule``'s button form, unbound (no errors: its button was not pressed), showing its
+    fields as posted in ``data`` (a page whose buttons share one form shows them again so)."""
+    form = rule.form(prefix=rule.prefix, process=process)
+    form.initial = {name: data[form.add_prefix(name)] for name in form.fields if form.add_prefix(name) in data}
+    return form

@@ -29,7 +29,7 @@ from .committee_rows import (
     stale_groups,
     urls_by_id,
 )
-from .common import allowed_rule_names, button_forms, figure_rows, page_context, process_or_404
+from .common import allowed_rule_names, button_forms, figure_rows, form_as_typed, page_context, process_or_404
 
 State = CatalogueProcess.State
 
@@ -156,7 +156,7 @@ def hmu_review(request, slug):
     # Shown again if refused: the pressed button's form bound (with its errors), the other
     # buttons' forms with what was typed in them.
     step_forms = {
-        other.form_name: step_form if other is rule else _as_typed(other, request.POST, process)
+        other.form_name: step_form if other is rule else form_as_typed(other, request.POST, process)
         for other in STEPS.values()
     }
     if form.is_valid() and (step_form is None or step_form.is_valid()):
@@ -184,13 +184,6 @@ def hmu_review(request, slug):
             url = reverse("approvals:hmu_review", args=[slug])
             return redirect(f"{url}?side={goto}" if goto.isdigit() else url)
     return hmu_page(request, catalogue, process, versions=versions, form=form, **step_forms)
-
-
-def _as_typed(rule, data, process):
-    """``rule``'s form, unbound (no errors for a button not pressed), showing its fields as posted."""
-    form = rule.form(prefix=rule.prefix, process=process)
-    form.initial = {name: data[form.add_prefix(name)] for name in form.fields if form.add_prefix(name) in data}
-    return form
 
 
 def transitions_page(rule):
