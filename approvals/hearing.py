@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import completion, policy
+from . import completion, policy, services
 from .deadlines import deadline_passed
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import CatalogueProcess, Committee, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
-from . import services
 from .services import lock_process, require_actor
 from .stance_versions import CurrentVersions
 

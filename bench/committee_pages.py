@@ -22,7 +22,8 @@ middleware, session and base template. Printed: median page time, median floor t
 ratio (target <= 2), the page's SQL queries, its HTML size and the peak of Python allocations
 during one request (tracemalloc, measured apart from the timing), and the load average.
 ``--pages hmu`` measures only the pages named (e.g. at 20000x30, where the LMU's form is not
-this script's question); ``BENCH_PROFILE=hmu`` prints a profile of one request of that page. The database is Django's throwaway test
+this script's question); ``BENCH_PROFILE=hmu`` prints a profile of one request of that page.
+The database is Django's throwaway test
 database of DATABASE_URL (SQLite by default; ``test_<name>`` on PostgreSQL, dropped after).
 ``--write LABEL`` puts the table under "## LABEL" in the "# Benchmark: committee pages"
 section of bench/RESULTS.md (other sections are left as they are)."""
@@ -262,7 +263,9 @@ def run(sizes, runs, pages=PAGES):
                     responses_url = reverse("approvals:hmu_responses", args=[catalogue.slug, pk])
                     hmu_rows.append((code, title, urls_of[pk], *figures[pk], counts, responses_url, pk, *stances[pk]))
                     count_rows.append((code, title, [n for _l, n in counts]))
-                signoff_stances.append((code, title, labels[stances[pk][0]], stances[pk][1], [n for _l, n in counts[:4]]))
+                signoff_stances.append(
+                    (code, title, labels[stances[pk][0]], stances[pk][1], [n for _l, n in counts[:4]])
+                )
             floor_data["hmu"] = {"choices": choices, "rows": hmu_rows, "count_rows": count_rows}
             floor_data["signoff"] = {
                 "econ": [(code, title, urls_of[pk], figures[pk][0]) for pk, code, title in proposal_rows],
@@ -342,7 +345,8 @@ def table(server, results):
     lines = [
         f"### {server}",
         "",
-        "| Proposals × LMUs | Page | Page (ms) | Floor (ms) | Ratio | Queries | HTML (MB) | Peak, one request (MB) | Load |",
+        "| Proposals × LMUs | Page | Page (ms) | Floor (ms) | Ratio | Queries | HTML (MB) "
+        "| Peak, one request (MB) | Load |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for proposals, lmus, name, _build, page_ms, floor_ms, queries, page_bytes, peak, load in results:

@@ -7,13 +7,14 @@ import pytest
 from approvals.models import CatalogueProcess, HmuPosition, HmuReview
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
-from tests.test_browser_workflow import fast_passwords, sign_in  # noqa: F401
+from tests.test_browser_workflow import sign_in
+from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 State = CatalogueProcess.State
 
 
-def test_hmu_presses_forward_before_saving_and_nothing_is_lost(browser, live_server, fast_passwords):
+def test_hmu_presses_forward_before_saving_and_nothing_is_lost(browser, live_server):
     s = Setup(title="Omprioriteringer").to_hmu_review()
     first, second, third = s.proposals[:3]
     page = sign_in(browser, live_server, s.hmu_user)

@@ -18,7 +18,9 @@ def pool_catalogue():
     pool.save()
     asked = s.proposals[:-1]
     stances = {p.pk: ("support", "") for p in asked}
-    hearing.save_hearing_response(s.process, s.lmu1, actor=s.lmu1_user, general_comment="", stances=stances, submit=True)
+    hearing.save_hearing_response(
+        s.process, s.lmu1, actor=s.lmu1_user, general_comment="", stances=stances, submit=True
+    )
     services.start_hmu_review(s.process, actor=s.admin, reason="HMU-mødet er rykket frem")
     return s, pool, asked
 

@@ -63,7 +63,7 @@ def test_a_refused_forward_saves_nothing_and_shows_every_field_again(client):
     assert "HMU&#x27;s samlede udtalelse skal være registreret" in html
     assert s.reload().state == State.HMU_REVIEW
     assert not HmuPosition.objects.exists()  # the save rolled back with the refused step
-    for i, p in enumerate(s.proposals):
+    for p in s.proposals:
         assert f"HMU om {p.code}</textarea>" in html
     assert '<option value="concerns" selected>' in html and "Min bemærkning</textarea>" in html
 

@@ -101,7 +101,8 @@ def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
         tables[row.proposal.pk] = mark_safe(  # every text above is escaped
             '<table class="table table--compact"><caption class="sr-only">'
             f"{esc(caption % {'code': row.proposal.code})}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(cells) or (empty if row.asked else not_asked)}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(cells) or (empty if row.asked else not_asked)}</tbody></table>"
         )
     return tables
 
@@ -139,7 +140,9 @@ def count_table(overview, sort, *, page=None, page_of=None):
 
     body = "".join(
         f'<tr><th scope="row"><a href="{link(row.proposal.pk)}">{esc(row.proposal.code)} '
-        f"{esc(row.proposal.title)}</a></th>" + "".join(f'<td class="num">{"—" if n is None else n}</td>' for n in counts) + "</tr>"
+        f"{esc(row.proposal.title)}</a></th>"
+        + "".join(f'<td class="num">{"—" if n is None else n}</td>' for n in counts)
+        + "</tr>"
         for row, counts in rows
     )
     return headers, mark_safe(body)  # every text escaped
@@ -290,5 +293,7 @@ def hmu_fieldsets(items, *, editable, texts):
             )
         else:
             fields = ""
-        item["fields"] = mark_safe(fields + ("</fieldset>" if editable else "</section>"))  # every text escaped; the options are stance_options' markup
+        item["fields"] = mark_safe(
+            fields + ("</fieldset>" if editable else "</section>")
+        )  # every text escaped; the options are stance_options' markup
     return items

@@ -114,7 +114,10 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
     counts_page = _page(request.GET.get("c-side"), len(overview.rows))
     page_of = {row.proposal.pk: i // PAGE_SIZE + 1 for i, row in enumerate(overview.rows)}
     count_headers, count_body = count_table(
-        overview, request.GET.get("c-sort", ""), page=(counts_page.start_index() - 1, counts_page.end_index()), page_of=page_of
+        overview,
+        request.GET.get("c-sort", ""),
+        page=(counts_page.start_index() - 1, counts_page.end_index()),
+        page_of=page_of,
     )
     context = page_context(
         request,
