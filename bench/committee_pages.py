@@ -120,7 +120,11 @@ def run(sizes, runs, pages=PAGES):
 
     from approvals import deadlines, hearing, services
     from approvals.models import Committee, HearingResponse, ProposalStance, Stance
-    from approvals.views.hmu import PAGE_SIZE
+    from approvals.views import hmu as hmu_views
+
+    # An older tree (--root) without pages shows every proposal; its HMU floor is then not its
+    # cells (only its HTML size, peak and time compare).
+    page_size = getattr(hmu_views, "PAGE_SIZE", None)
     from proposals.models import ProposalYear
     from proposals.numbers import format_amount, format_decimal
     from tests.approval_factories import make_committee, make_department_admin
@@ -259,8 +263,8 @@ def run(sizes, runs, pages=PAGES):
             for index, (pk, code, title) in enumerate(proposal_rows):
                 counts = [(labels[v], sum(1 for c in submitted if by_lmu[(c.pk, pk)][0] == labels[v])) for v in labels]
                 counts.append(("Ingen holdning", len(committees) - len(submitted)))
-                if index < PAGE_SIZE:  # HMU's page shows a page of proposals, and of the counts table
-                    responses_url = reverse("approvals:hmu_responses", args=[catalogue.slug, pk])
+                if page_size is None or index < page_size:  # HMU's page shows a page of proposals and counts
+                    responses_url = reverse("approvals:hmu_responses", args=[catalogue.slug, pk]) if page_size else ""
                     hmu_rows.append((code, title, urls_of[pk], *figures[pk], counts, responses_url, pk, *stances[pk]))
                     count_rows.append((code, title, [n for _l, n in counts]))
                 signoff_stances.append(
