@@ -28,7 +28,8 @@
 
   var form = document.querySelector("form.app-hmu-form");
   if (!form) return;
-  var dirty = false;
+  // Shown again after a refusal: what is in the fields is not saved.
+  var dirty = !!document.getElementById("error-summary");
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("change", function () { dirty = true; });
   form.addEventListener("submit", function () { dirty = false; });
