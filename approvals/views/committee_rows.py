@@ -114,8 +114,8 @@ def count_table(overview, sort, *, page=None, page_of=None):
     """The stances per proposal (how many LMUs gave each stance, how many none) sorted by
     ``sort`` (a column key, "-" first for descending; catalogue order otherwise):
     (headers [(label, link query, aria-sort)], body HTML). ``page``: (start, end) of the
-    sorted rows shown; ``page_of``: {proposal id: the page of proposals it is on} for links
-    to a paged page (``?side=N#forslag-<id>``)."""
+    sorted rows shown; ``page_of``: {proposal id: the page of proposals it is on, None for the
+    page shown} for links to another page (``?side=N#forslag-<id>``)."""
     rows = []
     for row in overview.rows:
         counts, none = selectors.stance_counts(overview, row)
@@ -136,7 +136,9 @@ def count_table(overview, sort, *, page=None, page_of=None):
         rows = rows[page[0] : page[1]]
 
     def link(pk):
-        return f"?side={page_of[pk]}#forslag-{pk}" if page_of else f"#forslag-{pk}"
+        # Another page of proposals is another request; one on this page is an anchor.
+        other = page_of.get(pk) if page_of else None
+        return f"?side={other}#forslag-{pk}" if other else f"#forslag-{pk}"
 
     body = "".join(
         f'<tr><th scope="row"><a href="{link(row.proposal.pk)}">{esc(row.proposal.code)} '

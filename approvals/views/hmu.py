@@ -113,6 +113,7 @@ def hmu_page(request, catalogue, process, *, versions=None, form=None, back_form
     )
     counts_page = _page(request.GET.get("c-side"), len(overview.rows))
     page_of = {row.proposal.pk: i // PAGE_SIZE + 1 for i, row in enumerate(overview.rows)}
+    page_of.update(dict.fromkeys(pks))  # on this page: an anchor
     count_headers, count_body = count_table(
         overview,
         request.GET.get("c-sort", ""),
