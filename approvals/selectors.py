@@ -254,6 +254,12 @@ def stance_counts(overview, row):
     return row.counts, none
 
 
+def catalogue_position(proposal):
+    """How many proposals come before ``proposal`` in its catalogue's order (position, id)."""
+    before = Q(position__lt=proposal.position) | Q(position=proposal.position, pk__lt=proposal.pk)
+    return Proposal.objects.filter(before, catalogue_id=proposal.catalogue_id).count()
+
+
 def _heard(process, versions):
     """(process with its catalogue, versions, the heard LMUs by name, {committee id: submitted
     response with authors}, the submitted stances of the heard LMUs as a queryset)."""

@@ -145,3 +145,21 @@ def test_the_signoff_pages_two_decisions_are_one_form_and_a_refusal_keeps_both(c
     assert "Skriv en begrundelse." in html and "Godkendes med bemærkning</textarea>" in html
     assert "Bekræft godkendelsen." not in html  # the approval's button was not pressed
     assert s.reload().state == State.AWAITING_SIGNOFF
+
+
+def test_a_proposals_responses_read_that_proposal_and_link_back_to_its_page(client, django_assert_num_queries):
+    s = Setup(proposals=PAGE_SIZE + 1).to_hmu_review()
+    client.force_login(s.hmu_user)
+    last = s.proposals[-1]
+    responses = reverse("approvals:hmu_responses", args=[s.catalogue.slug, last.pk])
+    html = client.get(responses).content.decode()
+    assert f'href="{url(s)}?side=2#forslag-{last.pk}"' in html
+    assert html.count('class="app-stance-support">Støtter') == 2  # LMU Et's and LMU To's
+    # As few queries as for a catalogue of two proposals.
+    small = Setup(proposals=2).to_hmu_review()
+    client.force_login(small.hmu_user)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("approvals:hmu_responses", args=[small.catalogue.slug, small.proposals[0].pk]))
+    client.force_login(s.hmu_user)
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        client.get(responses)

@@ -206,7 +206,9 @@ def hmu_responses(request, slug, proposal_id):
     catalogue, process = process_or_404(request, slug)
     if not policy.user_has_permission(request.user, "process.view_hmu_page", process):
         raise PermissionDenied
-    overview = selectors.hearing_overview(process, proposal_ids=[proposal_id])
+    # This proposal's version only: reading all of a catalogue of 20,000 took seconds.
+    versions = CurrentVersions(catalogue, proposal_ids=[proposal_id])
+    overview = selectors.hearing_overview(process, versions, proposal_ids=[proposal_id])
     if not overview.rows:
         raise Http404(_("Forslaget findes ikke."))
     row = overview.rows[0]
@@ -216,8 +218,7 @@ def hmu_responses(request, slug, proposal_id):
         stale_flag=_("Givet på en tidligere version"),
         heads=(_("LMU"), _("Holdning"), _("Kommentar")),
     )[proposal_id]
-    order = [r.proposal.pk for r in overview.versions.state.rows]
-    side = order.index(proposal_id) // PAGE_SIZE + 1  # the HMU page's page it is on
+    side = selectors.catalogue_position(row.proposal) // PAGE_SIZE + 1  # the HMU page's page it is on
     context = page_context(
         request,
         catalogue,
