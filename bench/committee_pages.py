@@ -13,6 +13,8 @@ Pages, fetched through Django's test client as the user who works on them:
 - responses  ``/forloeb/<slug>/hoeringssvar/`` the list (the department's administrator)
 - hmu        ``/forloeb/<slug>/hmu/`` HMU's review with its form (an HMU member): its first page
   of proposals (approvals.views.hmu.PAGE_SIZE) and of the counts table
+- hmu_responses ``/forloeb/<slug>/hmu/forslag/<first>/?fragment=1`` the LMUs' responses to one
+  proposal, fetched when HMU opens them (floor: the same cells in a table, no base template)
 - signoff    ``/forloeb/<slug>/godkendelse/`` (the department's administrator)
 
 The FLOOR of each page is a plain template loop over the same cells (codes, titles and their
@@ -43,7 +45,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SECTION = "# Benchmark: committee pages"
-PAGES = ("response", "responses", "hmu", "signoff")
+PAGES = ("response", "responses", "hmu", "hmu_responses", "signoff")
 
 FLOORS = {
     "response": """{% extends "base.html" %}{% block content %}<form method="post">
@@ -79,6 +81,10 @@ FLOORS = {
 <option value="{{ value }}"{% if value == stance %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>
 <textarea name="comment_{{ name }}">{{ comment }}</textarea></fieldset>
 {% endfor %}</form>{% endblock %}""",
+    # The fragment HMU's page fetches when a proposal's responses are opened: no base template.
+    "hmu_responses": """<table><caption>{{ code }}</caption><tr><th>LMU</th><th>Holdning</th><th>Kommentar</th></tr>
+{% for lmu, label, text in cells %}<tr><th>{{ lmu }}</th><td><span class="s-{{ label }}">{{ label }}</span></td>
+<td>{{ text }}</td></tr>{% endfor %}</table>""",
     "signoff": """{% extends "base.html" %}{% block content %}<table>
 {% for code, title, url, amounts in econ %}<tr><th><a href="{{ url }}">{{ code }} {{ title }}</a>
 </th>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr>
@@ -271,6 +277,11 @@ def run(sizes, runs, pages=PAGES):
                     (code, title, labels[stances[pk][0]], stances[pk][1], [n for _l, n in counts[:4]])
                 )
             floor_data["hmu"] = {"choices": choices, "rows": hmu_rows, "count_rows": count_rows}
+            first_pk, first_code, _title = proposal_rows[0]
+            floor_data["hmu_responses"] = {
+                "code": first_code,
+                "cells": [(c.name, *by_lmu.get((c.pk, first_pk), ("Ikke svaret", ""))) for c in committees],
+            }
             floor_data["signoff"] = {
                 "econ": [(code, title, urls_of[pk], figures[pk][0]) for pk, code, title in proposal_rows],
                 "stances": signoff_stances,
@@ -316,14 +327,18 @@ def run(sizes, runs, pages=PAGES):
             admin_client, hmu_client = Client(), Client()
             admin_client.force_login(admin)
             hmu_client.force_login(hmu_user)
-            clients.update(responses=admin_client, hmu=hmu_client, signoff=admin_client)
+            clients.update(responses=admin_client, hmu=hmu_client, hmu_responses=hmu_client, signoff=admin_client)
             page_urls.update(
                 responses=reverse("approvals:responses", args=[catalogue.slug]),
                 hmu=reverse("approvals:hmu_review", args=[catalogue.slug]),
+                hmu_responses=reverse("approvals:hmu_responses", args=[catalogue.slug, first_pk]) + "?fragment=1"
+                if page_size
+                else "",
                 signoff=reverse("approvals:signoff", args=[catalogue.slug]),
             )
-            for name in ("responses", "hmu", "signoff"):
-                measure(name)
+            for name in ("responses", "hmu", "hmu_responses", "signoff"):
+                if page_urls[name]:  # an older tree has no fragment
+                    measure(name)
             for name, values in measured.items():
                 if values is None:
                     continue
