@@ -240,7 +240,13 @@ class HearingResponseForm(PerProposalForm):
 
 
 class HmuReviewForm(PerProposalForm):
-    """HMU's overall statement and its position per proposal."""
+    """HMU's overall statement and its position per proposal.
+
+    The HMU page shows a page of proposals at a time (a catalogue may have 20,000), so a POST
+    holds the positions of the proposals on that page only: bound, the form reads and saves the
+    proposals whose stance select was posted and leaves every other position as it is (a
+    select always posts, so a proposal on the page is never skipped). The POST stays far below
+    DATA_UPLOAD_MAX_NUMBER_FIELDS whatever the size of the catalogue."""
 
     stance_label = _("HMU's holdning")
     comment_label = _("HMU's kommentar")
@@ -248,6 +254,29 @@ class HmuReviewForm(PerProposalForm):
     statement = forms.CharField(label=_("Samlet udtalelse fra HMU"), required=False, widget=_textarea(6))
 
     field_order = ["statement"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.asked = [p for p in self.asked if self.stance_name(p) in self.data]
+
+    def _value(self, proposal, index):
+        # A proposal not posted (shown on a page it was not on when the form was sent) shows
+        # its saved position.
+        name = (self.stance_name, self.comment_name)[index](proposal)
+        if self.is_bound and name in self.data:
+            return self.data.get(name, "")
+        return self.initial_stances.get(proposal.pk, ("", ""))[index]
+
+    def rows(self, proposals=None):
+        """As ``PerProposalForm.rows``, for ``proposals`` (the page's; default: those posted)."""
+        if proposals is None:
+            return super().rows()
+        posted, self.asked = self.asked, [p for p in proposals if not p.is_phase_in]
+        try:
+            return super().rows()
+        finally:
+            self.asked = posted
 
     def clean(self):
         cleaned = super().clean()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import completion, policy, selectors, stale_notices
+from . import completion, policy, selectors, services, stale_notices
 from .deadlines import deadline_passed
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import (
@@ -342,4 +342,15 @@ def save_hmu_review(process, *, actor, statement, positions, confirmed=()):
         review.updated_by = actor
         review.save(update_fields=["statement", "updated_by", "updated_at"])
         _store_stances(HmuPosition, "review", review, cleaned, versions, confirmed=confirmed)
+    return review
+
+
+def save_hmu_review_and_take_step(process, rule, *, actor, statement, positions, confirmed=(), **step):
+    """HMU's review saved and the workflow step ``rule`` (a rule of approvals.transitions taken
+    from the HMU page: forward to sign-off, send back to hearing; ``step``: its form's
+    ``transition_input``) taken, in ONE transaction: a refused step saves nothing either, so
+    the page can show everything typed again and nothing is half done."""
+    with transaction.atomic():
+        review = save_hmu_review(process, actor=actor, statement=statement, positions=positions, confirmed=confirmed)
+        services.perform(process, rule, actor=actor, **step)
     return review

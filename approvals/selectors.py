@@ -281,6 +281,11 @@ class ProposalHearingRow:
         return sum(n for _v, _l, n in self.counts)
 
     @property
+    def asked(self):
+        """Whether the LMUs are asked for a stance on this row (not on the phase-in pool row)."""
+        return not self.proposal.is_phase_in
+
+    @property
     def stale_cells(self):
         return [cell for cell in self.cells if cell.stance is not None and cell.stance.stale]
 
@@ -298,6 +303,20 @@ class HearingOverview:
     general_comments: list = field(default_factory=list)  # [(committee, response)] submitted only
     versions: CurrentVersions | None = None  # the proposals as they are now (figures, snapshot)
     stale_count: int = 0  # submitted LMU stances and HMU positions given on an earlier version
+
+
+def stance_counts(overview, row):
+    """The counts of ``row`` (a ProposalHearingRow of ``overview``) the pages show: ([(stance
+    value, label, n)] in Stance order, how many heard LMUs gave no stance). No stance is asked
+    on the phase-in pool row: its "no stance" is None (shown as a dash), not every LMU."""
+    none = len(overview.committees) - row.answered if row.asked else None
+    return row.counts, none
+
+
+def catalogue_position(proposal):
+    """How many proposals come before ``proposal`` in its catalogue's order (position, id)."""
+    before = Q(position__lt=proposal.position) | Q(position=proposal.position, pk__lt=proposal.pk)
+    return Proposal.objects.filter(before, catalogue_id=proposal.catalogue_id).count()
 
 
 def _heard(process, versions):
@@ -329,14 +348,15 @@ def _cells(stances, committees, responses):
     return cells
 
 
-def _overview(process, versions, committees, responses, cells, counts):
+def _overview(process, versions, committees, responses, cells, counts, version_rows=None):
     """The HearingOverview of ``cells`` ({proposal id: [StanceCell]}) and ``counts``
-    ({(proposal id, stance value): n}), with HMU's review."""
+    ({(proposal id, stance value): n}), with HMU's review; its rows those of ``version_rows``
+    (the catalogue's rows of ``versions``, all by default)."""
     review, positions = hmu_review_for(process, versions)
     totals = dict.fromkeys(Stance.values, 0)
     labels = [(value, str(label)) for value, label in Stance.choices]
     rows, stale = [], 0
-    for version_row in versions.state.rows:
+    for version_row in versions.state.rows if version_rows is None else version_rows:
         proposal = version_row.proposal
         row_cells = cells.get(proposal.pk, [])
         stale += sum(1 for cell in row_cells if cell.stance is not None and cell.stance.stale is not None)
@@ -361,21 +381,27 @@ def _overview(process, versions, committees, responses, cells, counts):
     )
 
 
-def hearing_overview(process, versions=None):
+def hearing_overview(process, versions=None, proposal_ids=None):
     """All heard LMUs' submitted stances per proposal side by side, with counts and who is missing;
     each stance marked stale (with what changed) when given on an earlier version of its proposal.
 
     Only submitted responses count: drafts are their committee's own business. ``versions``:
-    the catalogue's stance_versions.CurrentVersions if the caller has read it. A fixed number of
-    queries whatever the number of proposals and LMUs."""
+    the catalogue's stance_versions.CurrentVersions if the caller has read it; ``proposal_ids``:
+    only these proposals' stances are read (HMU's page fetches one proposal's responses). A
+    fixed number of queries whatever the number of proposals and LMUs."""
     process, versions, committees, responses, stances = _heard(process, versions)
+    version_rows = versions.state.rows
+    if proposal_ids is not None:
+        wanted = set(proposal_ids)
+        stances = stances.filter(proposal_id__in=wanted)
+        version_rows = [row for row in version_rows if row.proposal.pk in wanted]
     maps = {cid: {} for cid in responses}
     by_response = {r.pk: cid for cid, r in responses.items()}
     for stance in given_stances(stances, "response", versions):
         maps[by_response[stance.owner_id]][stance.proposal_id] = stance
     maps = [(committee, maps.get(committee.pk, {})) for committee in committees]
     cells, counts = {}, {}
-    for version_row in versions.state.rows:
+    for version_row in version_rows:
         pk = version_row.proposal.pk
         row_cells = cells[pk] = []
         for committee, stance_map in maps:
@@ -383,7 +409,7 @@ def hearing_overview(process, versions=None):
             row_cells.append(StanceCell(committee, stance))
             if stance is not None:
                 counts[(pk, stance.stance)] = counts.get((pk, stance.stance), 0) + 1
-    return _overview(process, versions, committees, responses, cells, counts)
+    return _overview(process, versions, committees, responses, cells, counts, version_rows)
 
 
 def hearing_summary(process, versions=None):

@@ -25,10 +25,13 @@ class Version:
 class CurrentVersions:
     """Every proposal of a catalogue as it is now: ``state`` (a ``CatalogueFigures`` with lines but
     without follow-up goals, for the pages' figures), ``snapshot`` (``catalogue_snapshot``) and ``by_pk``:
-    {proposal id: Version}. A fixed number of queries, whatever the size."""
+    {proposal id: Version}. A fixed number of queries, whatever the size. ``proposal_ids``:
+    only these proposals (their fingerprints are the same: a fingerprint leaves the position
+    out), for a page about one proposal of a large catalogue."""
 
-    def __init__(self, catalogue):
-        self.state = catalogue_overview(catalogue, with_goals=False)  # the snapshot reads the goals
+    def __init__(self, catalogue, proposal_ids=None):
+        # The snapshot reads the goals.
+        self.state = catalogue_overview(catalogue, with_goals=False, proposal_ids=proposal_ids)
         self.snapshot = catalogue_snapshot(catalogue, state=self.state)
         self.by_pk = {
             row.proposal.pk: Version(entry, proposal_fingerprint(entry))

@@ -25,6 +25,7 @@ urlpatterns = [
         name="stance_revise",
     ),
     path("forloeb/<slug:slug>/hmu/", hmu.hmu_review, name="hmu_review"),
+    path("forloeb/<slug:slug>/hmu/forslag/<int:proposal_id>/", hmu.hmu_responses, name="hmu_responses"),
     path(
         "forloeb/<slug:slug>/hmu/videresend/",
         transition.transition,

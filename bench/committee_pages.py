@@ -12,32 +12,42 @@ Pages, fetched through Django's test client as the user who works on them:
 - response   ``/forloeb/<slug>/hoeringssvar/<lmu>/`` the LMU's form (member of the first LMU): its
   first page of ``ROWS_PER_PAGE`` proposals, as is its floor
 - responses  ``/forloeb/<slug>/hoeringssvar/`` the list (the department's administrator)
-- hmu        ``/forloeb/<slug>/hmu/`` HMU's review with its form (an HMU member)
+- hmu        ``/forloeb/<slug>/hmu/`` HMU's review with its form (an HMU member): its first page
+  of proposals (approvals.views.hmu.PAGE_SIZE) and of the counts table
+- hmu_responses ``/forloeb/<slug>/hmu/forslag/<first>/?fragment=1`` the LMUs' responses to one
+  proposal, fetched when HMU opens them (floor: the same cells in a table, no base template)
 - signoff    ``/forloeb/<slug>/godkendelse/`` (the department's administrator)
 
 The FLOOR of each page is a plain template loop over the same cells (codes, titles and their
 links, formatted yearly figures, each LMU's name, stance label and comment, the stance choices
 and the form's values), prepared in memory before timing and rendered through the same client,
 middleware, session and base template. Printed: median page time, median floor time, their
-ratio (target <= 2) and the page's SQL queries. The database is Django's throwaway test
+ratio (target <= 2), the page's SQL queries, its HTML size and the peak of Python allocations
+during one request (tracemalloc, measured apart from the timing), and the load average.
+``--pages hmu`` measures only the pages named (e.g. at 20000x30, where the LMU's form is not
+this script's question); ``BENCH_PROFILE=hmu`` prints a profile of one request of that page.
+The database is Django's throwaway test
 database of DATABASE_URL (SQLite by default; ``test_<name>`` on PostgreSQL, dropped after).
 ``--write LABEL`` puts the table under "## LABEL" in the "# Benchmark: committee pages"
 section of bench/RESULTS.md (other sections are left as they are)."""
 
 import argparse
 import datetime
+import gc
 import os
 import platform
 import re
 import statistics
 import sys
 import time
+import tracemalloc
 import types
 from importlib import import_module
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SECTION = "# Benchmark: committee pages"
+PAGES = ("response", "responses", "hmu", "hmu_responses", "signoff")
 
 FLOORS = {
     "response": """{% extends "base.html" %}{% block content %}<form method="post">
@@ -60,18 +70,23 @@ FLOORS = {
 <td>{{ status }}</td><td>{{ at }}</td><td>{{ by }}</td><td>{{ updated }}</td></tr>
 {% endfor %}</table><nav>{% for number in pages %}<a href="?page={{ number }}">{{ number }}</a>{% endfor %}</nav>
 {% endblock %}""",
-    "hmu": """{% extends "base.html" %}{% block content %}<form method="post">
-{% for code, title, url, amounts, ftes, cells, counts, name, stance, comment in rows %}<fieldset>
+    "hmu": """{% extends "base.html" %}{% block content %}<table>
+{% for code, title, counts in count_rows %}<tr><th><a href="#{{ code }}">{{ code }} {{ title }}</a></th>
+{% for n in counts %}<td>{{ n }}</td>{% endfor %}</tr>{% endfor %}</table><form method="post">
+{% for code, title, url, amounts, ftes, counts, responses, name, stance, comment in rows %}<fieldset>
 <legend>{{ code }} {{ title }}</legend>
 <a href="{{ url }}">{{ code }}</a><table><tr>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr>
 <tr>{% for v in ftes %}<td>{{ v }}</td>{% endfor %}</tr></table>
-<table>{% for lmu, label, text in cells %}<tr><th>{{ lmu }}</th><td>{{ label }}</td><td>{{ text }}</td>
-</tr>{% endfor %}</table>
 <p>{% for label, n in counts %}{{ label }}: {{ n }} {% endfor %}</p>
+<details><summary>{{ code }}</summary><a href="{{ responses }}">{{ code }}</a></details>
 <select name="stance_{{ name }}">{% for value, label in choices %}
 <option value="{{ value }}"{% if value == stance %} selected{% endif %}>{{ label }}</option>{% endfor %}</select>
 <textarea name="comment_{{ name }}">{{ comment }}</textarea></fieldset>
 {% endfor %}</form>{% endblock %}""",
+    # The fragment HMU's page fetches when a proposal's responses are opened: no base template.
+    "hmu_responses": """<table><caption>{{ code }}</caption><tr><th>LMU</th><th>Holdning</th><th>Kommentar</th></tr>
+{% for lmu, label, text in cells %}<tr><th>{{ lmu }}</th><td><span class="s-{{ label }}">{{ label }}</span></td>
+<td>{{ text }}</td></tr>{% endfor %}</table>""",
     "signoff": """{% extends "base.html" %}{% block content %}<table>
 {% for code, title, url, amounts in econ %}<tr><th><a href="{{ url }}">{{ code }} {{ title }}</a>
 </th>{% for v in amounts %}<td>{{ v }}</td>{% endfor %}</tr>
@@ -101,7 +116,7 @@ def setup_django(root):
     django.setup()
 
 
-def run(sizes, runs):
+def run(sizes, runs, pages=PAGES):
     from django.conf import settings
     from django.db import connection, transaction
     from django.http import HttpResponse
@@ -113,6 +128,11 @@ def run(sizes, runs):
 
     from approvals import deadlines, hearing, services
     from approvals.models import Committee, HearingResponse, ProposalStance, Stance
+    from approvals.views import hmu as hmu_views
+
+    # An older tree (--root) without pages shows every proposal; its HMU floor is then not its
+    # cells (only its HTML size, peak and time compare).
+    page_size = getattr(hmu_views, "PAGE_SIZE", None)
     from proposals.models import ProposalYear
     from proposals.numbers import format_amount, format_decimal
     from tests.approval_factories import make_committee, make_department_admin
@@ -209,8 +229,23 @@ def run(sizes, runs):
             measured = {"response": None}
 
             def measure(name, clients=clients, page_urls=page_urls, measured=measured):
+                if name not in pages:
+                    return
                 client, url = clients[name], page_urls[name]
+                page_bytes = len(client.get(url).content)
+                # One request's peak of Python allocations (tracemalloc), apart from the timing.
+                gc.collect()
+                tracemalloc.start()
                 assert client.get(url).status_code == 200
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+                if os.environ.get("BENCH_PROFILE") == name:  # where the time goes, for one request
+                    import cProfile
+                    import pstats
+
+                    profile = cProfile.Profile()
+                    profile.runcall(client.get, url)
+                    pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
                 queries = []
 
                 def count(execute, sql, params, many, context):
@@ -223,7 +258,7 @@ def run(sizes, runs):
                 floor_url = f"/bench-floor/{name}/"
                 assert client.get(floor_url).status_code == 200
                 floor_ms = median_ms(lambda: client.get(floor_url), runs)
-                measured[name] = (page_ms, floor_ms, len(queries))
+                measured[name] = (page_ms, floor_ms, len(queries), page_bytes, peak)
 
             measure("response")
 
@@ -235,13 +270,23 @@ def run(sizes, runs):
             ).values_list("response__committee_id", "proposal_id", "stance", "comment"):
                 by_lmu[(cid, pk)] = (labels[stance], comment)
             submitted = committees[1:]
-            hmu_rows, signoff_stances = [], []
-            for pk, code, title in proposal_rows:
-                cells = [(c.name, *by_lmu.get((c.pk, pk), ("Ikke svaret", ""))) for c in committees]
+            hmu_rows, signoff_stances, count_rows = [], [], []
+            for index, (pk, code, title) in enumerate(proposal_rows):
                 counts = [(labels[v], sum(1 for c in submitted if by_lmu[(c.pk, pk)][0] == labels[v])) for v in labels]
-                hmu_rows.append((code, title, urls_of[pk], *figures[pk], cells, counts, pk, *stances[pk]))
-                signoff_stances.append((code, title, labels[stances[pk][0]], stances[pk][1], [n for _l, n in counts]))
-            floor_data["hmu"] = {"choices": choices, "rows": hmu_rows}
+                counts.append(("Ingen holdning", len(committees) - len(submitted)))
+                if page_size is None or index < page_size:  # HMU's page shows a page of proposals and counts
+                    responses_url = reverse("approvals:hmu_responses", args=[catalogue.slug, pk]) if page_size else ""
+                    hmu_rows.append((code, title, urls_of[pk], *figures[pk], counts, responses_url, pk, *stances[pk]))
+                    count_rows.append((code, title, [n for _l, n in counts]))
+                signoff_stances.append(
+                    (code, title, labels[stances[pk][0]], stances[pk][1], [n for _l, n in counts[:4]])
+                )
+            floor_data["hmu"] = {"choices": choices, "rows": hmu_rows, "count_rows": count_rows}
+            first_pk, first_code, _title = proposal_rows[0]
+            floor_data["hmu_responses"] = {
+                "code": first_code,
+                "cells": [(c.name, *by_lmu.get((c.pk, first_pk), ("Ikke svaret", ""))) for c in committees],
+            }
             floor_data["signoff"] = {
                 "econ": [(code, title, urls_of[pk], figures[pk][0]) for pk, code, title in proposal_rows],
                 "stances": signoff_stances,
@@ -287,19 +332,27 @@ def run(sizes, runs):
             admin_client, hmu_client = Client(), Client()
             admin_client.force_login(admin)
             hmu_client.force_login(hmu_user)
-            clients.update(responses=admin_client, hmu=hmu_client, signoff=admin_client)
+            clients.update(responses=admin_client, hmu=hmu_client, hmu_responses=hmu_client, signoff=admin_client)
             page_urls.update(
                 responses=reverse("approvals:responses", args=[catalogue.slug]),
                 hmu=reverse("approvals:hmu_review", args=[catalogue.slug]),
+                hmu_responses=reverse("approvals:hmu_responses", args=[catalogue.slug, first_pk]) + "?fragment=1"
+                if page_size
+                else "",
                 signoff=reverse("approvals:signoff", args=[catalogue.slug]),
             )
-            for name in ("responses", "hmu", "signoff"):
-                measure(name)
-            for name, (page_ms, floor_ms, queries) in measured.items():
-                results.append((proposals, lmus, name, build_s, page_ms, floor_ms, queries))
+            for name in ("responses", "hmu", "hmu_responses", "signoff"):
+                if page_urls[name]:  # an older tree has no fragment
+                    measure(name)
+            for name, values in measured.items():
+                if values is None:
+                    continue
+                page_ms, floor_ms, queries, page_bytes, peak = values
+                results.append((proposals, lmus, name, build_s, *values, os.getloadavg()[0]))
                 print(
                     f"{proposals:>6} x {lmus:<3} {name:<10} page {page_ms:8.1f} ms  floor {floor_ms:7.1f} ms  "
-                    f"ratio {page_ms / floor_ms:5.2f}  queries {queries}",
+                    f"ratio {page_ms / floor_ms:5.2f}  queries {queries}  HTML {page_bytes / 1e6:6.2f} MB  "
+                    f"peak {peak / 1e6:7.1f} MB  load {os.getloadavg()[0]:.2f}",
                     flush=True,
                 )
         server = (
@@ -316,13 +369,17 @@ def table(server, results):
     lines = [
         f"### {server}",
         "",
-        "| Proposals × LMUs | Page | Page (ms) | Floor (ms) | Ratio | Queries |",
-        "|---|---|---:|---:|---:|---:|",
+        "| Proposals × LMUs | Page | Page (ms) | Floor (ms) | Ratio | Queries | HTML (MB) "
+        "| Peak, one request (MB) | Load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for proposals, lmus, name, _build, page_ms, floor_ms, queries in results:
+    for proposals, lmus, name, _build, page_ms, floor_ms, queries, page_bytes, peak, load in results:
         size = f"{proposals:,}".replace(",", ".")
         ratio = page_ms / floor_ms
-        lines.append(f"| {size} × {lmus} | {name} | {page_ms:.0f} | {floor_ms:.0f} | {ratio:.2f} | {queries} |")
+        lines.append(
+            f"| {size} × {lmus} | {name} | {page_ms:.0f} | {floor_ms:.0f} | {ratio:.2f} | {queries} "
+            f"| {page_bytes / 1e6:.2f} | {peak / 1e6:.0f} | {load:.2f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -348,12 +405,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000x3,1000x30")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pages", default=",".join(PAGES), help="which pages to measure")
     parser.add_argument("--root", default=str(HERE.parent), help="the code tree to measure")
     parser.add_argument("--write", metavar="LABEL", help='e.g. "After (2026-12-01)"')
     args = parser.parse_args()
     sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
     setup_django(Path(args.root))
-    server, results = run(sizes, args.runs)
+    server, results = run(sizes, args.runs, args.pages.split(","))
     text = table(server, results)
     text += f"\nPython {platform.python_version()}, {os.cpu_count()} cores (shared); median of {args.runs} runs.\n"
     print(text)

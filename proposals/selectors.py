@@ -103,17 +103,22 @@ def _overview(catalogue, rows, year_rows):
     )
 
 
-def catalogue_overview(catalogue, *, with_lines=True, with_goals=None):
+def catalogue_overview(catalogue, *, with_lines=True, with_goals=None, proposal_ids=None):
     """The catalogue's figures (a ``CatalogueFigures``) in a fixed number of queries.
 
     ``with_lines`` also loads breakdown lines and follow-up goals (detail, snapshot);
-    ``with_goals=False`` leaves the goals out (an import compares figures and texts only)."""
+    ``with_goals=False`` leaves the goals out (an import compares figures and texts only);
+    ``proposal_ids``: only these proposals' rows (one proposal's figures and lines out of a
+    large catalogue; the totals are then of these rows only)."""
     catalogue = (
         Catalogue.objects.select_related("department", "agreement").prefetch_related("year_rows").get(pk=catalogue.pk)
     )
+    scope = {"catalogue": catalogue}
+    if proposal_ids is not None:
+        scope["pk__in"] = list(proposal_ids)
     rows = _proposal_rows(
-        Proposal.objects.filter(catalogue=catalogue).order_by("position", "id"),
-        {"catalogue": catalogue},
+        Proposal.objects.filter(**scope).order_by("position", "id"),
+        scope,
         with_lines=with_lines,
         with_goals=with_lines if with_goals is None else with_goals,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from proposals.numbers import format_amount, format_decimal
 
+from .. import selectors
 from ..models import Stance
 
 
@@ -82,10 +83,12 @@ def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
     names = {c.pk: f'<tr><th scope="row">{esc(c.name)}</th>' for c in overview.committees}
     shown = {}  # (stance, label, stale) -> its cell
     caption = _("LMU'ernes holdninger til forslag %(code)s")
+    # No stance is asked on the phase-in pool row: no LMU is "not answered" there.
+    not_asked = '<tr><td colspan="3">{}</td></tr>'.format(esc(_("Indfasningspuljen: der skal ikke gives en holdning.")))
     tables = {}
     for row in overview.rows:
         cells = []
-        for committee, st in row.cells:
+        for committee, st in row.cells if row.asked else ():
             name = names.get(committee.pk) or f'<tr><th scope="row">{esc(committee.name)}</th>'
             if st is None:
                 cells.append(name + missing)
@@ -98,7 +101,8 @@ def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
         tables[row.proposal.pk] = mark_safe(  # every text above is escaped
             '<table class="table table--compact"><caption class="sr-only">'
             f"{esc(caption % {'code': row.proposal.code})}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(cells) or empty}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(cells) or (empty if row.asked else not_asked)}</tbody></table>"
         )
     return tables
 
@@ -106,16 +110,21 @@ def lmu_stance_tables(overview, *, not_answered, stale_flag, heads):
 COUNT_KEYS = ("proposal", *(value for value, _label in Stance.choices), "none")
 
 
-def count_table(overview, sort):
+def count_table(overview, sort, *, page=None, page_of=None):
     """The stances per proposal (how many LMUs gave each stance, how many none) sorted by
     ``sort`` (a column key, "-" first for descending; catalogue order otherwise):
-    (headers [(label, link query, aria-sort)], body HTML)."""
-    heard = len(overview.committees)
-    rows = [(row, [n for _v, _l, n in row.counts] + [heard - row.answered]) for row in overview.rows]
+    (headers [(label, link query, aria-sort)], body HTML). ``page``: (start, end) of the
+    sorted rows shown; ``page_of``: {proposal id: the page of proposals it is on, None for the
+    page shown} for links to another page (``?side=N#forslag-<id>``)."""
+    rows = []
+    for row in overview.rows:
+        counts, none = selectors.stance_counts(overview, row)
+        rows.append((row, [n for _v, _l, n in counts] + [none]))
     key = sort.lstrip("-")
     if key in COUNT_KEYS and key != "proposal":
         index = COUNT_KEYS.index(key) - 1
-        rows.sort(key=lambda item: item[1][index], reverse=sort.startswith("-"))
+        # The pool row's "no stance" (None: not asked) sorts as nothing missing.
+        rows.sort(key=lambda item: item[1][index] or 0, reverse=sort.startswith("-"))
     elif sort == "-proposal":
         rows.reverse()
     labels = [_("Forslag"), *(str(label) for _v, label in Stance.choices), _("Ingen holdning")]
@@ -123,9 +132,19 @@ def count_table(overview, sort):
     for column, label in zip(COUNT_KEYS, labels, strict=True):
         current = "ascending" if sort == column else "descending" if sort == f"-{column}" else ""
         headers.append((label, f"-{column}" if sort == column else column, current))
+    if page is not None:
+        rows = rows[page[0] : page[1]]
+
+    def link(pk):
+        # Another page of proposals is another request; one on this page is an anchor.
+        other = page_of.get(pk) if page_of else None
+        return f"?side={other}#forslag-{pk}" if other else f"#forslag-{pk}"
+
     body = "".join(
-        f'<tr><th scope="row"><a href="#forslag-{row.proposal.pk}">{esc(row.proposal.code)} '
-        f"{esc(row.proposal.title)}</a></th>" + "".join(f'<td class="num">{n}</td>' for n in counts) + "</tr>"
+        f'<tr><th scope="row"><a href="{link(row.proposal.pk)}">{esc(row.proposal.code)} '
+        f"{esc(row.proposal.title)}</a></th>"
+        + "".join(f'<td class="num">{"—" if n is None else n}</td>' for n in counts)
+        + "</tr>"
         for row, counts in rows
     )
     return headers, mark_safe(body)  # every text escaped
@@ -197,3 +216,86 @@ def signoff_rows(catalogue, figure_rows, hearing, urls, *, stale_flag, stale_lin
             f"<td>{shown}</td>{counts}</tr>"
         )
     return mark_safe(economy), mark_safe("".join(lines))  # every text escaped
+
+
+def hmu_fieldsets(items, *, editable, texts):
+    """The HTML of each proposal on HMU's page, as two strings per item (the page puts the boxes
+    of what changed since a stance was given between them): ``head`` (heading, link, figures,
+    the LMUs' counts and the fetch-on-open of their responses) and ``fields`` (HMU's stance and
+    comment, or HMU's position read-only, or the pool row's note). ``items``: the view's dicts;
+    ``texts``: the page's translated texts by key. Plain strings, every text escaped (a template
+    loop of some twenty tags per proposal was most of the page). ``head`` opens the proposal's
+    fieldset (section, read-only) and ``fields`` closes it."""
+    t = {key: esc(text) for key, text in texts.items()}
+    error_prefix = f'<span class="sr-only">{t["error_prefix"]} </span>'
+    pool = f'<p class="form-hint">{t["pool"]}</p>'
+    for item in items:
+        row, pk = item["row"], item["row"].proposal.pk
+        code, title = esc(row.proposal.code), esc(row.proposal.title)
+        heading = (
+            f'<fieldset class="app-proposal" id="forslag-{pk}"><legend class="h3">{code} {title}</legend>'
+            if editable
+            else f'<section class="app-proposal" id="forslag-{pk}" aria-labelledby="legend-{pk}">'
+            f'<h3 id="legend-{pk}">{code} {title}</h3>'
+        )
+        head = [heading, f'<p><a href="{esc(item["url"])}">{esc(item["read"])}</a></p>', item["figures_html"]]
+        if row.asked:
+            counts = " · ".join(f"{esc(label)}: {n}" for _v, label, n in item["counts"])
+            url = esc(item["responses_url"])
+            head.append(
+                f'<p class="form-hint">{counts} · {t["none"]}: {item["none"]}</p>'
+                f'<details class="app-responses" data-fragment="{url}?fragment=1">'
+                f"<summary>{esc(texts['responses'] % {'code': row.proposal.code})}</summary>"
+                f'<div class="app-responses-body"><p><a href="{url}">'
+                f"{esc(texts['read_responses'] % {'code': row.proposal.code})}</a></p></div></details>"
+            )
+        item["head"] = mark_safe("".join(head))  # every text escaped
+        f, position = item["field"], row.hmu_position
+        if f:
+            parts = []
+            if position and position.stale:
+                name = f["confirm_name"]
+                parts.append(
+                    '<div class="form-group"><div class="form-group-checkbox">'
+                    f'<input type="checkbox" class="form-checkbox" name="{name}" id="id_{name}" value="1">'
+                    f'<label for="id_{name}">{t["keep"]}</label></div></div>'
+                )
+            for kind, label, control in (
+                ("stance", t["stance_label"], '<select name="{n}" id="id_{n}" class="form-select"{a}>{v}</select>'),
+                (
+                    "comment",
+                    t["comment_label"],
+                    '<textarea name="{n}" id="id_{n}" class="form-input" rows="2" cols="40"{a}>\n{v}</textarea>',
+                ),
+            ):
+                name, errors = f[f"{kind}_name"], f[f"{kind}_errors"]
+                value = f["options"] if kind == "stance" else esc(f["comment"])
+                error, aria = "", ""
+                if errors:
+                    error = (
+                        f'<span class="form-error-message" id="id_{name}-error">{error_prefix}'
+                        f"{' '.join(esc(e) for e in errors)}</span>"
+                    )
+                    aria = f' aria-describedby="id_{name}-error" aria-invalid="true"'
+                parts.append(
+                    f'<div class="form-group{" form-error" if errors else ""}">'
+                    f'<label class="form-label" for="id_{name}">{label}</label>{error}'
+                    + control.format(n=name, a=aria, v=value)
+                    + "</div>"
+                )
+            fields = "".join(parts)
+        elif not row.asked:
+            fields = pool
+        elif position:
+            flag = f' <span class="app-stale-flag">{t["stale_flag"]}</span>' if position.stale else ""
+            comment = f'<p class="app-comment">{esc(position.comment)}</p>' if position.comment else ""
+            fields = (
+                f'<p><strong>{t["hmu_stance"]}:</strong> <span class="app-stance-{esc(position.stance)}">'
+                f"{esc(position.label)}</span>{flag}</p>{comment}"
+            )
+        else:
+            fields = ""
+        item["fields"] = mark_safe(
+            fields + ("</fieldset>" if editable else "</section>")
+        )  # every text escaped; the options are stance_options' markup
+    return items

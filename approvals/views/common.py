@@ -36,10 +36,13 @@ class FigureRow:
     has_fte: bool
 
 
-def figure_rows(overview, rows_of=None):
-    """FigureRows of ``overview``'s rows (or of ``rows_of``, some of them: a page)."""
+def figure_rows(overview, rows_of=None, only=None):
+    """FigureRows of ``overview``'s rows (or of ``rows_of``, some of them: a page; ``only``: of
+    these proposal ids)."""
     rows = []
     for row in overview.rows if rows_of is None else rows_of:
+        if only is not None and row.proposal.pk not in only:
+            continue
         figures = [{"year": y, "amount": row.net.get(y), "fte": row.fte.get(y)} for y in overview.years]
         rows.append(FigureRow(row.proposal, figures, any(f["fte"] is not None for f in figures)))
     return rows
@@ -72,3 +75,11 @@ def button_forms(process, allowed, bound, *rules):
         for rule in rules
         if rule.name in allowed
     }
+
+
+def form_as_typed(rule, data, process):
+    """``rule``'s button form, unbound (no errors: its button was not pressed), showing its
+    fields as posted in ``data`` (a page whose buttons share one form shows them again so)."""
+    form = rule.form(prefix=rule.prefix, process=process)
+    form.initial = {name: data[form.add_prefix(name)] for name in form.fields if form.add_prefix(name) in data}
+    return form

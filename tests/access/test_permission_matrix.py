@@ -54,6 +54,8 @@ def url_for(s, name):
         return reverse(f"approvals:{name}", args=[slug, s.lmu1.pk])
     if name == "stance_revise":
         return reverse(f"approvals:{name}", args=[slug, s.lmu1.pk, s.proposals[0].pk])
+    if name == "hmu_responses":
+        return reverse(f"approvals:{name}", args=[slug, s.proposals[0].pk])
     return reverse(f"approvals:{name}", args=[slug])
 
 
@@ -78,6 +80,7 @@ GET_MATRIX = [
     *row("responses", State.HEARING, 302, 200, 200, 200, 200, 200, 200, 404),
     *row("hmu_review", State.HEARING, 302, 403, 403, 403, 200, 403, 200, 404),
     *row("hmu_review", State.HMU_REVIEW, 302, 403, 403, 403, 200, 403, 200, 404),
+    *row("hmu_responses", State.HMU_REVIEW, 302, 403, 403, 403, 200, 403, 200, 404),
     *row("signoff", State.AWAITING_SIGNOFF, 302, 403, 403, 403, 403, 200, 200, 404),
     *row("signoff", State.SIGNED_OFF, 302, 403, 403, 403, 403, 200, 200, 404),
 ]
@@ -103,10 +106,13 @@ POST_MATRIX = [
     # Confirming or revising a stance of a submitted response: the committee's own members only.
     *row("stance_revise", "hearing_submitted", 302, 302, 403, 403, 403, 403, 403, 404),
     *row("open_hearing", State.DRAFT, 302, 404, 404, 404, 404, 404, 302, 404),
-    *row("start_hmu_review", State.HEARING, 302, 403, 403, 403, 302, 403, 302, 404),
-    *row("forward", State.HMU_REVIEW, 302, 403, 403, 403, 302, 403, 302, 404),
+    # Before the deadline only an administrator may start early: HMU's refusal is the page again.
+    *row("start_hmu_review", State.HEARING, 302, 403, 403, 403, 200, 403, 302, 404),
+    # Forwarding without HMU's statement is refused by the rule's guard: the page again (200),
+    # the note as typed, nothing changed.
+    *row("forward", State.HMU_REVIEW, 302, 403, 403, 403, 200, 403, 200, 404),
     *row("hmu_review", State.HMU_REVIEW, 302, 403, 403, 403, 302, 403, 403, 404),
-    *row("hmu_forward", State.HMU_REVIEW, 302, 403, 403, 403, 302, 403, 302, 404),
+    *row("hmu_forward", State.HMU_REVIEW, 302, 403, 403, 403, 200, 403, 200, 404),
     *row("send_back_to_hearing", State.HMU_REVIEW, 302, 403, 403, 403, 302, 403, 302, 404),
     *row("approve", State.AWAITING_SIGNOFF, 302, 403, 403, 403, 403, 302, 403, 404),
     *row("send_back", State.AWAITING_SIGNOFF, 302, 403, 403, 403, 403, 302, 403, 404),

@@ -40,23 +40,46 @@ def review_data(s, positions, statement="HMU anbefaler kataloget"):
     return data
 
 
-def test_page_shows_stances_side_by_side_counts_and_missing_lmus(client):
+def responses_url(s, proposal):
+    return reverse("approvals:hmu_responses", args=[s.catalogue.slug, proposal.pk])
+
+
+def test_page_shows_counts_and_missing_lmus_and_each_proposals_responses_on_demand(client):
     s = hmu_ready()
     client.force_login(s.hmu_user)
     html = client.get(url(s)).content.decode()
     assert "LMU'er der ikke har svaret" in html
     assert "<li>LMU To</li>" in html
-    for p in s.proposals:
-        assert f"LMU Et om {p.code}" in html
     assert "Vi er samlet set positive" in html
-    # Counts table (django-tables2): one row per proposal with a column per stance.
+    # Counts table: one row per proposal with a column per stance.
     assert "Holdninger pr. forslag" in html
     for label in ("Støtter", "Ingen bemærkninger", "Betænkeligheder", "Imod", "Ingen holdning"):
         assert label in html
-    assert 'class="app-stance-oppose">Imod' in html
-    assert "Ikke svaret" in html  # LMU To's empty cell
+    # Each proposal: its counts; the LMUs' responses behind a link the page's script fetches.
+    first = s.proposals[0]
+    assert "Støtter: 1 · Ingen bemærkninger: 0 · Betænkeligheder: 0 · Imod: 0 · Ingen holdning: 1" in html
+    assert f'<a href="{responses_url(s, first)}">' in html
+    assert f'data-fragment="{responses_url(s, first)}?fragment=1"' in html
+    assert f"LMU Et om {first.code}" not in html  # not on the page itself
     assert 'name="statement"' in html
-    assert f'name="stance_{s.proposals[0].pk}"' in html
+    assert f'name="stance_{first.pk}"' in html
+    # The fragment (fetched) and the page (no JavaScript): LMU Et's stance and comment, LMU To missing.
+    fragment = client.get(responses_url(s, first) + "?fragment=1").content.decode()
+    assert fragment.strip().startswith("<table") and "<html" not in fragment
+    page = client.get(responses_url(s, first)).content.decode()
+    for html in (fragment, page):
+        assert f"LMU Et om {first.code}" in html and 'class="app-stance-support">Støtter' in html
+        assert "Ikke svaret" in html  # LMU To's empty cell
+        assert f"LMU Et om {s.proposals[1].code}" not in html
+    assert f'href="{url(s)}?side=1#forslag-{first.pk}"' in page
+
+
+def test_responses_of_a_proposal_need_the_hmu_page_and_a_proposal_of_the_catalogue(client):
+    s = hmu_ready()
+    client.force_login(s.lmu1_user)
+    assert client.get(responses_url(s, s.proposals[0])).status_code == 403
+    client.force_login(s.hmu_user)
+    assert client.get(reverse("approvals:hmu_responses", args=[s.catalogue.slug, 999999])).status_code == 404
 
 
 def test_record_positions_and_statement(client):
@@ -108,7 +131,7 @@ def test_staff_sees_the_page_read_only(client):
     client.force_login(s.admin)
     html = client.get(url(s)).content.decode()
     assert 'name="statement"' not in html
-    assert "LMU Et om 1" in html
+    assert "LMU Et om 1" in client.get(responses_url(s, s.proposals[0])).content.decode()
 
 
 def _sized(proposals, lmus):
@@ -147,7 +170,15 @@ def test_query_count_does_not_grow_with_proposals_or_lmus(client, django_assert_
     with django_assert_num_queries(len(ctx.captured_queries)):
         response = client.get(url(large))
     assert response.status_code == 200
-    assert response.content.decode().count('class="app-stance-concerns"') == 12 * 6
+    assert response.content.decode().count("Betænkeligheder: 6 · ") == 12
+    # A proposal's responses: the same queries whatever the size.
+    client.force_login(small.hmu_user)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(responses_url(small, small.proposals[0]) + "?fragment=1").status_code == 200
+    client.force_login(large.hmu_user)
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        fragment = client.get(responses_url(large, large.proposals[0]) + "?fragment=1")
+    assert fragment.content.decode().count('class="app-stance-concerns"') == 6
 
 
 def test_hmu_member_starts_the_review_from_the_hmu_page_once_every_lmu_has_answered(client):

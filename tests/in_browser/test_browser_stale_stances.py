@@ -41,6 +41,10 @@ def test_a_proposal_changed_mid_hearing_flags_the_stances_until_the_lmus_confirm
     expect(box).to_contain_text("Holdningen fra LMU Et, LMU To er givet på en tidligere version af forslaget.")
     expect(box.get_by_role("row", name="Nettoændring, før")).to_contain_text("-1.000")
     expect(box.get_by_role("row", name="Nettoændring, efter")).to_contain_text("-2.500")
+    # The LMUs' responses open on demand (fetched): both flagged on proposal 1, none on 2.
+    for proposal in (first, s.proposals[1]):
+        hmu.locator(f"#forslag-{proposal.pk} summary").click()
+        expect(hmu.locator(f"#forslag-{proposal.pk} .app-responses-body table")).to_be_visible()
     expect(hmu.locator(f"#forslag-{first.pk} .app-stale-flag")).to_have_count(2)
     expect(hmu.locator(f"#forslag-{s.proposals[1].pk} .app-stale-flag")).to_have_count(0)
     shot(hmu, "stale-01-hmu-flagged")

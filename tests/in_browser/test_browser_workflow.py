@@ -114,6 +114,8 @@ def test_lmu_response_hmu_review_and_signoff(browser, live_server):
     page.get_by_role("link", name="Behandl høringssvarene").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("HMU-behandling:")
     expect(page.locator("li", has_text="LMU To").first).to_be_visible()  # did not answer
+    for proposal in (first, second, third):  # the LMUs' responses open on demand
+        page.locator(f"#forslag-{proposal.pk} summary").click()
     expect(page.get_by_text("Bekymring for arbejdsmiljøet.")).to_be_visible()
     shot(page, "07-hmu-review")
     for proposal, stance in ((first, "support"), (second, "concerns"), (third, "no_remarks")):
