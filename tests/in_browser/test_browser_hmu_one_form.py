@@ -8,8 +8,7 @@ from approvals.models import CatalogueProcess, HmuPosition, HmuReview
 from approvals.views.hmu import PAGE_SIZE
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
-from tests.test_browser_workflow import sign_in
-from tests.view_support import fast_passwords  # noqa: F401
+from tests.in_browser.test_browser_workflow import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 State = CatalogueProcess.State

@@ -12,7 +12,6 @@ from approvals import hearing, services
 from approvals.models import CatalogueProcess, HmuPosition, HmuReview
 from approvals.views.hmu import PAGE_SIZE
 from tests.approval_factories import Setup
-from tests.view_support import fast_passwords  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 State = CatalogueProcess.State
