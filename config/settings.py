@@ -316,6 +316,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, 1_000 * LARGEST_CATALOGUE_PROPOSALS
 # Workflow and memo settings.
 HEARING_REMINDER_DAYS = int(os.environ.get("HEARING_REMINDER_DAYS", "2"))
 MEMO_QUIET_PERIOD_SECONDS = int(os.environ.get("MEMO_QUIET_PERIOD_SECONDS", "600"))
+# The memo sweep looks at the signed-off catalogues changed since it last looked (change marks);
+# as a safety net for writes that mark nothing (a bulk update, SQL) it looks at each one again
+# once its last look is older than this, at most MEMO_FULL_CHECKS_PER_SWEEP of them a pass.
+MEMO_FULL_CHECK_SECONDS = int(os.environ.get("MEMO_FULL_CHECK_SECONDS", str(24 * 3600)))
+MEMO_FULL_CHECKS_PER_SWEEP = int(os.environ.get("MEMO_FULL_CHECKS_PER_SWEEP", "20"))
 # Attempts per e-mail (any kind) before it is marked failed (back-off 5 s doubling to 1 hour:
 # ~6 hours). MEMO_DELIVERY_MAX_ATTEMPTS is its old name, still read when the new one is not set.
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS") or os.environ.get("MEMO_DELIVERY_MAX_ATTEMPTS") or "16")

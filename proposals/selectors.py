@@ -11,7 +11,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from . import access
-from .models import BreakdownLine, Catalogue, CatalogueYear, Proposal, ProposalYear
+from .models import BreakdownLine, Catalogue, CatalogueChange, CatalogueYear, Proposal, ProposalYear
 from .state import CatalogueState, LineRow, ProposalRow
 
 
@@ -194,3 +194,9 @@ def proposals_by_theme(overview):
             order.append(key)
         groups[key].append(row)
     return [(theme, groups[theme]) for theme in order]
+
+
+def changed_catalogues():
+    """A queryset of the ids of the catalogues with a "changed since" mark
+    (models.CatalogueChange), for a subquery."""
+    return CatalogueChange.objects.values("catalogue_id")
