@@ -29,7 +29,8 @@ def close_dropped_connections():
 
 class Command(BaseCommand):
     help = (
-        "Sammenligner alle godkendte kataloger med det, forligspartierne sidst fik at vide, udsender notater "
+        "Sammenligner de godkendte kataloger, der er ændret siden sidste kig (og hvert katalog igen én gang i "
+        "døgnet), med det, forligspartierne sidst fik at vide, udsender notater "
         "når stilleperioden er gået, giver HMU besked om afsluttede høringer og sender afventende e-mails."
     )
 
