@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
 
+from approvals.memos import rendering
 from approvals.outbox import sweep as outbox_sweep
 from approvals.sweep import sweep
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         if not loop:
             self._report(sweep())
             return
+        rendering.pdf_engine()  # WeasyPrint once, at the start: no memo waits for its import
         while True:
             self._in_loop(lambda: self._report(sweep()))
             next_sweep = time.monotonic() + max(interval, 1)
