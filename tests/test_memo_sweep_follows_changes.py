@@ -2,6 +2,7 @@
 catalogues changed since it last looked (proposals' "changed since" marks, written in the
 changing transaction), plus a slow full check as the safety net for writes that mark nothing."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -131,3 +132,57 @@ def test_marks_of_catalogues_nobody_follows_are_forgotten_after_two_full_check_p
     assert CatalogueChange.objects.filter(catalogue=draft).exists()
     sweep.sweep(now=timezone.now() + timedelta(hours=49))
     assert not CatalogueChange.objects.filter(catalogue=draft).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_change_committed_by_another_connection_after_the_snapshot_is_not_lost(monkeypatch):
+    """The real race: another connection's transaction changes a proposal while the sweep looks
+    and commits after the sweep's snapshot. Its mark, invisible when the sweep read the marks,
+    survives the sweep's clearing and brings the next sweep."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once: the suite's PostgreSQL run")
+    from approvals.memos import tasks
+
+    monkeypatch.setattr(tasks, "enqueue_check", lambda catalogue_id: None)  # the sweep alone looks
+    process = settled(1)[0]
+    editing, commit, committed = threading.Event(), threading.Event(), threading.Event()
+
+    def editor():
+        try:
+            with transaction.atomic():
+                change_title(process, "Ændret fra en anden forbindelse")
+                editing.set()
+                commit.wait(30)
+            committed.set()
+        finally:
+            connection.close()
+
+    snapshot = issuing.catalogue_snapshot
+
+    def snapshot_then_the_other_commits(catalogue, **kwargs):
+        taken = snapshot(catalogue, **kwargs)
+        commit.set()
+        assert committed.wait(30)
+        return taken
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    assert editing.wait(30)
+    # The editor's mark is not committed yet: something else must bring the sweep to look (a
+    # save of another row: the editor holds the first proposal's).
+    other = Proposal.objects.filter(catalogue=process.catalogue).order_by("position")[1]
+    other.save()
+    monkeypatch.setattr(issuing, "catalogue_snapshot", snapshot_then_the_other_commits)
+    try:
+        assert sweep.sweep()["memos"] == []
+    finally:
+        commit.set()
+        thread.join()
+    assert committed.is_set()
+    # The look finished (with the state before the editor's commit) and cleared only its own mark.
+    assert MemoState.objects.get(process=process).changes_seen_at is None
+    assert CatalogueChange.objects.filter(catalogue=process.catalogue).count() == 1
+    monkeypatch.setattr(issuing, "catalogue_snapshot", snapshot)
+    memos = sweep.sweep()["memos"]
+    assert [m.process_id for m in memos] == [process.pk]
+    assert memos[0].snapshot["proposals"][0]["title"] == "Ændret fra en anden forbindelse"
