@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from proposals.admin_scope import DepartmentScopedAdmin
-from proposals.state import CatalogueState
+from proposals.figures import CatalogueFigures
 
 from . import (
     admin_access,  # noqa: F401  (who administers which department)
@@ -289,7 +289,7 @@ def render_snapshot(snapshot):
     """The approved state as a readable table, in the catalogue's own sign convention."""
     if not snapshot:
         return "–"
-    state = CatalogueState.from_snapshot(snapshot)
+    state = CatalogueFigures.from_snapshot(snapshot)
     cat = snapshot["catalogue"]
     return render_to_string(
         "admin/approvals/approved_state.html",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .memos import detection, issuing
+from .memos.models import MemoState
 from .models import CatalogueProcess
 
 State = CatalogueProcess.State
@@ -66,3 +67,37 @@ def _signed_off_notice(process):
             "i %(quiet)s (tidligst %(when)s)."
         ) % {"number": number, "quiet": _quiet_period_words(), "when": _when(timezone.now() + detection.quiet_period())}
     return f"{approved} {then}".strip()
+
+
+def saved_change_notices(catalogue):
+    """After a change of a signed-off catalogue is saved: the memo that will tell it and when.
+
+    The save restarts the quiet period, so the memo goes out a quiet period from now at the
+    earliest (at once when an administrator has asked for it: "Udsend notat nu")."""
+    process = (
+        CatalogueProcess.objects.filter(catalogue=catalogue, state=State.SIGNED_OFF)
+        .select_related("memo_state")
+        .first()
+    )
+    if process is None:
+        return []
+    number = issuing.next_memo_number(process)
+    if MemoState.of(process).issue_requested_at:
+        return [
+            _(
+                "Ændringen kommer med i notat nr. %(number)s til forligspartierne, som sendes nu (udsendelse er "
+                "bestilt)."
+            )
+            % {"number": number}
+        ]
+    return [
+        _(
+            "Ændringen kommer med i notat nr. %(number)s til forligspartierne. Det sendes, når der har været ro i "
+            "%(quiet)s, dvs. tidligst %(when)s; en ny ændring inden da kommer med i samme notat."
+        )
+        % {
+            "number": number,
+            "quiet": _quiet_period_words(),
+            "when": _when(timezone.now() + detection.quiet_period()),
+        }
+    ]

@@ -30,9 +30,10 @@ class ApprovalsConfig(AppConfig):
         panels.register()  # the workflow panel on the catalogue page
         policy.register()  # who may see which catalogue and administer which department
 
-        from proposals.hooks import register_admin_notice, register_change_telling
+        from proposals.hooks import register_admin_notice, register_change_telling, register_saved_change_notice
 
-        from .admin_notices import changes_are_told, workflow_notices
+        from .admin_notices import changes_are_told, saved_change_notices, workflow_notices
 
         register_admin_notice(workflow_notices)
         register_change_telling(changes_are_told)
+        register_saved_change_notice(saved_change_notices)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import completion, policy
+from . import completion, policy, stale_notices
 from .deadlines import deadline_passed
 from .exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from .models import CatalogueProcess, Committee, HearingResponse, HmuPosition, HmuReview, ProposalStance, Stance
@@ -184,6 +184,7 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
         response.save(update_fields=fields)
         if submit:
             completion.tell_if_complete(locked)  # the last LMU's answer: HMU is told, once
+            stale_notices.observe(locked, versions=versions)  # kept stances may be on earlier versions
     return response
 
 
@@ -218,6 +219,7 @@ def revise_stale_stance(process, committee, proposal_id, *, actor, stance, comme
         _store_stances(ProposalStance, "response", response, cleaned, versions, confirmed={int(proposal_id)})
         response.authors.add(actor)
         response.save(update_fields=["updated_at"])
+        stale_notices.observe(locked, versions=versions)  # the dashboard's flag goes with the last one
     return response
 
 

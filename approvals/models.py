@@ -3,6 +3,9 @@
 Rules live in services.py (writes) and selectors.py (reads); these models hold data
 and the invariants the database can enforce."""
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -226,6 +229,39 @@ class HearingReminder(models.Model):
 
     def __str__(self):
         return f"{self.committee} – {self.deadline}"
+
+
+class StaleStances(models.Model):
+    """A heard LMU's submitted stances given on an earlier version of their proposal, as the
+    sweep last saw them (approvals.stale_notices), and what the LMU was told by e-mail.
+
+    ``stale`` maps each such proposal's id to its current fingerprint; ``changed_at`` is when
+    that map last changed: the e-mail waits until it has been quiet for the memo's quiet
+    period, so a burst of edits is told once. ``told``: the map as last e-mailed. The
+    dashboard's flag reads ``count``."""
+
+    process = models.ForeignKey(
+        CatalogueProcess, on_delete=models.CASCADE, related_name="stale_stances", verbose_name=_("godkendelsesforløb")
+    )
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="+", verbose_name=_("udvalg"))
+    stale = models.JSONField(_("ændrede forslag"), default=dict, blank=True)
+    count = models.PositiveIntegerField(_("antal"), default=0)
+    changed_at = models.DateTimeField(_("ændret"), null=True, blank=True)
+    told = models.JSONField(_("fortalt"), default=dict, blank=True)
+    told_at = models.DateTimeField(_("fortalt den"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["process", "committee"], name="one_stale_stances_per_committee")]
+        verbose_name = _("holdninger givet på en tidligere version")
+        verbose_name_plural = _("holdninger givet på en tidligere version")
+
+    def __str__(self):
+        return f"{self.committee}: {self.count}"
+
+    def told_digest(self):
+        """A short name of the versions last told (the e-mail's key: one e-mail per burst)."""
+        text = json.dumps(self.told, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class HearingCompletion(models.Model):

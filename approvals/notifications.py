@@ -255,3 +255,19 @@ def _remind(process, committee, today):
     ]
     key = f"reminder:{process.pk}:{committee.pk}:{process.hearing_deadline.isoformat()}"
     return _queue(Kind.HEARING_REMINDER, key, "hearing_reminder", subject, process, messages)
+
+
+def stale_stances(notice, proposals):
+    """To the members of an LMU whose submitted stances on ``proposals`` were given on an earlier
+    version of them (approvals.stale_notices, once their changes have been quiet). Keyed on the
+    versions told, so each burst of changes is told once."""
+    process, committee = notice.process, notice.committee
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _subject(_("Forslag ændret siden jeres høringssvar"), process)
+    link = response_url(process, committee)
+    messages = [
+        Message(user, {"link": link, "committee": committee, "proposals": proposals})
+        for user in _recipients(committee, "committee.act_for")
+    ]
+    key = f"stale-stances:{process.pk}:{committee.pk}:{notice.told_digest()}"
+    return _queue(Kind.STALE_STANCES, key, "stale_stances", subject, process, messages)

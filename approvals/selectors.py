@@ -6,8 +6,9 @@ committees or responses."""
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from proposals.models import Proposal
 
@@ -21,6 +22,7 @@ from .models import (
     HmuReview,
     ProposalStance,
     SignOff,
+    StaleStances,
     Stance,
     Transition,
 )
@@ -98,14 +100,15 @@ def processes_for_user(user):
     Each row has ``catalogue`` and its ``department`` loaded and these annotations:
     ``is_heard`` (one of the user's LMUs is heard on it), ``is_hmu``, ``is_signoff`` (member of
     the department's HMU / sign-off body), ``heard_count`` and ``submitted_count`` (all heard
-    LMUs / submitted responses), and for the user's own heard LMU (the first by name)
-    ``my_committee_id`` and its response's ``my_response_status`` (None: not begun). Ordered by
-    deadline (none last), then title."""
+    LMUs / submitted responses), ``is_hearing_finished`` (hearing_finished_q), and for the
+    user's own heard LMU (the first by name) ``my_committee_id``, its response's
+    ``my_response_status`` (None: not begun) and ``my_response_reopened``, and ``my_stale``
+    (stances of it given on an earlier version, as the sweep last recorded: stale_notices).
+    Ordered by deadline (none last), then title."""
     qs = CatalogueProcess.objects.select_related("catalogue", "catalogue__department")
     if not (user and user.is_authenticated and user.is_active):
         return qs.none()
     own = policy.instances_user_has_permission_for(user, "committee.act_for").filter(hearings=OuterRef("pk"))
-    mine = HearingResponse.objects.filter(process=OuterRef("pk"), committee__in=own.values("pk"))
     qs = qs.annotate(
         is_heard=_mine(user, "process.write_response"),
         is_hmu=_mine(user, "process.record_hmu"),
@@ -118,7 +121,19 @@ def processes_for_user(user):
             HearingResponse.objects.filter(process=OuterRef("pk"), status=Submitted), "process"
         ),
         my_committee_id=Subquery(own.order_by("name").values("pk")[:1]),
-        my_response_status=Subquery(mine.order_by("status").values("status")[:1]),
+        is_hearing_finished=Case(
+            When(hearing_finished_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+    )
+    # The response of that LMU (an OuterRef in a subquery's subquery would name the response, not
+    # the process: the LMU is pinned by its annotation instead).
+    mine = HearingResponse.objects.filter(process=OuterRef("pk"), committee=OuterRef("my_committee_id"))
+    qs = qs.annotate(
+        my_response_status=Subquery(mine.values("status")[:1]),
+        my_response_reopened=Exists(mine.exclude(reopened_reason="")),
+        my_stale=Exists(
+            StaleStances.objects.filter(process=OuterRef("pk"), committee=OuterRef("my_committee_id"), count__gt=0)
+        ),
     )
     qs = policy.instances_user_has_permission_for(user, "process.view", qs)
     return qs.order_by(F("hearing_deadline").asc(nulls_last=True), "catalogue__title")
@@ -143,6 +158,33 @@ def dashboard_queues(user, processes):
     if may["department.administer"] or may["process.record_hmu"] or may["process.sign_off"]:
         queues.append(("all", processes))
     return queues, may["department.administer"]
+
+
+# --- a catalogue as the dashboard has it, and how its state is said --------------------------
+
+
+def process_row(user, process):
+    """``process`` as a row of processes_for_user (its annotations), or None if not visible."""
+    return processes_for_user(user).filter(pk=process.pk).first()
+
+
+def state_label(row):
+    """The catalogue's state as every page says it: a hearing that is finished (hearing_finished_q:
+    deadline passed or everyone answered) is "Høringen er afsluttet" wherever it is shown."""
+    if row.state == CatalogueProcess.State.HEARING and row.is_hearing_finished:
+        return _("Høringen er afsluttet")
+    return row.get_state_display()
+
+
+def days_left(row, today=None):
+    """Days until the hearing's deadline while the LMUs are still answering (negative: passed,
+    unanswered), else None: no countdown on a finished hearing or a catalogue past its hearing."""
+    if row.state != CatalogueProcess.State.HEARING or row.hearing_deadline is None:
+        return None
+    days = (row.hearing_deadline - (today or local_today())).days
+    if days >= 0 and row.is_hearing_finished:
+        return None  # every LMU has answered: nothing is counted down
+    return days
 
 
 class WrittenResponse(NamedTuple):

@@ -23,7 +23,7 @@ class Version:
 
 
 class CurrentVersions:
-    """Every proposal of a catalogue as it is now: ``state`` (a ``CatalogueState`` with lines but
+    """Every proposal of a catalogue as it is now: ``state`` (a ``CatalogueFigures`` with lines but
     without follow-up goals, for the pages' figures), ``snapshot`` (``catalogue_snapshot``) and ``by_pk``:
     {proposal id: Version}. A fixed number of queries, whatever the size."""
 

@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .deadlines import local_today
-from .models import CatalogueProcess, HearingResponse
+from . import next_steps, selectors
+from .models import HearingResponse
 
 EMPTY = _("Ingen kataloger.")
 
@@ -18,10 +18,28 @@ def _date(value):
     return date_format(value, "DATE_FORMAT") if value else "—"
 
 
+def answers(record):
+    """Submitted responses of the heard LMUs, as every table counts them (processes_for_user)."""
+    return _("%(n)s af %(m)s") % {"n": record.submitted_count, "m": record.heard_count}
+
+
 class BaseTable(tables.Table):
     class Meta:
         attrs = {"class": "table table--zebra"}
         per_page = 20
+
+    def next_step(self, record, role):
+        """The user's next step on ``record`` in ``role`` (next_steps.next_steps), or None."""
+        cache = self.__dict__.setdefault("_steps", {})
+        if record.pk not in cache:
+            cache[record.pk] = {step.role: step for step in next_steps.next_steps(self.request.user, record)}
+        return cache[record.pk].get(role)
+
+    def step_link(self, record, role):
+        step = self.next_step(record, role)
+        if step is None:
+            return "—"
+        return format_html('<a href="{}" class="app-next-step">{}</a>', step.url, step.verb)
 
 
 class ProcessColumnsMixin(tables.Table):
@@ -35,7 +53,7 @@ class ProcessColumnsMixin(tables.Table):
         return format_html('<a href="{}">{}</a>', reverse("approvals:catalogue", args=[record.catalogue.slug]), value)
 
     def render_state(self, record):
-        return record.get_state_display()
+        return selectors.state_label(record)
 
 
 class HearingTable(ProcessColumnsMixin, BaseTable):
@@ -46,16 +64,19 @@ class HearingTable(ProcessColumnsMixin, BaseTable):
         verbose_name=_("Dage tilbage"), accessor="hearing_deadline", order_by=("hearing_deadline",)
     )
     my_response = tables.Column(verbose_name=_("Jeres svar"), accessor="my_response_status", empty_values=())
+    next_step = tables.Column(verbose_name=_("Næste skridt"), accessor="pk", orderable=False)
 
     class Meta(BaseTable.Meta):
         empty_text = _("Ingen af dine LMU'er er i høring.")
-        sequence = ("catalogue", "department", "state", "hearing_deadline", "days_left", "my_response")
+        sequence = ("catalogue", "department", "state", "hearing_deadline", "days_left", "my_response", "next_step")
 
     def render_hearing_deadline(self, value):
         return _date(value)
 
-    def render_days_left(self, value):
-        days = (value - local_today()).days
+    def render_days_left(self, record):
+        days = selectors.days_left(record)
+        if days is None:
+            return "—"
         if days < 0:
             return _("Overskredet")
         if days == 0:
@@ -67,25 +88,28 @@ class HearingTable(ProcessColumnsMixin, BaseTable):
             HearingResponse.Status.SUBMITTED: _("Indsendt"),
             HearingResponse.Status.DRAFT: _("Kladde"),
         }.get(value, _("Mangler"))
-        if record.my_committee_id is None:
-            return label
+        step = self.next_step(record, "hearing")
+        if step is not None and value == HearingResponse.Status.SUBMITTED:
+            # Submitted, but proposals changed since: the answer is not settled (stale_notices).
+            flag = _("Ændret siden dit svar – bekræft eller ret")
+            return format_html('{}<br><span class="app-stale-flag">{}</span>', label, flag)
+        if step is not None or record.my_committee_id is None:
+            return label  # the way in is the next step's link
         url = reverse("approvals:response", args=[record.catalogue.slug, record.my_committee_id])
         return format_html('<a href="{}">{}</a>', url, label)
+
+    def render_next_step(self, record):
+        return self.step_link(record, "hearing")
 
 
 class HmuQueueTable(ProcessColumnsMixin, BaseTable):
     hearing_deadline = tables.Column(verbose_name=_("Høringsfrist"))
     hmu_meeting = tables.Column(verbose_name=_("HMU-møde"))
     answers = tables.Column(verbose_name=_("Indsendte svar"), accessor="submitted_count")
+    next_step = tables.Column(verbose_name=_("Næste skridt"), accessor="pk", orderable=False)
 
     class Meta(BaseTable.Meta):
         empty_text = _("Ingen kataloger afventer HMU-behandling.")
-
-    def render_state(self, record):
-        # Still in hearing here means the hearing is finished and waits for HMU to start.
-        if record.state == CatalogueProcess.State.HEARING:
-            return _("Høringen er afsluttet")
-        return record.get_state_display()
 
     def render_hearing_deadline(self, value):
         return _date(value)
@@ -94,14 +118,16 @@ class HmuQueueTable(ProcessColumnsMixin, BaseTable):
         return _date(value)
 
     def render_answers(self, value, record):
-        url = reverse("approvals:hmu_review", args=[record.catalogue.slug])
-        return format_html('<a href="{}">{}</a>', url, _("%(n)s af %(m)s") % {"n": value, "m": record.heard_count})
+        return answers(record)
+
+    def render_next_step(self, record):
+        return self.step_link(record, "hmu")
 
 
 class SignoffQueueTable(ProcessColumnsMixin, BaseTable):
     hmu_meeting = tables.Column(verbose_name=_("HMU-møde"))
     signoff_meeting = tables.Column(verbose_name=_("Rådmandsmøde"))
-    open = tables.Column(verbose_name=_("Handling"), accessor="pk", orderable=False)
+    next_step = tables.Column(verbose_name=_("Næste skridt"), accessor="pk", orderable=False)
 
     class Meta(BaseTable.Meta):
         empty_text = _("Ingen kataloger afventer godkendelse.")
@@ -112,9 +138,8 @@ class SignoffQueueTable(ProcessColumnsMixin, BaseTable):
     def render_signoff_meeting(self, value):
         return _date(value)
 
-    def render_open(self, record):
-        url = reverse("approvals:signoff", args=[record.catalogue.slug])
-        return format_html('<a href="{}">{}</a>', url, _("Til godkendelse"))
+    def render_next_step(self, record):
+        return self.step_link(record, "signoff")
 
 
 class AllProcessesTable(ProcessColumnsMixin, BaseTable):
@@ -136,4 +161,4 @@ class AllProcessesTable(ProcessColumnsMixin, BaseTable):
         return _date(value)
 
     def render_answers(self, value, record):
-        return _("%(n)s af %(m)s") % {"n": value, "m": record.heard_count}
+        return answers(record)

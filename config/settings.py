@@ -380,7 +380,7 @@ if os.environ.get("CACHE_URL"):
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. The pages' CSS
 # and script are static files; the admin pages in use have no inline script or style either
-# (tests/test_production_csp.py visits them in Chromium).
+# (tests/deployment/test_production_csp.py visits them in Chromium).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -6,13 +6,16 @@ Spreadsheet import runs through proposals.spreadsheets (the importer the command
 the django-import-export admin (dry run and confirm); export in admin_export."""
 
 from django.contrib import admin
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect, QueryDict
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
+from . import access
 from .admin_create import CatalogueFromFileMixin
 from .admin_export import CatalogueExportMixin
 from .admin_forms import CatalogueConventionFormSet, convention_form
@@ -30,6 +33,8 @@ from .admin_import import (
 )
 from .admin_scope import DepartmentScopedAdmin, ScopedImportMixin
 from .admin_state import CatalogueStateMixin, balance_table
+from .admin_versions import ProposalVersionMixin
+from .display import sign_convention_label, unit_label
 from .models import (
     BreakdownLine,
     BreakdownLineYear,
@@ -44,9 +49,11 @@ from .models import (
     Theme,
 )
 from .numbers import format_amount, format_decimal
+from .services import catalogue_edit_basis
 from .spreadsheets.errors import CatalogueFileError
 from .spreadsheets.resource import CatalogueResource
 
+MAX_LISTED_YEARS = 10  # keep the list readable
 IN_CATALOGUE_CONVENTION = _("i katalogets egen fortegnskonvention, som i dokumentet")
 
 
@@ -203,6 +210,7 @@ def _year_column(year):
 class ProposalAdmin(
     ScopedImportMixin,
     DepartmentScopedAdmin,
+    ProposalVersionMixin,
     CatalogueStateMixin,
     BackgroundImportMixin,
     ImportMixin,
@@ -212,6 +220,7 @@ class ProposalAdmin(
     scoped_choices = {"catalogue": "department", "theme": "catalogue__department"}
     list_display = ("code", "title", "catalogue", "theme", "kind", "saving_type", "is_phase_in")
     list_display_links = ("code", "title")
+    change_list_template = "admin/proposals/proposal/change_list_figures.html"
     list_filter = ("catalogue", "kind", "theme", "saving_type", "is_phase_in")
     search_fields = ("code", "title", "description")
     list_select_related = ("catalogue", "theme")
@@ -250,16 +259,70 @@ class ProposalAdmin(
         # Yearly figures in one prefetch, pivoted per row by the year columns.
         return super().get_queryset(request).prefetch_related(Prefetch("years", queryset=ProposalYear.objects.all()))
 
+    def listed_catalogue(self, request):
+        """The one catalogue the list shows figures for: the catalogue filter's, or the only
+        catalogue the user administers. None: several; then no figures (two catalogues' figures
+        in one column would mix their sign conventions), and each row says its catalogue's."""
+        if not hasattr(request, "_listed_catalogue"):
+            catalogues = access.instances_user_has_permission_for(
+                request.user, "department.administer", Catalogue.objects.all(), "department"
+            )
+            catalogue_id = request.GET.get("catalogue__id__exact", "")
+            found = list(catalogues.filter(pk=catalogue_id) if catalogue_id.isdigit() else catalogues[:2])
+            request._listed_catalogue = found[0] if len(found) == 1 else None
+        return request._listed_catalogue
+
     def get_list_display(self, request):
-        catalogue_id = request.GET.get("catalogue__id__exact")
-        years = (
-            Catalogue.objects.filter(pk=catalogue_id) if catalogue_id and catalogue_id.isdigit() else Catalogue.objects
-        )
-        bounds = years.aggregate(first=Min("first_year"), last=Max("last_year"))
-        if bounds["first"] is None:
-            return self.list_display
-        last = min(bounds["last"], bounds["first"] + 9)  # keep the list readable
-        return (*self.list_display, *[_year_column(y) for y in range(bounds["first"], last + 1)])
+        catalogue = self.listed_catalogue(request)
+        if catalogue is None:
+            # Several catalogues: what each proposal is and where it belongs; theme and kind are filters.
+            return ("code", "title", "catalogue", "sign_convention", "saving_type_code", "is_phase_in")
+        # One catalogue: its years' figures, in its own convention (said above the list), fitting
+        # a 1366 px screen; its catalogue, kind and theme are in the filters.
+        years = catalogue.years[:MAX_LISTED_YEARS]
+        return ("code", "title", "saving_type_code", *[_year_column(y) for y in years])
+
+    def changelist_view(self, request, extra_context=None):
+        catalogue = self.listed_catalogue(request)
+        extra_context = dict(extra_context or {})
+        if catalogue is not None:
+            extra_context["figures_label"] = gettext("%(catalogue)s · beløb i %(unit)s · %(convention)s") % {
+                "catalogue": catalogue.title,
+                "unit": unit_label(catalogue.unit),
+                "convention": sign_convention_label(catalogue),
+            }
+        else:
+            extra_context["figures_label"] = gettext(
+                "Vælg et katalog i filteret for at se forslagenes tal, i katalogets egen fortegnskonvention."
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("fortegn"))
+    def sign_convention(self, obj):
+        return sign_convention_label(obj.catalogue)
+
+    @admin.display(description=_("type"), ordering="saving_type")
+    def saving_type_code(self, obj):
+        return obj.saving_type
+
+    def response_post_save_add(self, request, obj):
+        return self._back_to_catalogue(request, obj)
+
+    def response_post_save_change(self, request, obj):
+        return self._back_to_catalogue(request, obj)
+
+    def _back_to_catalogue(self, request, obj):
+        """After a save: the catalogue's own proposals (the list filtered by it), with the
+        list's other filters kept when the case officer came from that catalogue's list."""
+        if not self.has_view_or_change_permission(request):
+            return super().response_post_save_change(request, obj)
+        preserved = QueryDict(self.get_preserved_filters(request)).get("_changelist_filters", "")
+        filters = QueryDict(preserved, mutable=True)
+        if filters.get("catalogue__id__exact") != str(obj.catalogue_id):
+            filters = QueryDict(mutable=True)
+        filters["catalogue__id__exact"] = str(obj.catalogue_id)
+        info = self.opts.app_label, self.opts.model_name
+        return HttpResponseRedirect(f"{reverse('admin:%s_%s_changelist' % info)}?{filters.urlencode()}")
 
     @admin.display(description=_("nettoændringer og årsværk"))
     def figures(self, obj):
@@ -297,9 +360,12 @@ class ProposalAdmin(
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
-            for name in ("catalogue", "create_themes", "delete_missing"):
+            for name in ("catalogue", "create_themes", "delete_missing", "change_reason"):
                 value = import_form.cleaned_data.get(name)
                 initial[name] = value.pk if name == "catalogue" and value else value
+            if import_form.cleaned_data.get("catalogue") is not None:
+                # The catalogue as the preview shows it: its confirmation is refused if it moved since.
+                initial["based_on"] = catalogue_edit_basis(import_form.cleaned_data["catalogue"])
         return initial
 
     def get_import_resource_kwargs(self, request, **kwargs):
@@ -309,6 +375,8 @@ class ProposalAdmin(
                 "catalogue": form.cleaned_data.get("catalogue"),
                 "create_themes": bool(form.cleaned_data.get("create_themes")),
                 "delete_missing": bool(form.cleaned_data.get("delete_missing")),
+                "reason": form.cleaned_data.get("change_reason", ""),
+                "based_on": form.cleaned_data.get("based_on", ""),
             }
         if form is not None and not form.is_bound and str(form.initial.get("catalogue", "")).isdigit():
             # Opened from a catalogue: list that catalogue's columns (its years).
@@ -342,7 +410,7 @@ class ProposalAdmin(
 
 
 @admin.register(BreakdownLine)
-class BreakdownLineAdmin(DepartmentScopedAdmin, CatalogueStateMixin, FigureHistoryAdmin):
+class BreakdownLineAdmin(DepartmentScopedAdmin, ProposalVersionMixin, CatalogueStateMixin, FigureHistoryAdmin):
     department_path = "proposal__catalogue__department"
     scoped_choices = {"proposal": "catalogue__department"}
     list_display = ("text", "proposal", "counts_toward_net", "position")

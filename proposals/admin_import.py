@@ -128,6 +128,10 @@ def preview_rows(outcome):
 
 def report_import(request, outcome):
     """The messages after a confirmed import: what was saved, counted as the file has it."""
+    if outcome is not None and not outcome.dry_run and outcome.errors:
+        # Refused at the confirmation (the catalogue changed since the preview): say why.
+        messages.error(request, " ".join(outcome.summary_lines()))
+        return
     if outcome is None or not outcome.committed:
         return
     saved = len(outcome.created) + len(outcome.updated)
@@ -199,7 +203,17 @@ class CatalogueImportForm(ImportForm):
         required=False,
         help_text=gettext_lazy("Ellers bevares de og nævnes i forhåndsvisningen."),
     )
-    field_order = ["catalogue", "import_file", "format", "create_themes", "delete_missing"]
+    change_reason = forms.CharField(
+        label=gettext_lazy("Begrundelse for ændringerne"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=gettext_lazy(
+            "Kræves, når kataloget er godkendt: står i historikken og i notatet til forligspartierne ved siden af "
+            "ændringerne."
+        ),
+    )
+    field_order = ["catalogue", "import_file", "format", "create_themes", "delete_missing", "change_reason"]
 
     def clean_import_file(self):
         return check_upload_size(self.cleaned_data["import_file"])
@@ -217,6 +231,8 @@ class CatalogueConfirmImportForm(ConfirmImportForm):
     catalogue = forms.ModelChoiceField(queryset=Catalogue.objects.all(), widget=forms.HiddenInput())
     create_themes = forms.BooleanField(required=False, widget=forms.HiddenInput())
     delete_missing = forms.BooleanField(required=False, widget=forms.HiddenInput())
+    change_reason = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput())
+    based_on = forms.CharField(required=False, widget=forms.HiddenInput())  # what the preview was made on
 
 
 # --------------------------------------------------------------------------- large files in the background
@@ -269,6 +285,7 @@ class BackgroundImportMixin:
             rows_total=rows,
             create_themes=bool(form.cleaned_data.get("create_themes")),
             delete_missing=bool(form.cleaned_data.get("delete_missing")),
+            reason=form.cleaned_data.get("change_reason", ""),
         )
         enqueue_import(job)
         return redirect(self.import_job_url(job))

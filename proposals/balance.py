@@ -1,4 +1,4 @@
-"""The balance check: a pure function over a catalogue's figures (``state.CatalogueState``)
+"""The balance check: a pure function over a catalogue's figures (``state.CatalogueFigures``)
 that returns the exact differences. Admin, pages, the CLI and the importer all report what
 this returns."""
 
@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .figures import Convention
 from .numbers import format_amount, format_decimal
-from .state import Convention
 
 
 @dataclass(frozen=True)

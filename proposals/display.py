@@ -1,6 +1,6 @@
 """A catalogue's overview in its OWN sign convention, as plain data shared by the
 overview page, its XLSX/CSV exports and the ``catalogue_report`` command, so all three
-show the same figures. No queries here: everything comes from a ``state.CatalogueState``,
+show the same figures. No queries here: everything comes from a ``state.CatalogueFigures``,
 which also does the sums and the sign flip."""
 
 from dataclasses import dataclass
@@ -52,6 +52,13 @@ def header_facts(catalogue):
     if catalogue.updated_at:
         facts.append((gettext("Senest ændret"), date_format(timezone.localtime(catalogue.updated_at), "DATE_FORMAT")))
     return [(label, value) for label, value in facts if value]
+
+
+def sign_convention_label(catalogue):
+    """The convention in a few words, where figures of catalogues stand near each other (the admin's lists)."""
+    if catalogue.savings_positive:
+        return gettext("Besparelse vises positivt")
+    return gettext("Besparelse vises negativt (med minus)")
 
 
 def sign_convention_words(catalogue):

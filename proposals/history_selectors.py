@@ -52,6 +52,21 @@ SUMMARY_FIELDS = {
 ORDER = (Catalogue, CatalogueYear, Proposal, ProposalYear, BreakdownLine, BreakdownLineYear)
 
 
+class _ReasonOnly:
+    """The "field" of a save that changed nothing but stated its reason."""
+
+    name = ""
+    is_relation = False
+    choices = None
+
+    @property
+    def verbose_name(self):
+        return gettext("begrundelse (intet felt ændret ved denne gemning)")
+
+
+REASON_ONLY = _ReasonOnly()
+
+
 @dataclass
 class FigureChange:
     when: datetime
@@ -63,7 +78,7 @@ class FigureChange:
     field: str
     before: str
     after: str
-    action: str  # "created", "changed", "deleted"
+    action: str  # "created", "changed", "deleted"; "reason": a save that only gave a reason
     reason: str
     reason_stated: bool = False  # the administrator's own words (shown in the memo)
     code: str = ""  # the proposal's code; "" for the catalogue itself
@@ -191,7 +206,12 @@ def _changes_of(catalogue, records, when, limit, proposal_rows, line_rows):
                 continue  # only the "before" of a change since
             if record.history_type == "+" and record.history_change_reason == BASELINE_REASON:
                 continue
-            for field, old, new, action in _field_changes(model, before, record):
+            found = _field_changes(model, before, record)
+            if not found and record.reason_stated and record.history_change_reason:
+                # Saved with a reason and no figure or text changed (a reason added or corrected
+                # in a second save): the reason belongs to the change all the same.
+                found = [(REASON_ONLY, None, None, "reason")]
+            for field, old, new, action in found:
                 changes.append(
                     (
                         record.history_date,

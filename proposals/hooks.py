@@ -13,6 +13,9 @@ catalogue and administer which department. ``proposals.access`` asks it; with no
 registered, only active staff users and superusers see anything (fail closed). Panels are
 rendered only for a user who may see the catalogue (render_catalogue_panels checks).
 
+It also registers what an administrator is told after saving a change of a signed-off catalogue
+(``register_saved_change_notice``: the memo number and when it goes out).
+
 It also registers the catalogue's tab bar (``register_catalogue_tabs``: ``func(request,
 catalogue) -> str``), so the economic overview keeps the tabs of the workflow's pages."""
 
@@ -61,6 +64,19 @@ def register_admin_notice(func):
 
 def catalogue_admin_notices(catalogue):
     return [text for func in _admin_notices for text in func(catalogue)]
+
+
+_saved_change_notices = []
+
+
+def register_saved_change_notice(func):
+    """``func(catalogue) -> list[str]``: sentences shown after a change of the catalogue (or a
+    row of it) is saved in the admin, e.g. which memo tells it to the budget parties and when."""
+    return _register(_saved_change_notices, func)
+
+
+def saved_change_notices(catalogue):
+    return [text for func in _saved_change_notices for text in func(catalogue)]
 
 
 _change_telling = []

@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 
 from . import access
 from .models import ImportJob
-from .services import create_catalogue_from_dataset
-from .spreadsheets.errors import CatalogueFileError
+from .services import catalogue_edit_basis, catalogue_edit_conflict, create_catalogue_from_dataset
+from .spreadsheets.errors import CatalogueFileError, RowError
 from .spreadsheets.importer import CatalogueImport
+from .spreadsheets.outcome import ImportOutcome
 from .spreadsheets.reading import load_dataset
 
 STALE_AFTER = datetime.timedelta(days=1)
@@ -55,6 +56,7 @@ def start(
     delete_missing=False,
     create_options=None,
     dry_run=True,
+    reason="",
 ):
     """Keep an upload's ``data`` (bytes) in the database, where the task (on any machine) reads
     it, and mark it to be previewed (``dry_run``) or imported; returns the ImportJob. The caller
@@ -72,6 +74,7 @@ def start(
         delete_missing=delete_missing,
         create_options=create_options,
         dry_run=dry_run,
+        reason=reason or "",
         state=ImportJob.State.QUEUED,
     )
 
@@ -135,7 +138,23 @@ def run_import(job_id):
                 job.catalogue = catalogue
         else:
             run = CatalogueImport(job.catalogue, create_themes=job.create_themes, delete_missing=job.delete_missing)
-            outcome = run.run(dataset, dry_run=job.dry_run, user=job.user, file_name=job.file_name, progress=progress)
+            with transaction.atomic():
+                # Confirmed on a preview of the catalogue as it was: refused if it has moved since.
+                conflict = None
+                if job.based_on and not job.dry_run:
+                    conflict = catalogue_edit_conflict(job.catalogue, job.based_on)
+                if conflict is not None:
+                    outcome = ImportOutcome(catalogue=job.catalogue, dry_run=False)
+                    outcome.errors = [RowError(None, "", m) for m in conflict.messages()]
+                else:
+                    outcome = run.run(
+                        dataset,
+                        dry_run=job.dry_run,
+                        user=job.user,
+                        file_name=job.file_name,
+                        progress=progress,
+                        reason=job.reason,
+                    )
             saved = run.saved
     finally:
         progress.close()
@@ -148,6 +167,8 @@ def _finish(job, outcome, lines):
     ok = outcome is not None and outcome.ok
     if ok and job.dry_run:
         job.state = ImportJob.State.PREVIEWED  # the file is kept for the confirmation
+        if job.catalogue_id is not None and job.create_options is None:
+            job.based_on = catalogue_edit_basis(job.catalogue)  # what the preview showed
     else:
         job.state = ImportJob.State.DONE if ok else ImportJob.State.FAILED
         job.data = b""  # imported or refused: the file is not kept

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .figures import SAVINGS_POSITIVE as SAVINGS_POSITIVE_VALUE
+from .figures import Convention
 from .history import FigureHistory
-from .state import SAVINGS_POSITIVE as SAVINGS_POSITIVE_VALUE
-from .state import Convention
 
 
 class Department(models.Model):
@@ -250,7 +250,10 @@ class Proposal(models.Model):
     affected_units = models.TextField(_("berørte enheder"), blank=True)
     risk_assessment = models.TextField(_("risikovurdering"), blank=True)
     footnote = models.TextField(_("fodnote"), blank=True)
-    history = FigureHistory()
+    # Raised by every write of the proposal or its figures (services.proposal_edit_conflict): a
+    # form based on an older version is refused rather than silently undoing the other's save.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = FigureHistory(excluded_fields=["version"])
 
     class Meta:
         ordering = ["catalogue", "position", "id"]
@@ -383,6 +386,8 @@ class ImportJob(models.Model):
     delete_missing = models.BooleanField(default=False)
     dry_run = models.BooleanField(default=False)
     create_options = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")  # the importer's own words (a signed-off catalogue)
+    based_on = models.CharField(max_length=100, blank=True, default="")  # services.catalogue_edit_basis of the preview
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=list, blank=True)  # the outcome's Danish lines

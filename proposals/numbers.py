@@ -197,8 +197,8 @@ class NumberFormat:
         if abs(value) >= 10**_SCIENTIFIC_FROM_DIGITS:
             return ("+" if signed and value > 0 else "") + _scientific(value, self.decimal_mark)
         # One call per cell of the overview: Python's own grouping (in C) rather than
-        # numberformat's digit loop, 6x slower per call (+26 ms on a 1.000-proposal page);
-        # tests/test_numbers.py holds both to the same output.
+        # numberformat's digit loop, which is several times slower per call (bench/RESULTS.md);
+        # tests/proposals/test_numbers.py holds both to the same output.
         sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
         return sign + f"{abs(int(value)):,}".replace(",", self.thousands)
 

@@ -2,7 +2,7 @@
 
 ``catalogue_overview`` loads a whole catalogue in a fixed number of queries (whatever
 the number of proposals) and pivots the yearly rows in Python into a
-``state.CatalogueState``. Pages, tables, exports, the CLI, the balance check and
+``state.CatalogueFigures``. Pages, tables, exports, the CLI, the balance check and
 snapshots all read through it."""
 
 from collections import defaultdict
@@ -11,8 +11,8 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum,
 from django.db.models.functions import Coalesce
 
 from . import access
+from .figures import CatalogueFigures, LineRow, ProposalRow
 from .models import BreakdownLine, Catalogue, CatalogueChange, CatalogueYear, Proposal, ProposalYear
-from .state import CatalogueState, LineRow, ProposalRow
 
 
 def catalogue_list(user):
@@ -93,7 +93,7 @@ def _proposal_rows(proposals, scope, *, with_lines, with_goals):
 
 def _overview(catalogue, rows, year_rows):
     year_rows = {yr.year: yr for yr in year_rows}
-    return CatalogueState(
+    return CatalogueFigures(
         years=catalogue.years,
         rows=rows,
         targets={y: getattr(year_rows.get(y), "target", None) for y in catalogue.years},
@@ -104,7 +104,7 @@ def _overview(catalogue, rows, year_rows):
 
 
 def catalogue_overview(catalogue, *, with_lines=True, with_goals=None):
-    """The catalogue's figures (a ``CatalogueState``) in a fixed number of queries.
+    """The catalogue's figures (a ``CatalogueFigures``) in a fixed number of queries.
 
     ``with_lines`` also loads breakdown lines and follow-up goals (detail, snapshot);
     ``with_goals=False`` leaves the goals out (an import compares figures and texts only)."""
@@ -124,7 +124,7 @@ def catalogue_overviews(catalogues, *, with_lines=True):
     """Overviews of several already loaded catalogues in a fixed number of queries
     (list pages: one page of catalogues and their balance). Goals are not loaded.
 
-    Returns {catalogue.pk: CatalogueState}; the catalogue objects are used as given."""
+    Returns {catalogue.pk: CatalogueFigures}; the catalogue objects are used as given."""
     catalogues = list(catalogues)
     ids = [c.pk for c in catalogues]
     if not ids:

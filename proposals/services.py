@@ -4,16 +4,21 @@ Admin, management commands and the seed loader call these functions; none of the
 writes catalogue figures by another way."""
 
 import datetime
+import hashlib
 import json
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import router, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import import_reason, recording, seed_reason
-from .models import BudgetAgreement, Catalogue, CatalogueChange, CatalogueYear, Department
+from .history_selectors import catalogue_changes_since, figure_history
+from .models import BudgetAgreement, Catalogue, CatalogueChange, CatalogueYear, Department, Proposal
 from .numbers import format_amount, parse_amount, parse_decimal
 from .spreadsheets.errors import CatalogueFileError, RowError, old_excel_message
 from .spreadsheets.export import export_dataset
@@ -56,6 +61,7 @@ def import_catalogue_rows(
     file_name=None,
     create_themes=False,
     delete_missing=False,
+    reason="",
 ):
     """Import a CSV/XLSX file (bytes) into ``catalogue``; all or nothing.
 
@@ -63,13 +69,14 @@ def import_catalogue_rows(
     updated, kept or deleted and the balance check as it would be after the import.
     Proposals that are in the catalogue but not in the file are reported in
     ``outcome.missing`` and deleted only with ``delete_missing``. Every change is in the
-    figure history under ``user`` with the reason "Import af <file_name>"."""
+    figure history under ``user`` with the reason "Import af <file_name>", or ``reason``, the
+    importer's own words (required when the catalogue's changes are told: signed off)."""
     try:
         dataset = load_dataset(data, file_format)
     except CatalogueFileError as exc:
         return ImportOutcome(catalogue=catalogue, dry_run=dry_run, errors=[RowError(None, "", m) for m in exc.messages])
     importer = CatalogueImport(catalogue, create_themes=create_themes, delete_missing=delete_missing)
-    return importer.run(dataset, dry_run=dry_run, user=user, file_name=file_name)
+    return importer.run(dataset, dry_run=dry_run, user=user, file_name=file_name, reason=reason)
 
 
 def _file_errors(exc):
@@ -325,6 +332,130 @@ def _load_seed_catalogue(spec, departments, agreements, base):
             },
         )
     return catalogue
+
+
+# --------------------------------------------------------------------------- editing a proposal in place
+
+
+@dataclass
+class EditConflict:
+    """A form was based on an older version of the proposal: what changed since it was read."""
+
+    version: object  # the version now (a proposal's int, a catalogue's basis): a form based on it may save
+    changes: list  # history_selectors.FigureChange since the form was read, newest first
+    of_import: bool = False  # an import's preview, not a proposal's form
+
+    def messages(self, limit=10):
+        if self.of_import:
+            head = _(
+                "Kataloget er ændret, efter forhåndsvisningen blev lavet, så importen er IKKE gemt. Forhåndsvis "
+                "filen igen, så du ser, hvad den nu vil ændre. Ændret siden forhåndsvisningen:"
+            )
+        else:
+            head = _(
+                "Forslaget er gemt af en anden, efter du åbnede det, så dine ændringer er IKKE gemt. Det, du har "
+                "skrevet, står stadig i formularen. Se ændringerne herunder efter, og gem igen, hvis dine skal "
+                "gælde."
+            )
+        lines = [
+            _("%(when)s, %(who)s: %(what)s, %(field)s: «%(before)s» → «%(after)s»")
+            % {
+                "when": c.when_text,
+                "who": c.who,
+                "what": c.what,
+                "field": c.field,
+                "before": c.before or "–",
+                "after": c.after or "–",
+            }
+            for c in self.changes[:limit]
+        ]
+        if len(self.changes) > limit:
+            lines.append(_("… og %(n)s ændringer mere (se forslagets historik).") % {"n": len(self.changes) - limit})
+        if not self.changes:
+            lines.append(
+                _("Historikken siger ikke, hvad der er ændret; åbn forslaget igen for at se det, som det er nu.")
+            )
+        return [head, *lines]
+
+
+def proposal_edit_basis(proposal, now=None):
+    """What a form that edits ``proposal`` in place carries: the version it shows and when it
+    was read ("<version>:<ISO time>"), handed back to ``proposal_edit_conflict`` with the save."""
+    return f"{proposal.version}:{(now or timezone.now()).isoformat()}"
+
+
+def _parse_basis(basis):
+    version, _sep, read_at = str(basis or "").partition(":")
+    try:
+        return int(version), datetime.datetime.fromisoformat(read_at) if read_at else None
+    except ValueError:
+        return None, None
+
+
+def proposal_edit_conflict(proposal_id, basis, *, saving=None):
+    """THE decision whether a save based on ``basis`` (``proposal_edit_basis``) may write the
+    proposal ``proposal_id``: None when it is still the version the form showed, else the
+    EditConflict with what changed meanwhile (who, when, which field, from the history).
+
+    The proposal's row is locked for the rest of the caller's transaction, so a concurrent save
+    waits and then finds the version raised (``raise_version``), never the old one. A basis
+    that cannot be read (a form without it) is a conflict too: nothing is saved blindly.
+
+    ``saving``: the Proposal instance the caller saves next; with no conflict its version is
+    set to the next one, written by that save's own UPDATE. Writes that do not save the
+    proposal's row (its lines) call ``raise_version`` instead."""
+    with transaction.atomic():
+        version = Proposal.objects.select_for_update().filter(pk=proposal_id).values_list("version", flat=True).first()
+        if version is None:
+            return None  # deleted meanwhile: the form's own save says so
+        based_on, read_at = _parse_basis(basis)
+        if based_on == version:
+            if saving is not None:
+                saving.version = version + 1
+            return None
+        proposal = Proposal.objects.select_related("catalogue").get(pk=proposal_id)
+        changes = figure_history(proposal)
+        if read_at is not None:
+            changes = [c for c in changes if c.when >= read_at]
+        return EditConflict(version=version, changes=changes)
+
+
+def raise_version(proposal, *, proposal_ids=None):
+    """Mark the proposal (or ``proposal_ids``) as changed: version + 1 in one UPDATE, for writes
+    that do not save the proposal's own row (its lines, an import's year rows). The proposal's
+    own save sets ``proposal.version`` itself (``proposal_edit_conflict``), in the same UPDATE."""
+    ids = list(proposal_ids) if proposal_ids is not None else [proposal.pk]
+    if ids:
+        Proposal.objects.filter(pk__in=ids).update(version=F("version") + 1)
+
+
+def _proposal_versions_digest(catalogue):
+    """The catalogue's proposals and their versions in a short digest (one query): it moves with
+    every save, import, new or deleted proposal."""
+    versions = Proposal.objects.filter(catalogue=catalogue).order_by("pk").values_list("pk", "version")
+    return hashlib.sha256(";".join(f"{pk}:{v}" for pk, v in versions).encode()).hexdigest()[:20]
+
+
+def catalogue_edit_basis(catalogue, now=None):
+    """What an import's preview carries to its confirmation: the catalogue's proposals' versions
+    and when the preview was made ("<digest>:<ISO time>")."""
+    return f"{_proposal_versions_digest(catalogue)}:{(now or timezone.now()).isoformat()}"
+
+
+def catalogue_edit_conflict(catalogue, basis):
+    """Whether an import previewed on ``basis`` (``catalogue_edit_basis``) may be confirmed: None
+    when no proposal of the catalogue was saved, created or deleted since the preview, else the
+    EditConflict with the changes since then (the preview no longer shows what it would do).
+    Called inside the import's transaction."""
+    digest, _sep, read_at = str(basis or "").partition(":")
+    if digest == _proposal_versions_digest(catalogue):
+        return None
+    try:
+        since = datetime.datetime.fromisoformat(read_at) if read_at else None
+    except ValueError:
+        since = None
+    changes = catalogue_changes_since(catalogue, since) if since is not None else []
+    return EditConflict(version=None, changes=changes, of_import=True)
 
 
 # --- "Changed since" marks (models.CatalogueChange) ---------------------------------------

@@ -7,9 +7,9 @@ import hashlib
 import json
 from collections import defaultdict
 
+from .figures import fte_text, fte_value, year_keys
 from .models import FollowUpGoal
 from .selectors import catalogue_overview
-from .state import fte_text, fte_value, year_keys
 
 # 2: proposals carry "kind". Older snapshots compare as if it were "" (not stated).
 SNAPSHOT_VERSION = 2
@@ -49,7 +49,7 @@ def catalogue_snapshot(catalogue, *, state=None):
     """Every figure and text of a catalogue, internal sign convention, keys as strings.
 
     ``state``: the catalogue's ``catalogue_overview`` (with lines; goals are read here) when the
-    caller has it. ``state.CatalogueState.from_snapshot`` reads the figures back."""
+    caller has it. ``state.CatalogueFigures.from_snapshot`` reads the figures back."""
     state = state or catalogue_overview(catalogue, with_goals=False)
     goals = goal_entries(catalogue)
     cat = state.catalogue

@@ -140,7 +140,7 @@ class CatalogueTable(tables.Table):
 class OverviewTable(tables.Table):
     """A catalogue's economic overview as in the documents: proposals as rows, one
     column per year, then the total, target, difference and staffing rows (in the
-    footer, so sorting never moves them). Built from a ``state.CatalogueState``; the year
+    footer, so sorting never moves them). Built from a ``state.CatalogueFigures``; the year
     columns are added per catalogue. Set ``export_format`` before exporting."""
 
     code = tables.Column(verbose_name=_("Nr."), order_by=("position",))

@@ -5,7 +5,7 @@ An error of ours (``UserError`` and its subclasses: a number the parser refuses,
 importer refuses) carries its Danish message (through gettext) as its arguments; that is shown.
 Any other exception (a library's, a bug) is logged for the operators and the user gets a
 general Danish message: never its text, repr or class name (``[<class 'decimal.InvalidOperation'>]``
-is no answer for a budget officer). ``tests/test_import_messages.py`` holds the code to this:
+is no answer for a budget officer). ``tests/proposals/test_import_messages.py`` holds the code to this:
 an exception is turned into text only through ``user_message``/``user_messages``."""
 
 import logging

@@ -83,7 +83,6 @@ def admin_page(browser, live_server, settings):
     """A superuser signed in to the admin in Chromium."""
     from django.contrib.auth import get_user_model
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     get_user_model().objects.create_superuser("admin", "admin@example.dk", "pw-123456")
     context = browser.new_context(locale="da-DK", viewport={"width": 1400, "height": 1000})
     page = context.new_page()

@@ -3,7 +3,7 @@
 A memo of a large catalogue tells of hundreds of proposals; the template loop with two
 includes per section (``_figures.html``, ``_text_change.html``) was most of the time of a
 memo's first view and of its PDF. These functions write the same markup, byte for byte
-(tests/test_memo_body_html.py renders both), as plain strings: every text is escaped,
+(tests/memos/test_memo_body_html.py renders both), as plain strings: every text is escaped,
 the figures are ``document.py``'s own formatting. The templates stay for the catalogue's
 own rows, the totals and the committee pages' stale stances."""
 

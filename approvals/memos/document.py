@@ -1,7 +1,7 @@
 """What a memo (notat) says, built from its stored snapshots and change list alone.
 
 Pure presentation: no queries beyond what the caller passes in. The figures are read as a
-``proposals.state.CatalogueState`` from each snapshot, whose sums (totals, difference to
+``proposals.figures.CatalogueFigures`` from each snapshot, whose sums (totals, difference to
 the target) and sign convention (the ``sign_convention`` stored in the memo's snapshot, so
 an old memo reads the same forever) are the ones the catalogue pages use; formatted the
 Danish way."""
@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from proposals.balance import Difference, check_balance
 from proposals.display import unit_label
+from proposals.figures import CatalogueFigures, ProposalRow, fte_value
 from proposals.models import Catalogue, Proposal
 from proposals.numbers import format_amount, format_decimal
-from proposals.state import CatalogueState, ProposalRow, fte_value
 
 from .textdiff import changed_sentences
 
@@ -158,8 +158,8 @@ class MemoDocument:
         self.current = snapshot
         self.changes = changes
         # Both states over the current years, in the current snapshot's convention.
-        self.state = CatalogueState.from_snapshot(snapshot)
-        self.previous_state = CatalogueState.from_snapshot(previous_snapshot, years=self.state.years)
+        self.state = CatalogueFigures.from_snapshot(snapshot)
+        self.previous_state = CatalogueFigures.from_snapshot(previous_snapshot, years=self.state.years)
         self.convention = self.state.convention
         cat = snapshot["catalogue"]
         self.years = [str(y) for y in self.state.years]  # the tables' heads (text: no "2.024")

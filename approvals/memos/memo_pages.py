@@ -39,7 +39,7 @@ def rendering():
     base = Path(settings.BASE_DIR)
     sources = [
         *sorted(Path(__file__).parent.glob("*.py")),
-        *(base / "proposals" / name for name in ("state.py", "numbers.py", "balance.py", "display.py")),
+        *(base / "proposals" / name for name in ("figures.py", "numbers.py", "balance.py", "display.py")),
         base / "approvals" / "signoff_dates.py",
         *sorted((base / "config" / "formats").glob("*/formats.py")),
         *sorted((base / "templates" / "approvals" / "memos").glob("*")),

@@ -35,6 +35,7 @@ class Email(models.Model):
         AWAITING_SIGNOFF = "awaiting_signoff", _("Klar til godkendelse")
         SIGNED_OFF = "signed_off", _("Katalog godkendt")
         SENT_BACK = "sent_back", _("Sendt tilbage")
+        STALE_STANCES = "stale_stances", _("Forslag ændret siden svaret")
         PASSWORD_RESET = "password_reset", _("Ny adgangskode")
         MEMO = "memo", _("Notat")
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ..balance import check_balance
 from ..history import import_reason, recording
+from ..hooks import changes_are_told
 from ..models import Proposal, Theme
 from ..selectors import catalogue_overview
 from ..signals import catalogue_changed
@@ -30,6 +31,13 @@ from .outcome import ImportOutcome
 from .parsing import parse_rows
 from .plan import existing_states, planned_state
 from .writing import write_proposals
+
+
+def reason_required_message():
+    return _(
+        "Kataloget er godkendt, så ændringer meddeles forligspartierne i et notat: skriv en begrundelse for "
+        "ændringen (feltet «Begrundelse for ændringerne» ved importen, --reason på kommandolinjen). Intet er gemt."
+    )
 
 
 class CatalogueImport:
@@ -44,14 +52,18 @@ class CatalogueImport:
         self.saved = []  # (proposal, created) in file order; empty when rolled back
         self._themes = {}
 
-    def run(self, dataset, *, dry_run, user=None, file_name=None, progress=None):
+    def run(self, dataset, *, dry_run, user=None, file_name=None, progress=None, reason=""):
         """Import the tablib.Dataset of ``reading.load_dataset``; returns the ImportOutcome.
 
         ``progress(rows_done)`` is told how many of the file's rows are read (a background
-        import shows it); all of them once the import is written."""
+        import shows it); all of them once the import is written. ``reason``: the importer's own
+        words for the change, kept in the history and told in the memo; an import that changes
+        a catalogue whose changes are told (signed off) is refused without it."""
         outcome = ImportOutcome(catalogue=self.catalogue, dry_run=dry_run)
         outcome.read_from(dataset)
-        with recording(user=user, reason=import_reason(file_name)), transaction.atomic():
+        self.reason = (reason or "").strip()
+        recorded = recording(user=user, reason=self.reason or import_reason(file_name), stated=bool(self.reason))
+        with recorded, transaction.atomic():
             try:
                 self._import(dataset, outcome, dry_run=dry_run, progress=progress)
             except Exception as exc:  # reported as an error of the import, never half-saved
@@ -87,6 +99,9 @@ class CatalogueImport:
         to_write = [p for p in parsed.proposals.values() if before.get(p.code) != p.state()]
         outcome.missing = [code for code in before if code not in parsed.proposals]
         deleting = outcome.missing if self.delete_missing else []
+        if (to_write or deleting or parsed.new_themes) and not self.reason and changes_are_told(self.catalogue):
+            outcome.errors.append(RowError(None, "", reason_required_message()))
+            return
         if dry_run:
             # Nothing is written: what would be saved, for the preview.
             self.saved = [

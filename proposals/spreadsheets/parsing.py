@@ -69,7 +69,7 @@ PROGRESS_EVERY = 500  # rows between two ``progress`` calls
 
 def parse_rows(dataset, catalogue, *, create_themes=False, stored=None, progress=None):
     """Parse and validate the whole dataset against ``stored``, the catalogue's
-    ``CatalogueState`` (read here when not given). Nothing is written. ``progress(rows)``
+    ``CatalogueFigures`` (read here when not given). Nothing is written. ``progress(rows)``
     is told every ``PROGRESS_EVERY`` data rows read."""
     headers, errors = parse_headers(dataset.headers, catalogue)
     parsed = ParsedFile(headers=headers, errors=errors, proposals=OrderedDict(), new_themes=[])

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..state import CatalogueState, LineRow, ProposalRow
+from ..figures import CatalogueFigures, LineRow, ProposalRow
 from .columns import PROPOSAL_VALUE_ATTRS
 
 
@@ -63,7 +63,7 @@ def proposal_state(position, theme_title, values, years, lines):
 
 
 def existing_states(overview):
-    """code -> state of every proposal of a catalogue's ``CatalogueState`` (from
+    """code -> state of every proposal of a catalogue's ``CatalogueFigures`` (from
     ``catalogue_overview``, read in a fixed number of queries)."""
     states = {}
     for row in overview.rows:
@@ -80,7 +80,7 @@ def existing_states(overview):
 
 
 def planned_state(before, proposals, *, deleted=()):
-    """The catalogue's ``CatalogueState`` as it will be after writing ``proposals``
+    """The catalogue's ``CatalogueFigures`` as it will be after writing ``proposals``
     (ParsedProposal) over ``before`` and deleting the codes ``deleted``, without writing:
     what a dry run checks the balance of. Rows in the catalogue's order (position, then
     stored before new)."""
@@ -95,7 +95,7 @@ def planned_state(before, proposals, *, deleted=()):
         order = (p.position, 0, stored_ids[p.code], index) if p.code in stored_ids else (p.position, 1, 0, index)
         rows.append((order, _planned_row(p)))
     rows.sort(key=lambda item: item[0])
-    return CatalogueState(
+    return CatalogueFigures(
         years=before.years,
         rows=[row for _order, row in rows],
         targets=before.targets,

@@ -34,7 +34,7 @@ class ProposalRows:
     """The proposal rows of one file, parsed against the catalogue as it is now."""
 
     def __init__(self, catalogue, parsed, *, create_themes, stored):
-        """``stored``: the catalogue's ``CatalogueState`` as read before the import."""
+        """``stored``: the catalogue's ``CatalogueFigures`` as read before the import."""
         self.catalogue = catalogue
         self.parsed = parsed
         self.present = set(parsed.headers)

@@ -9,13 +9,16 @@ ImportOutcome (the admin's templates show it), an error makes the result an erro
 (no confirm button), and each new or changed proposal is a row result with its instance
 (for the admin's log)."""
 
+from django.db import transaction
 from import_export import resources
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
+from ..services import catalogue_edit_conflict
 from .columns import COL_CODE, COL_KIND, COL_PHASE_IN, COL_THEME, COL_TITLE, COL_TYPE, columns_for
-from .errors import CatalogueFileError
+from .errors import CatalogueFileError, RowError
 from .importer import CatalogueImport
+from .outcome import ImportOutcome
 
 
 class CatalogueResource(resources.Resource):
@@ -26,8 +29,10 @@ class CatalogueResource(resources.Resource):
     def get_display_name(cls):
         return "Katalogets forslag (CSV/XLSX)"
 
-    def __init__(self, catalogue=None, create_themes=False, delete_missing=False, **kwargs):
+    def __init__(self, catalogue=None, create_themes=False, delete_missing=False, reason="", based_on="", **kwargs):
         super().__init__(**kwargs)
+        self.reason = reason
+        self.based_on = based_on  # the preview's services.catalogue_edit_basis, on confirmation
         self.catalogue = catalogue
         self.create_themes = create_themes
         self.delete_missing = delete_missing
@@ -42,7 +47,21 @@ class CatalogueResource(resources.Resource):
         if self.catalogue is None:
             raise ValueError("CatalogueResource needs a catalogue to import into")
         run = CatalogueImport(self.catalogue, create_themes=self.create_themes, delete_missing=self.delete_missing)
-        outcome = run.run(dataset, dry_run=dry_run, user=kwargs.get("user"), file_name=kwargs.get("file_name"))
+        with transaction.atomic():
+            # A confirmation carries what its preview was made on: a catalogue changed since is
+            # not imported over (the preview would not show what the import does).
+            conflict = catalogue_edit_conflict(self.catalogue, self.based_on) if self.based_on and not dry_run else None
+            if conflict is not None:
+                outcome = ImportOutcome(catalogue=self.catalogue, dry_run=dry_run)
+                outcome.errors = [RowError(None, "", m) for m in conflict.messages()]
+            else:
+                outcome = run.run(
+                    dataset,
+                    dry_run=dry_run,
+                    user=kwargs.get("user"),
+                    file_name=kwargs.get("file_name"),
+                    reason=self.reason,
+                )
         result = Result()
         result.outcome = outcome
         result.total_rows = len(dataset)

@@ -6,7 +6,9 @@ and after. The number of queries does not grow with the number of rows (only the
 
 from collections import defaultdict
 
-from ..history import create_with_history, delete_with_history, update_with_history
+from django.db.models import F
+
+from ..history import BULK_BATCH_SIZE, create_with_history, delete_with_history, update_with_history
 from ..models import BreakdownLine, BreakdownLineYear, Proposal, ProposalYear
 
 
@@ -87,6 +89,10 @@ def write_proposals(catalogue, parsed_proposals, theme_for, *, stored_codes):
             saved.append((instance, False))
         _plan_figures(instance, parsed, stored, writes)
     writes.flush()
+    # A proposal changed in place is a new version: an admin form opened before is refused.
+    changed = [p.pk for p, created in saved if not created]
+    for start in range(0, len(changed), BULK_BATCH_SIZE):
+        Proposal.objects.filter(pk__in=changed[start : start + BULK_BATCH_SIZE]).update(version=F("version") + 1)
     return saved
 
 

@@ -228,7 +228,7 @@ def test_production_smoke_run(stack, browser):
     page = sso_sign_in(browser, a, stack.provider, "anna.lmu")
     expect(page.locator(".app-user")).to_contain_text("Anna Lund")
     static_href = page.evaluate("[...document.styleSheets].map(s => s.href).find(h => h && h.includes('dkfds'))")
-    page.get_by_role("link", name="Mangler").click()
+    page.get_by_role("link", name="Skriv høringssvar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Høringssvar fra LMU Et")
     page.get_by_label("Generel kommentar").fill("LMU Et støtter kataloget.")
     for proposal, stance in ((first, "support"), (second, "concerns"), (third, "oppose")):
@@ -250,7 +250,7 @@ def test_production_smoke_run(stack, browser):
 
     # 3. An HMU member (SSO, server A) records positions and forwards to sign-off.
     page = sso_sign_in(browser, a, stack.provider, "hans.hmu")
-    page.get_by_role("link", name="1 af 2").click()
+    page.get_by_role("link", name="Behandl høringssvarene").click()
     for proposal in (first, second, third):
         page.select_option(f"#id_stance_{proposal.pk}", "support")
     page.get_by_label("Samlet udtalelse fra HMU").fill("HMU anbefaler kataloget.")
@@ -263,7 +263,7 @@ def test_production_smoke_run(stack, browser):
 
     # 4. A sign-off member (SSO, server B) approves.
     page = sso_sign_in(browser, b, stack.provider, "rita.raadmand")
-    page.get_by_role("link", name="Til godkendelse").click()
+    page.get_by_role("link", name="Godkend kataloget").click()
     page.get_by_label("Bemærkning (valgfri)").fill("Godkendt på rådmandsmødet.")
     tick_confirmations(page)
     page.get_by_role("button", name="Godkend").click()

@@ -73,5 +73,7 @@ class Command(BaseCommand):
             )
         for completion in result["hearings"]:
             self.stdout.write(f"Høringen om »{completion.process.catalogue.title}« er afsluttet; HMU har fået besked.")
+        if result.get("stale_stances"):
+            self.stdout.write(f"{result['stale_stances']} e-mails om ændrede forslag lagt i udbakken til LMU'erne.")
         if result["emails"]:
             self.stdout.write(f"{result['emails']} afventende e-mails sendt eller sat i kø igen.")

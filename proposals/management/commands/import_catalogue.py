@@ -1,4 +1,7 @@
-"""python manage.py import_catalogue <slug|id> <file> [--dry-run] [--format csv|xlsx]
+"""python manage.py import_catalogue <slug|id> <file> [--dry-run] [--format csv|xlsx] [--reason TEXT]
+
+A signed-off catalogue's changes are told to the budget parties in a memo: its import needs
+``--reason``, which the memo shows next to the changes.
 
     python manage.py import_catalogue <new-slug> <file> --create [--department MSB] [--title ...]
         [--years 2025-2031] [--convention savings_negative] [--target 2025=-1.000 ...] ...
@@ -73,6 +76,12 @@ class Command(BaseCommand):
             "--delete-missing", action="store_true", help="Slet forslag i kataloget, som ikke står i filen."
         )
         parser.add_argument("--user", help="Brugernavnet, som ændringerne står under i historikken.")
+        parser.add_argument(
+            "--reason",
+            default="",
+            help="Begrundelse for ændringen: står i historikken og i notatet til forligspartierne. "
+            "Kræves, når kataloget er godkendt.",
+        )
         create = parser.add_argument_group("nyt katalog (--create)")
         create.add_argument(
             "--create",
@@ -149,6 +158,7 @@ class Command(BaseCommand):
                 file_name=path.name,
                 create_themes=options["create_themes"],
                 delete_missing=options["delete_missing"],
+                reason=options["reason"],
             )
             self.stdout.write(f"{catalogue.title} ({catalogue.slug})")
         for line in outcome.summary_lines():
