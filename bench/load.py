@@ -24,7 +24,14 @@ e-mail per member and queues its tasks). Halfway through the broker is stopped. 
 time is compared with its floor, the same request while the broker was up in the same run.
 Afterwards the broker is started again, the sweep runs as beat would a minute later, and every
 e-mail in the outbox must reach the SMTP server exactly once (counted by Message-ID). Its
-section: "# Benchmark: load with the broker stopped halfway"."""
+section: "# Benchmark: load with the broker stopped halfway".
+
+``--sign-in-burst`` (with ``--users 100``): every member signs in with a password at the same
+moment (each has fetched the login page first), against gunicorn as deployed, twice: first with
+the members' passwords stored as they were before (PBKDF2: each sign-in checks the old hash and
+stores the preferred hasher's), then again (the preferred hasher's hashes). Meanwhile
+``GET /health/`` is asked every 0,2 s, as a load balancer does, and the load average is sampled.
+Each sign-in must end signed in. Its section: "# Benchmark: sign-in burst"."""
 
 import argparse
 import datetime
@@ -56,6 +63,7 @@ PASSWORD = "Belastning-2026"
 SECTION = "# Benchmark: load (30 committee members)"
 OUTAGE_SECTION = "# Benchmark: load with the broker stopped halfway"
 OPENING = "POST /forloeb/…/aabn-hoering/ (administrator)"
+BURST_SECTION = "# Benchmark: sign-in burst"
 
 
 def recreate_database(url):
@@ -491,6 +499,164 @@ def run_outage(args, url, started):
     return 1 if problems else 0
 
 
+def seed_sign_in(members):
+    """``members`` users whose password is stored as PBKDF2 (what the hashes were before the
+    preferred hasher changed; one hash for all, so seeding is quick)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    stored = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    User = get_user_model()
+    User.objects.bulk_create(
+        User(username=f"medlem{n:03d}", email=f"medlem{n:03d}@bench.example", password=stored)
+        for n in range(1, members + 1)
+    )
+    return [f"medlem{n:03d}" for n in range(1, members + 1)]
+
+
+def login_form(session, base_url):
+    """The login page's CSRF token (the cookie is kept in ``session``)."""
+    page = session.get(f"{base_url}/login/", timeout=60).text
+    return page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def sign_in_burst(base_url, usernames):
+    """All ``usernames`` sign in at once while /health/ is probed; returns (sign-in rows
+    [(ms, ok)], health rows [(ms, ok)], load average samples)."""
+    sessions = []
+    for name in usernames:
+        session = requests.Session()
+        sessions.append((name, session, login_form(session, base_url)))
+    barrier = threading.Barrier(len(sessions) + 1)
+    results, health, loads, done = [], [], [], threading.Event()
+
+    def member(name, session, token):
+        barrier.wait()
+        clock = time.monotonic()
+        try:
+            response = session.post(
+                f"{base_url}/login/",
+                data={"username": name, "password": PASSWORD, "csrfmiddlewaretoken": token},
+                headers={"Referer": f"{base_url}/login/"},
+                allow_redirects=False,
+                timeout=300,
+            )
+            ok = response.status_code == 302 and "sessionid" in session.cookies
+        except requests.RequestException:
+            ok = False
+        results.append(((time.monotonic() - clock) * 1000, ok))
+
+    def probe():
+        probe_session = requests.Session()
+        while not done.is_set():
+            clock = time.monotonic()
+            try:
+                ok = probe_session.get(f"{base_url}/health/", timeout=30).status_code == 200
+            except requests.RequestException:
+                ok = False
+            health.append(((time.monotonic() - clock) * 1000, ok))
+            loads.append(os.getloadavg()[0])
+            done.wait(0.2)
+
+    threads = [threading.Thread(target=member, args=entry) for entry in sessions]
+    for thread in threads:
+        thread.start()
+    prober = threading.Thread(target=probe)
+    barrier.wait()
+    prober.start()
+    for thread in threads:
+        thread.join()
+    done.set()
+    prober.join()
+    return results, health, loads
+
+
+def burst_row(label, rows):
+    times = [ms for ms, _ok in rows]
+    failed = sum(1 for _ms, ok in rows if not ok)
+    return (
+        f"| {label} | {len(rows)} | {failed} | {percentile(times, 0.5):.0f} | {percentile(times, 0.95):.0f} "
+        f"| {max(times):.0f} |"
+    )
+
+
+def run_sign_in_burst(args, started):
+    """--sign-in-burst: see the module's docstring."""
+    import runpy
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import get_hasher
+
+    from tests.e2e.web import Gunicorn
+
+    usernames = seed_sign_in(args.users)
+    work = Path(tempfile.mkdtemp(prefix="bench-sign-in-"))
+    config = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    server = Gunicorn(env=dict(os.environ), log_path=work / "gunicorn.log", workers=None, threads=None).start()
+    lines = [
+        BURST_SECTION,
+        "",
+        f"`bench/load.py --sign-in-burst --users {args.users}`: {args.users} members sign in with a password at "
+        "the same moment against gunicorn as deployed (config/gunicorn.conf.py, DEBUG off) on PostgreSQL, "
+        "while `GET /health/` is asked every 0,2 s (a load balancer's probe) from the burst's start to its "
+        "end. First burst: the passwords stored as PBKDF2, as before the hasher changed (each sign-in checks "
+        "the old hash and stores the preferred hasher's); second burst: the same members again. "
+        "Times from the POST to its answer (the redirect, not the page after it). Run it again with:",
+        "",
+        "```sh",
+        "DATABASE_URL=postgres://postgres@127.0.0.1:5432/budget_bench .venv/bin/python bench/load.py "
+        f"--sign-in-burst --users {args.users} --write-results",
+        "```",
+        "",
+        f"## {started:%Y-%m-%d %H:%M} UTC (PostgreSQL, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores shared with the load generator)",
+        "",
+        f"Preferred hasher `{get_hasher().algorithm}` ({settings.PASSWORD_HASHERS[0]}); gunicorn "
+        f"`{config.get('worker_class', 'sync')}`, {config['workers']} workers × {config['threads']} threads.",
+        "",
+        "| burst | what | count | failed | p50 ms | p95 ms | max ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    problems = []
+    try:
+        warm = requests.Session()
+        for _ in range(10):
+            warm.get(f"{server.url}/login/", timeout=60)
+        for burst in ("1 (stored PBKDF2)", "2 (stored as preferred)"):
+            load_before = os.getloadavg()[0]
+            clock = time.monotonic()
+            results, health, loads = sign_in_burst(server.url, usernames)
+            seconds = time.monotonic() - clock
+            load_after = os.getloadavg()[0]
+            lines.append(burst_row(f"{burst} | sign-in", results))
+            lines.append(burst_row(f"{burst} | `GET /health/` during it", health))
+            lines.append(
+                f"| {burst} | load average (1 min) | before {load_before:.1f} | max {max(loads):.1f} "
+                f"| after {load_after:.1f} | burst {seconds:.1f} s | |"
+            )
+            problems += [f"burst {burst}: {sum(1 for _ms, ok in results if not ok)} sign-ins failed"] * any(
+                not ok for _ms, ok in results
+            )
+            problems += [f"burst {burst}: /health/ failed or timed out"] * any(not ok for _ms, ok in health)
+            time.sleep(5)
+    finally:
+        server.stop()
+    algorithms = sorted({p.split("$", 1)[0] for p in get_user_model().objects.values_list("password", flat=True)})
+    lines += [
+        "",
+        f"Stored hashes afterwards: {', '.join(algorithms)}. "
+        + ("Every sign-in ended signed in; /health/ answered every probe." if not problems else "PROBLEMS:"),
+    ]
+    lines += [f"- {problem}" for problem in problems]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    print(f"(logs in {work})")
+    if args.write_results:
+        write_results(text, BURST_SECTION)
+    return 1 if problems else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=30)
@@ -498,13 +664,16 @@ def main():
     parser.add_argument("--catalogues", type=int, default=6)
     parser.add_argument("--write-results", action="store_true")
     parser.add_argument("--broker-outage", action="store_true", help="stop the broker halfway (see above)")
+    parser.add_argument("--sign-in-burst", action="store_true", help="every member signs in at once (see above)")
     parser.add_argument("--openings", type=int, default=6, help="hearings the administrator opens (--broker-outage)")
     parser.add_argument(
         "--wait", default="10,20", help="seconds between a member's requests, min,max (--broker-outage)"
     )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
-    started = datetime.datetime.now(datetime.UTC) if args.broker_outage else datetime.datetime.now()
+    started = (
+        datetime.datetime.now(datetime.UTC) if args.broker_outage or args.sign_in_burst else datetime.datetime.now()
+    )
     recreate_database(url)
     migrate = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=os.environ)
     if migrate.returncode:
@@ -512,6 +681,8 @@ def main():
     django.setup()
     if args.broker_outage:
         return run_outage(args, url, started)
+    if args.sign_in_burst:
+        return run_sign_in_burst(args, started)
     plan = seed(args.users, args.catalogues)
 
     from tests.e2e.web import Gunicorn

@@ -15,10 +15,18 @@ from gunicorn.glogging import Logger  # noqa: E402
 from config.logging import access_log_client, logging_config  # noqa: E402
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# Sync workers: the pages are database-bound; a few per core.
-workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-# A memo's PDF (WeasyPrint) and an import of a large sheet take seconds, not minutes.
+# Threaded workers, one process per core (a process runs Python on one core at a time), each
+# with GUNICORN_THREADS request threads: the pages wait on the database, and a password hash
+# (hashlib, the GIL released) runs beside the others' Python. Each worker keeps two threads of
+# its own for GET /health/ (config/gunicorn_worker.py), so the load balancer's probe never waits
+# behind a burst of sign-ins. Database connections: up to workers × (threads + 2) + the health
+# checks' own, below PostgreSQL's max_connections (100) with room for the worker and beat.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "config.gunicorn_worker.HealthFirstWorker")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A worker silent this long is restarted. A threaded worker's main loop answers while its
+# threads work, so this catches a hung process, not one slow request (imports and memo PDFs run
+# in the worker or the sweep, never in a request).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

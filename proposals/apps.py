@@ -7,4 +7,11 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Kataloger og forslag")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the catalogue_changed senders)
+        from . import services, signals
+
+        # Every "look again" marks the catalogue changed, in the transaction that changed it.
+        signals.catalogue_changed.connect(
+            lambda sender, catalogue_id, **kwargs: services.mark_changed(catalogue_id),
+            weak=False,
+            dispatch_uid="proposals_change_mark",
+        )

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .figures import SAVINGS_POSITIVE as SAVINGS_POSITIVE_VALUE
@@ -400,3 +401,30 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return self.file_name or self.token
+
+
+class CatalogueChange(models.Model):
+    """A "changed since" mark: one row per transaction that changed a catalogue or its proposals,
+    themes, years, lines or goals, written in that same transaction (``services.mark_changed``,
+    on every ``catalogue_changed``). Whoever follows changes (the memo sweep) snapshots only
+    the catalogues with rows, then deletes the rows it had read before its snapshot, by id: a
+    change committed while it looked leaves a row of its own, so it is seen next time.
+
+    Rows rather than a counter on one row per catalogue: inserts take no lock another editor of
+    the same catalogue could wait for (a counter's row, bumped at each save, would make two
+    transactions that each saved rows of the catalogue wait for each other)."""
+
+    # No constraint, nothing done on delete: a catalogue's deletion marks it on the way out (its
+    # rows' signals), after the cascade was collected. Such marks lead nowhere; they are
+    # forgotten with the other old ones (services.forget_change_marks).
+    catalogue = models.ForeignKey(
+        Catalogue, on_delete=models.DO_NOTHING, db_constraint=False, related_name="change_marks"
+    )
+    marked_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("ændringsmærke")
+        verbose_name_plural = _("ændringsmærker")
+
+    def __str__(self):
+        return f"{self.catalogue_id} {self.marked_at:%Y-%m-%d %H:%M}"

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from . import access
 from .figures import CatalogueFigures, LineRow, ProposalRow
-from .models import BreakdownLine, Catalogue, CatalogueYear, Proposal, ProposalYear
+from .models import BreakdownLine, Catalogue, CatalogueChange, CatalogueYear, Proposal, ProposalYear
 
 
 def catalogue_list(user):
@@ -199,3 +199,9 @@ def proposals_by_theme(overview):
             order.append(key)
         groups[key].append(row)
     return [(theme, groups[theme]) for theme in order]
+
+
+def changed_catalogues():
+    """A queryset of the ids of the catalogues with a "changed since" mark
+    (models.CatalogueChange), for a subquery."""
+    return CatalogueChange.objects.values("catalogue_id")

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import import_reason, recording, seed_reason
 from .history_selectors import catalogue_changes_since, figure_history
-from .models import BudgetAgreement, Catalogue, CatalogueYear, Department, Proposal
+from .models import BudgetAgreement, Catalogue, CatalogueChange, CatalogueYear, Department, Proposal
 from .numbers import format_amount, parse_amount, parse_decimal
 from .spreadsheets.errors import CatalogueFileError, RowError, old_excel_message
 from .spreadsheets.export import export_dataset
@@ -456,3 +456,51 @@ def catalogue_edit_conflict(catalogue, basis):
         since = None
     changes = catalogue_changes_since(catalogue, since) if since is not None else []
     return EditConflict(version=None, changes=changes, of_import=True)
+
+
+# --- "Changed since" marks (models.CatalogueChange) ---------------------------------------
+
+# Bumped by every marks_to_clear: a transaction's "already marked" note is only trusted while
+# no look has read marks in this process since (a look in the same transaction as the change,
+# as in tests, would clear the very row the note stands for).
+_look_generation = 0
+
+
+def mark_changed(catalogue_id):
+    """Record, in the current transaction, that ``catalogue_id`` changed (the receiver of
+    every ``signals.catalogue_changed``). Once per transaction: a save of many rows or an
+    import marks once; a savepoint rolled back takes its mark and the note of it along."""
+    connection = transaction.get_connection(router.db_for_write(CatalogueChange))
+    if connection.in_atomic_block:
+        for _sids, func, _robust in connection.run_on_commit:
+            if getattr(func, "change_mark", None) == (catalogue_id, _look_generation):
+                return
+    CatalogueChange.objects.create(catalogue_id=catalogue_id)
+    if connection.in_atomic_block:
+
+        def marked():
+            """Nothing to do on commit: the note that this transaction has marked the catalogue."""
+
+        marked.change_mark = (catalogue_id, _look_generation)
+        transaction.on_commit(marked)
+
+
+def marks_to_clear(catalogue_id):
+    """The ids of the catalogue's marks, read by a look before it looks (its snapshot); it
+    clears these and only these afterwards (clear_change_marks)."""
+    global _look_generation
+    _look_generation += 1
+    return list(CatalogueChange.objects.filter(catalogue_id=catalogue_id).values_list("pk", flat=True))
+
+
+def clear_change_marks(mark_ids):
+    """Delete the marks a look read before it looked (and only those: one written by a change
+    committed meanwhile stays, and is looked at next time)."""
+    if mark_ids:
+        CatalogueChange.objects.filter(pk__in=list(mark_ids)).delete()
+
+
+def forget_change_marks(*, before):
+    """Delete marks older than ``before``: those of catalogues nobody follows (not signed off,
+    whose marks nobody clears); one that still mattered is found by the follower's full check."""
+    return CatalogueChange.objects.filter(marked_at__lt=before).delete()[0]

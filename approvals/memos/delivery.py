@@ -4,6 +4,9 @@ the row like every other e-mail (approvals.outbox.delivery); this module writes 
 says how a memo row becomes a message, when it is sent (the outbox's builder for the kind,
 registered in hooks.py)."""
 
+import threading
+from collections import OrderedDict
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -12,7 +15,7 @@ from django.utils import translation
 from ..outbox import delivery as outbox
 from ..outbox.models import Email
 from . import links
-from .models import MemoDelivery
+from .models import Memo, MemoDelivery
 from .rendering import memo_context, memo_subject, pdf_filename
 
 
@@ -44,16 +47,48 @@ def write_deliveries(memo, recipients):
     outbox.announce_on_commit(row.pk for row in rows)
 
 
+# A memo never changes once issued: its e-mails' shared context (the memo with its PDF, the
+# document, the sections as HTML) is built once per process for all its recipients (a worker
+# sends them one row per task, the sweep one after the other), not once per e-mail. A few memos
+# are kept; a saved memo row is forgotten (hooks.py: a database's ids may come again, in tests).
+MEMO_CONTEXTS_KEPT = 4
+_memo_contexts = OrderedDict()
+_memo_contexts_lock = threading.Lock()
+
+
+def memo_email_context(memo_id):
+    with _memo_contexts_lock:
+        context = _memo_contexts.get(memo_id)
+        if context is not None:
+            _memo_contexts.move_to_end(memo_id)
+            return context
+    memo = Memo.objects.select_related("process__catalogue__department", "process__catalogue__agreement").get(
+        pk=memo_id
+    )
+    with translation.override("da"):
+        context = memo_context(memo)
+    with _memo_contexts_lock:
+        _memo_contexts[memo_id] = context
+        while len(_memo_contexts) > MEMO_CONTEXTS_KEPT:
+            _memo_contexts.popitem(last=False)
+    return context
+
+
+def forget_memo_context(sender, instance, **kwargs):
+    """Receiver of Memo's post_save."""
+    with _memo_contexts_lock:
+        _memo_contexts.pop(instance.pk, None)
+
+
 def build_message(row):
     """The memo e-mail of an outbox row: the memo as text and HTML, its PDF, and the
     recipient's own signed link (made now, valid for MEMO_READER_LINK_MAX_AGE_DAYS from now)."""
-    delivery = MemoDelivery.objects.select_related(
-        "memo__process__catalogue__department", "memo__process__catalogue__agreement"
-    ).get(outbox_email_id=row.pk)
-    memo = delivery.memo
+    delivery = MemoDelivery.objects.get(outbox_email_id=row.pk)
+    shared = memo_email_context(delivery.memo_id)
+    memo = shared["memo"]
     with translation.override("da"):
         context = {
-            **memo_context(memo),
+            **shared,
             "delivery": delivery,
             "site_url": settings.SITE_URL,
             # The parties have no login: their own signed, read-only link to this memo.

@@ -2,8 +2,11 @@
 
 Change detection compares STATES: the last state the budget parties were told about (the
 latest issued memo's snapshot, else the approved sign-off's snapshot) against
-``catalogue_snapshot`` now. Save signals only say "look again"; the periodic sweep looks at
-every signed-off catalogue anyway, so bulk updates and raw SQL are found too.
+``catalogue_snapshot`` now. Save signals only say "look again"; each one also leaves a
+"changed since" mark in the changing transaction (proposals' CatalogueChange), and the periodic
+sweep looks at the catalogues with marks (catalogues_to_check), so its cost follows the
+changes, not the years of signed-off catalogues. Bulk updates and raw SQL leave no mark: the
+sweep's slow full check (each catalogue again once a day) finds them.
 
 Batching: a look that finds changes records in the process's MemoState when it first saw
 this state (``changes_seen_at``) and a fingerprint of it; a further change resets the clock;
@@ -15,8 +18,10 @@ import json
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import F, Q
 
 from proposals.history_selectors import stated_reasons_since
+from proposals.selectors import changed_catalogues
 from proposals.snapshots import catalogue_snapshot, snapshot_diff
 
 from ..models import CatalogueProcess, SignOff
@@ -78,21 +83,50 @@ def pending_changes(process, *, current=None):
 def observe(process, current, *, changed, now):
     """Record one look at a process (its row locked by the caller) and return its MemoState.
 
-    Nothing to tell clears the clock; a state not seen before (re)starts it at ``now``."""
+    Nothing to tell clears the clock; a state not seen before (re)starts it at ``now``. The
+    look itself is recorded (``checked_at``): the sweep's full check counts from it."""
     state = MemoState.objects.filter(process=process).first() or MemoState(process_id=process.pk)
     if not changed:
-        if state.changes_seen_at or state.changes_fingerprint:
-            MemoState.objects.filter(pk=state.pk).update(changes_seen_at=None, changes_fingerprint="")
-            state.changes_seen_at, state.changes_fingerprint = None, ""
-        return state
-    seen = fingerprint(current)
-    if seen != state.changes_fingerprint or state.changes_seen_at is None:
-        # Something moved since the last look: the quiet period starts again.
-        state.changes_seen_at, state.changes_fingerprint = now, seen
-        MemoState.objects.update_or_create(
-            process_id=process.pk, defaults={"changes_seen_at": now, "changes_fingerprint": seen}
-        )
+        state.changes_seen_at, state.changes_fingerprint = None, ""
+    else:
+        seen = fingerprint(current)
+        if seen != state.changes_fingerprint or state.changes_seen_at is None:
+            # Something moved since the last look: the quiet period starts again.
+            state.changes_seen_at, state.changes_fingerprint = now, seen
+    state.checked_at = now
+    if state.pk is None:
+        state.save()
+    else:
+        state.save(update_fields=["changes_seen_at", "changes_fingerprint", "checked_at"])
     return state
+
+
+def full_check_period():
+    return timedelta(seconds=settings.MEMO_FULL_CHECK_SECONDS)
+
+
+def catalogues_to_check(now):
+    """The ids of the signed-off catalogues the sweep looks at now, in two queries however many
+    there are: those changed since their last look (a change mark), those whose changes have
+    been quiet for the quiet period, those whose memo an administrator asked for; and, as the
+    safety net for writes that leave no mark, up to MEMO_FULL_CHECKS_PER_SWEEP of those not
+    looked at for MEMO_FULL_CHECK_SECONDS, the least recently looked at (never: first)."""
+    signed_off = CatalogueProcess.objects.filter(state=CatalogueProcess.State.SIGNED_OFF)
+    due = signed_off.filter(
+        Q(catalogue_id__in=changed_catalogues())
+        | Q(memo_state__issue_requested_at__isnull=False)
+        | Q(memo_state__changes_seen_at__lte=now - quiet_period())
+    ).values_list("catalogue_id", flat=True)
+    stale = (
+        signed_off.filter(
+            Q(memo_state__isnull=True)
+            | Q(memo_state__checked_at__isnull=True)
+            | Q(memo_state__checked_at__lt=now - full_check_period())
+        )
+        .order_by(F("memo_state__checked_at").asc(nulls_first=True), "pk")
+        .values_list("catalogue_id", flat=True)[: settings.MEMO_FULL_CHECKS_PER_SWEEP]
+    )
+    return sorted(set(due) | set(stale))
 
 
 def is_quiet(state, now):

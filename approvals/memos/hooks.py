@@ -20,3 +20,4 @@ register_catalogue_panel(changes_since_signoff_panel)  # with the memo that told
 kinds.register(Email.Kind.MEMO, delivery.build_message)
 catalogue_changed.connect(tasks.on_catalogue_changed, dispatch_uid="approvals_memo_check")
 post_save.connect(memo_pages.on_memo_saved, sender=Memo, dispatch_uid="approvals_memo_pages")
+post_save.connect(delivery.forget_memo_context, sender=Memo, dispatch_uid="approvals_memo_email_context")

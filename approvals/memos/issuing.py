@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from proposals.services import clear_change_marks, marks_to_clear
 from proposals.snapshots import catalogue_snapshot
 
 from ..models import CatalogueProcess
@@ -122,6 +123,7 @@ def request_issue(process, *, actor, explanation):
 
 def check_catalogue(catalogue_id, *, now=None):
     """Look at one catalogue; issue its memo once its changes have been quiet long enough.
+    The look clears the catalogue's "changed since" marks it saw (detection.catalogues_to_check).
 
     An administrator's request (request_issue) does not wait for the quiet period; with
     nothing to tell it lapses. Returns the issued Memo or None."""
@@ -135,9 +137,13 @@ def check_catalogue(catalogue_id, *, now=None):
         )
         if process is None:
             return None
+        # The marks are read before the snapshot and only these are cleared: a change that
+        # commits after this read (so perhaps after the snapshot) has its own mark left.
+        marks = marks_to_clear(catalogue_id)
         current = catalogue_snapshot(process.catalogue)
         changes = detection.pending_changes(process, current=current)
         state = detection.observe(process, current, changed=bool(changes), now=now)
+        clear_change_marks(marks)
         if state.issue_requested_at and not changes:
             MemoState.objects.filter(pk=state.pk).update(issue_requested_at=None, issue_requested_by=None)
         if not changes or not (state.issue_requested_at or detection.is_quiet(state, now)):

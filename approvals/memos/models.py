@@ -95,6 +95,10 @@ class MemoState(models.Model):
     # last told state was first seen, and a fingerprint of the state seen then.
     changes_seen_at = models.DateTimeField(_("ændringer set"), null=True, blank=True)
     changes_fingerprint = models.CharField(max_length=64, blank=True)
+    # When a check last looked at the catalogue (snapshot and comparison): the sweep looks at
+    # catalogues changed since (proposals' change marks) and, as a safety net for writes
+    # that send no signal, at each one again once this is older than MEMO_FULL_CHECK_SECONDS.
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     explanation = models.TextField(
         _("forklaring til næste notat"),
         blank=True,

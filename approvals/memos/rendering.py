@@ -3,6 +3,9 @@
 The document itself (what changed, in the catalogue's own convention) is document.py; this
 module puts it on paper. Always in Danish: a memo is an official letter."""
 
+import functools
+import os
+import threading
 from datetime import date
 
 from django.conf import settings
@@ -150,17 +153,38 @@ def _finish_pdf(document, pdf):
             element["A"]["Scope"] = "/Column" if section.get("S") == "/THead" else "/Row"
 
 
+@functools.cache
+def pdf_engine():
+    """WeasyPrint's (HTML, FontConfiguration), imported once per process, on the first PDF (it
+    pulls in Pango, about 0,8 s, which a web server that renders no PDF should not pay): the
+    worker and the sweep's loop load it when they start (approvals.memos.tasks, memo_sweep
+    --loop), so no memo waits for it."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    return HTML, FontConfiguration
+
+
+_fonts = threading.local()
+
+
+def font_config():
+    """One WeasyPrint FontConfiguration per thread of a process, kept between PDFs: making it
+    (fontconfig's set-up) was about half of a small memo's rendering. The memo's CSS declares
+    no @font-face, so nothing accumulates in it. A forked worker child makes its own (pid)."""
+    if getattr(_fonts, "pid", None) != os.getpid():
+        _fonts.pid, _fonts.config = os.getpid(), pdf_engine()[1]()
+    return _fonts.config
+
+
 def render_memo_pdf(memo):
     """The memo as a tagged PDF/A-3a: archivable (PDF/A-3) and accessible ("a": a structure
     tree of headings, paragraphs and tables with their header cells, the language and the
     title), also identified as PDF/UA-1, as the web accessibility act asks of published
     documents. Title, language and author come from the HTML's <title>, lang and
     <meta name="author">."""
-    # Loaded on the first PDF rather than at start-up (WeasyPrint pulls in Pango); not a cycle.
-    from weasyprint import HTML
-
-    document = HTML(string=render_memo_html(memo), base_url=str(settings.BASE_DIR))
-    return document.write_pdf(pdf_variant="pdf/a-3a", finisher=_finish_pdf)
+    document = pdf_engine()[0](string=render_memo_html(memo), base_url=str(settings.BASE_DIR))
+    return document.write_pdf(pdf_variant="pdf/a-3a", finisher=_finish_pdf, font_config=font_config())
 
 
 def pdf_filename(memo):

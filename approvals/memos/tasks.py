@@ -9,17 +9,24 @@ connects ``on_catalogue_changed`` to proposals' "look again" signal."""
 
 import logging
 
-from celery import current_app, shared_task
+from celery import current_app, shared_task, signals
 from django.db import transaction
 
 from config.celery import enqueue
 
 from ..models import CatalogueProcess
-from . import issuing
+from . import issuing, rendering
 
 __all__ = ["check_memo"]
 
 logger = logging.getLogger(__name__)
+
+
+@signals.worker_init.connect(dispatch_uid="approvals_memo_pdf_engine")
+def load_pdf_engine(**kwargs):
+    """The worker imports WeasyPrint once, before it forks its children (they share it), so
+    no memo pays for the import."""
+    rendering.pdf_engine()
 
 
 @shared_task(name="approvals.memo_tasks.check_memo", ignore_result=True)

@@ -200,3 +200,37 @@ def test_enqueue_survives_a_broker_that_is_down(memo, settings):
         app._pool = None
     assert set(memo_emails(memo).values_list("status", flat=True)) == {Email.Status.PENDING}
     assert len(mail.outbox) == 0
+
+
+def test_a_memos_context_is_built_once_for_all_its_recipients(memo, monkeypatch):
+    """Each recipient's e-mail has its own link and name, but the memo's document and
+    sections are built once (issue 26), not once per e-mail."""
+    from approvals.memos import delivery as memo_delivery
+    from approvals.memos import links
+
+    built = []
+    original = memo_delivery.memo_context
+    monkeypatch.setattr(memo_delivery, "memo_context", lambda m: built.append(m.pk) or original(m))
+    rows = list(memo_emails(memo).order_by("pk"))
+    assert len(rows) >= 3
+    for row in rows:
+        assert outbox.deliver(row.pk) == Email.Status.SENT
+    assert built == [memo.pk]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in rows)
+    # Each e-mail still carries its own recipient's signed link.
+    for message, row in zip(mail.outbox, rows, strict=True):
+        token = message.body.split("/laes/")[1].split("/")[0]
+        assert links.delivery_for(token).pk == row.memo_delivery.pk
+
+
+def test_a_memo_row_saved_again_is_built_anew(memo, monkeypatch):
+    from approvals.memos import delivery as memo_delivery
+
+    first, second = memo_emails(memo).order_by("pk")[:2]
+    outbox.deliver(first.pk)
+    memo.explanation = "Rettet forklaring."
+    memo.save()
+    outbox.deliver(second.pk)
+    assert "Rettet forklaring." in mail.outbox[-1].body
+    assert "Rettet forklaring." not in mail.outbox[0].body
+    assert memo_delivery.memo_email_context(memo.pk)["memo"].explanation == "Rettet forklaring."

@@ -12,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connections
 
+from approvals.memos import rendering
 from approvals.outbox import sweep as outbox_sweep
 from approvals.sweep import sweep
 
@@ -29,7 +30,8 @@ def close_dropped_connections():
 
 class Command(BaseCommand):
     help = (
-        "Sammenligner alle godkendte kataloger med det, forligspartierne sidst fik at vide, udsender notater "
+        "Sammenligner de godkendte kataloger, der er ændret siden sidste kig (og hvert katalog igen én gang i "
+        "døgnet), med det, forligspartierne sidst fik at vide, udsender notater "
         "når stilleperioden er gået, giver HMU besked om afsluttede høringer og sender afventende e-mails."
     )
 
@@ -44,6 +46,7 @@ class Command(BaseCommand):
         if not loop:
             self._report(sweep())
             return
+        rendering.pdf_engine()  # WeasyPrint once, at the start: no memo waits for its import
         while True:
             self._in_loop(lambda: self._report(sweep()))
             next_sweep = time.monotonic() + max(interval, 1)
