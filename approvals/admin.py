@@ -173,7 +173,7 @@ class CatalogueProcessAdmin(WorkflowRecordAdmin):  # every catalogue has exactly
     list_filter = ("state", "catalogue__department")
     search_fields = ("catalogue__title", "catalogue__slug")
     date_hierarchy = "hearing_deadline"
-    inlines = [HearingResponseInline, TransitionInline, memo_admin.MemoStateInline]
+    inlines = [HearingResponseInline, TransitionInline, memo_admin.NextMemoInline]
     actions = [*(transition_action(rule) for rule in transitions.RULES.values()), "reopen_response_action"]
     fieldsets = (
         (None, {"fields": ("catalogue", "state", "workflow_link")}),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .memos import detection, issuing
-from .memos.models import MemoState
+from .memos.models import NextMemo
 from .models import CatalogueProcess
 
 State = CatalogueProcess.State
@@ -30,7 +30,7 @@ def changes_are_told(catalogue):
 
 
 def workflow_notices(catalogue):
-    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("memo_state").first()
+    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("next_memo").first()
     if process is None or process.state == State.DRAFT:
         return []
     if process.state == State.HEARING:
@@ -75,14 +75,12 @@ def saved_change_notices(catalogue):
     The save restarts the quiet period, so the memo goes out a quiet period from now at the
     earliest (at once when an administrator has asked for it: "Udsend notat nu")."""
     process = (
-        CatalogueProcess.objects.filter(catalogue=catalogue, state=State.SIGNED_OFF)
-        .select_related("memo_state")
-        .first()
+        CatalogueProcess.objects.filter(catalogue=catalogue, state=State.SIGNED_OFF).select_related("next_memo").first()
     )
     if process is None:
         return []
     number = issuing.next_memo_number(process)
-    if MemoState.of(process).issue_requested_at:
+    if NextMemo.of(process).issue_requested_at:
         return [
             _(
                 "Ændringen kommer med i notat nr. %(number)s til forligspartierne, som sendes nu (udsendelse er "

@@ -16,7 +16,7 @@ from proposals.models import Catalogue, Department, Proposal
 
 # Memos, their deliveries and their state live in the memo package; imported here so they
 # are this app's models (app label "approvals", tables unchanged).
-from .memos.models import Memo, MemoDelivery, MemoState  # noqa: F401
+from .memos.models import Memo, MemoDelivery, NextMemo  # noqa: F401
 from .outbox.models import Email  # noqa: F401  (every e-mail, in the outbox)
 
 
@@ -127,7 +127,7 @@ class CatalogueProcess(models.Model):
         verbose_name=_("hørte LMU'er"),
     )
     # The memos' own state (what the watch has seen, the next memo's paragraph, extra
-    # recipients) is approvals.memos.models.MemoState, one row per process.
+    # recipients) is approvals.memos.models.NextMemo, one row per process.
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CatalogueProcessQuerySet.as_manager()

@@ -91,7 +91,7 @@ def run(catalogues, proposals, copies, runs):
     env.pop("CELERY_BROKER_URL", None)
     try:
         from approvals import sweep
-        from approvals.models import Memo, MemoState
+        from approvals.models import Memo, NextMemo
         from proposals.models import ProposalYear
         from proposals.signals import catalogue_changed
         from tests.memo_factories import make_signed_off_catalogue
@@ -100,7 +100,7 @@ def run(catalogues, proposals, copies, runs):
         catalogue_changed.disconnect(dispatch_uid="approvals_memo_check")
         followed = [make_signed_off_catalogue(proposals=proposals) for _ in range(catalogues)]
         changed = followed[0]
-        MemoState.objects.update_or_create(
+        NextMemo.objects.update_or_create(
             process=changed, defaults={"extra_recipients": "\n".join(f"kopi{i}@example.org" for i in range(copies))}
         )
         sweep.sweep()  # every catalogue looked at once (the full check's first pass)

@@ -2,7 +2,7 @@
 
 A memo is addressed to the budget parties (their contacts); the department's managers
 (``Department.manager_emails``) and the extra recipients an administrator added
-(``MemoState.extra_recipients``) get it for their information, and their e-mail says so
+(``NextMemo.extra_recipients``) get it for their information, and their e-mail says so
 rather than addressing them as the parties. The list is frozen in the memo's letterhead at
 issue (rendering.letterhead), its delivery rows are written from it (issuing.issue_memo), and
 a delivery's e-mail asks ``role_of`` which text its recipient gets."""
@@ -12,7 +12,7 @@ from typing import NamedTuple
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import MemoState
+from .models import NextMemo
 
 
 class Role(models.TextChoices):
@@ -39,7 +39,7 @@ def recipients(process):
             if party.contact_email:
                 found.append(Addressee(party.contact_email, party.contact_name or party.name, Role.PARTY))
     found.extend(Addressee(email, "", Role.MANAGER) for email in catalogue.department.manager_email_list())
-    extra = MemoState.of(process).extra_recipients
+    extra = NextMemo.of(process).extra_recipients
     found.extend(Addressee(e.strip(), "", Role.COPY) for e in extra.splitlines() if e.strip())
     seen, out = set(), []
     for addressee in found:

@@ -4,7 +4,7 @@ Memos are read-only (an issued memo never changes). Extra admin views, registere
 MemoAdmin.get_urls: an overview of signed-off catalogues with changes not yet told, and per
 catalogue a page that shows the pending memo as it will be sent (the same rendering as the
 PDF and e-mail), stores an explanatory paragraph for it, or asks for it to be issued now
-(the worker or the sweep issues it, never the request). MemoStateInline shows a process's
+(the worker or the sweep issues it, never the request). NextMemoInline shows a process's
 memo state (when changes were seen, the next memo's paragraph, extra recipients) on the
 workflow's process page (approvals/admin.py)."""
 
@@ -25,7 +25,7 @@ from .. import policy
 from ..outbox import delivery as outbox
 from ..outbox.models import Email
 from . import detection, issuing, rendering, selectors, tasks
-from .models import Memo, MemoDelivery, MemoState
+from .models import Memo, MemoDelivery, NextMemo
 
 
 class MemoDeliveryInline(admin.TabularInline):
@@ -71,10 +71,10 @@ class MemoDeliveryInline(admin.TabularInline):
         return obj.outbox_email.last_error
 
 
-class MemoStateInline(admin.StackedInline):
+class NextMemoInline(admin.StackedInline):
     """On the process's change page: the memo state, one row per process (made when first saved)."""
 
-    model = MemoState
+    model = NextMemo
     verbose_name = verbose_name_plural = gettext_lazy("Notater efter godkendelse")
     fields = ("changes_seen_at", "issue_requested_at", "explanation", "extra_recipients")
     readonly_fields = ("changes_seen_at", "issue_requested_at")
@@ -196,10 +196,10 @@ class MemoAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
             if form.is_valid():
                 return self._issue_post(request, process, form.cleaned_data["explanation"])
         else:
-            form = MemoIssueForm(initial={"explanation": MemoState.of(process).explanation})
+            form = MemoIssueForm(initial={"explanation": NextMemo.of(process).explanation})
         # The pending memo with the stored paragraph, rendered as the PDF and e-mail render it.
         draft = issuing.draft_memo(process)
-        state = MemoState.of(process)
+        state = NextMemo.of(process)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Udsend notat om ændringer i %(title)s") % {"title": process.catalogue.title},

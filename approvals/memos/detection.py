@@ -8,7 +8,7 @@ sweep looks at the catalogues with marks (catalogues_to_check), so its cost foll
 changes, not the years of signed-off catalogues. Bulk updates and raw SQL leave no mark: the
 sweep's slow full check (each catalogue again once a day) finds them.
 
-Batching: a look that finds changes records in the process's MemoState when it first saw
+Batching: a look that finds changes records in the process's NextMemo when it first saw
 this state (``changes_seen_at``) and a fingerprint of it; a further change resets the clock;
 the memo is due once the state has been quiet for ``settings.MEMO_QUIET_PERIOD_SECONDS``
 (approvals.memos.issuing.check_catalogue issues it)."""
@@ -25,7 +25,7 @@ from proposals.selectors import changed_catalogues
 from proposals.snapshots import catalogue_snapshot, snapshot_diff
 
 from ..models import CatalogueProcess, SignOff
-from .models import Memo, MemoState
+from .models import Memo, NextMemo
 
 CATALOGUE_CHANGE_KINDS = ("catalogue_field", "target", "stated_fte")
 
@@ -81,11 +81,11 @@ def pending_changes(process, *, current=None):
 
 
 def observe(process, current, *, changed, now):
-    """Record one look at a process (its row locked by the caller) and return its MemoState.
+    """Record one look at a process (its row locked by the caller) and return its NextMemo.
 
     Nothing to tell clears the clock; a state not seen before (re)starts it at ``now``. The
     look itself is recorded (``checked_at``): the sweep's full check counts from it."""
-    state = MemoState.objects.filter(process=process).first() or MemoState(process_id=process.pk)
+    state = NextMemo.objects.filter(process=process).first() or NextMemo(process_id=process.pk)
     if not changed:
         state.changes_seen_at, state.changes_fingerprint = None, ""
     else:
@@ -114,16 +114,16 @@ def catalogues_to_check(now):
     signed_off = CatalogueProcess.objects.filter(state=CatalogueProcess.State.SIGNED_OFF)
     due = signed_off.filter(
         Q(catalogue_id__in=changed_catalogues())
-        | Q(memo_state__issue_requested_at__isnull=False)
-        | Q(memo_state__changes_seen_at__lte=now - quiet_period())
+        | Q(next_memo__issue_requested_at__isnull=False)
+        | Q(next_memo__changes_seen_at__lte=now - quiet_period())
     ).values_list("catalogue_id", flat=True)
     stale = (
         signed_off.filter(
-            Q(memo_state__isnull=True)
-            | Q(memo_state__checked_at__isnull=True)
-            | Q(memo_state__checked_at__lt=now - full_check_period())
+            Q(next_memo__isnull=True)
+            | Q(next_memo__checked_at__isnull=True)
+            | Q(next_memo__checked_at__lt=now - full_check_period())
         )
-        .order_by(F("memo_state__checked_at").asc(nulls_first=True), "pk")
+        .order_by(F("next_memo__checked_at").asc(nulls_first=True), "pk")
         .values_list("catalogue_id", flat=True)[: settings.MEMO_FULL_CHECKS_PER_SWEEP]
     )
     return sorted(set(due) | set(stale))
@@ -136,7 +136,7 @@ def is_quiet(state, now):
 
 def due_at(process):
     """When the pending changes will be issued automatically (None when nothing is pending)."""
-    seen_at = MemoState.of(process).changes_seen_at
+    seen_at = NextMemo.of(process).changes_seen_at
     if seen_at is None:
         return None
     return seen_at + quiet_period()

@@ -18,7 +18,7 @@ from proposals.snapshots import catalogue_snapshot
 
 from ..models import CatalogueProcess
 from . import addressees, delivery, detection
-from .models import Memo, MemoState
+from .models import Memo, NextMemo
 from .rendering import letterhead, render_memo_pdf
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def draft_memo(process, *, explanation=None, actor=None, current=None, now=None)
     """The memo that would be issued now, unsaved (no PDF): None when the catalogue is not
     signed off. Its ``changes`` may be empty (nothing to tell).
 
-    ``explanation`` defaults to the paragraph stored for the next memo (MemoState)."""
+    ``explanation`` defaults to the paragraph stored for the next memo (NextMemo)."""
     if process.state != CatalogueProcess.State.SIGNED_OFF:
         return None
     told, source = detection.told_state(process)
@@ -55,7 +55,7 @@ def draft_memo(process, *, explanation=None, actor=None, current=None, now=None)
     current = current if current is not None else catalogue_snapshot(process.catalogue)
     now = now or timezone.now()
     if explanation is None:
-        explanation = MemoState.of(process).explanation
+        explanation = NextMemo.of(process).explanation
     return Memo(
         process=process,
         number=next_memo_number(process),
@@ -72,7 +72,7 @@ def draft_memo(process, *, explanation=None, actor=None, current=None, now=None)
 def issue_memo(process, *, actor=None, explanation=None, current=None):
     """Issue the next memo of a signed-off catalogue now, if there is anything to tell.
 
-    ``explanation`` (else the stored ``MemoState.explanation``, which is consumed) becomes a
+    ``explanation`` (else the stored ``NextMemo.explanation``, which is consumed) becomes a
     paragraph of the memo. Returns the Memo, or None when there are no changes. Called by
     the worker (check_catalogue), the sweep and the command line; the admin asks through
     request_issue."""
@@ -87,7 +87,7 @@ def issue_memo(process, *, actor=None, explanation=None, current=None):
         frozen = memo.letterhead["addressees"]
         delivery.write_deliveries(memo, [(email, name) for email, name, _role in frozen])
         # Told now: the paragraph is used up, the quiet-period clock stops, a request is met.
-        MemoState.objects.filter(process=process).update(
+        NextMemo.objects.filter(process=process).update(
             explanation="",
             changes_seen_at=None,
             changes_fingerprint="",
@@ -102,7 +102,7 @@ def save_explanation(process, explanation):
     """Store the paragraph the next memo will carry."""
     with transaction.atomic():
         _lock(process.pk)
-        MemoState.objects.update_or_create(process_id=process.pk, defaults={"explanation": explanation.strip()})
+        NextMemo.objects.update_or_create(process_id=process.pk, defaults={"explanation": explanation.strip()})
 
 
 def request_issue(process, *, actor, explanation):
@@ -111,7 +111,7 @@ def request_issue(process, *, actor, explanation):
     in the background; the caller enqueues that check once this has committed."""
     with transaction.atomic():
         _lock(process.pk)
-        MemoState.objects.update_or_create(
+        NextMemo.objects.update_or_create(
             process_id=process.pk,
             defaults={
                 "explanation": explanation.strip(),
@@ -145,7 +145,7 @@ def check_catalogue(catalogue_id, *, now=None):
         state = detection.observe(process, current, changed=bool(changes), now=now)
         clear_change_marks(marks)
         if state.issue_requested_at and not changes:
-            MemoState.objects.filter(pk=state.pk).update(issue_requested_at=None, issue_requested_by=None)
+            NextMemo.objects.filter(pk=state.pk).update(issue_requested_at=None, issue_requested_by=None)
         if not changes or not (state.issue_requested_at or detection.is_quiet(state, now)):
             return None
         return issue_memo(process, actor=state.issue_requested_by, current=current)

@@ -83,14 +83,15 @@ class MemoLinkOpening(models.Model):
         return f"{self.delivery_id} {self.kind} {self.opened_at:%Y-%m-%d %H:%M}"
 
 
-class MemoState(models.Model):
-    """The memos' state of one catalogue process, kept off the workflow's row.
+class NextMemo(models.Model):
+    """The next memo of one catalogue process: the changes seen since the last one, its
+    paragraph, its extra recipients, a request to issue it now; kept off the workflow's row.
 
     Written by the memo services only (under the process's row lock), created when first
     needed: a process without a row has seen no changes, has no paragraph for its next memo
-    and no extra recipients (``MemoState.of``)."""
+    and no extra recipients (``NextMemo.of``)."""
 
-    process = models.OneToOneField("approvals.CatalogueProcess", on_delete=models.CASCADE, related_name="memo_state")
+    process = models.OneToOneField("approvals.CatalogueProcess", on_delete=models.CASCADE, related_name="next_memo")
     # Change detection after sign-off (approvals.memos.detection): when a difference from the
     # last told state was first seen, and a fingerprint of the state seen then.
     changes_seen_at = models.DateTimeField(_("ændringer set"), null=True, blank=True)
@@ -125,6 +126,6 @@ class MemoState(models.Model):
     def of(cls, process):
         """The process's row, or an unsaved blank one when none has been written yet."""
         try:
-            return process.memo_state
+            return process.next_memo
         except cls.DoesNotExist:
             return cls(process_id=process.pk)  # not cached on the process: a later write is seen

@@ -10,7 +10,7 @@ from ..models import CatalogueProcess
 from ..outbox.models import Email
 from . import issuing, memo_pages
 from .document import MemoDocument
-from .models import Memo, MemoState
+from .models import Memo, NextMemo
 
 
 def _with_counts(queryset):
@@ -109,15 +109,15 @@ def catalogue_memo_history(catalogue):
 
 
 def catalogue_memo_status(catalogue):
-    """(process or None, its MemoState) for the catalogue page's memo panel, in one query.
+    """(process or None, its NextMemo) for the catalogue page's memo panel, in one query.
 
     Whether changes wait to be told is what the last look recorded (``changes_seen_at``: a
     save's check, the sweep every minute), not a new comparison of the whole catalogue with
     the last told state on every page view; the admin's issue page shows the changes."""
-    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("memo_state").first()
+    process = CatalogueProcess.objects.filter(catalogue=catalogue).select_related("next_memo").first()
     if process is None:
         return None, None
-    return process, MemoState.of(process)
+    return process, NextMemo.of(process)
 
 
 def signed_off_processes(user):
@@ -125,7 +125,7 @@ def signed_off_processes(user):
     queryset = CatalogueProcess.objects.signed_off()
     return list(
         policy.instances_user_has_permission_for(user, "catalogue.administer", queryset, "catalogue")
-        .select_related("catalogue__department", "memo_state")
+        .select_related("catalogue__department", "next_memo")
         .order_by("catalogue__department__code", "catalogue__title")
     )
 

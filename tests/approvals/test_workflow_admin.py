@@ -52,8 +52,8 @@ def test_change_form_configures_through_the_service(client, s):
         "hearing_deadline": "2030-12-05",
         "hmu_meeting": "2030-12-07",
         "signoff_meeting": "2030-12-01",  # before the HMU meeting: refused
-        "memo_state-TOTAL_FORMS": 0,
-        "memo_state-INITIAL_FORMS": 0,
+        "next_memo-TOTAL_FORMS": 0,
+        "next_memo-INITIAL_FORMS": 0,
         "responses-TOTAL_FORMS": 0,
         "responses-INITIAL_FORMS": 0,
         "transitions-TOTAL_FORMS": 0,

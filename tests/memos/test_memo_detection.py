@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from approvals import sweep
 from approvals.memos import detection, issuing
-from approvals.models import CatalogueProcess, Memo, MemoState
+from approvals.models import CatalogueProcess, Memo, NextMemo
 from proposals.models import Catalogue, CatalogueYear, Proposal, ProposalYear
 from tests.factories import make_catalogue
 from tests.memo_factories import make_agreement, make_mso_department, make_signed_off_catalogue, sign_off_directly
@@ -21,8 +21,8 @@ def reload(process):
     return CatalogueProcess.objects.select_related("catalogue").get(pk=process.pk)
 
 
-def memo_state(process):
-    return MemoState.of(reload(process))
+def next_memo(process):
+    return NextMemo.of(reload(process))
 
 
 def first_proposal(process):
@@ -59,23 +59,23 @@ def test_quiet_period_batches_changes_and_restarts_on_each_new_change(settings):
     t0 = timezone.now()
     ProposalYear.objects.filter(proposal=first_proposal(process), year=2024).update(net_amount=-1100)
     assert issuing.check_catalogue(process.catalogue_id, now=t0) is None
-    seen = memo_state(process)
+    seen = next_memo(process)
     assert seen.changes_seen_at == t0 and len(seen.changes_fingerprint) == 64
 
     # Another change five minutes later: the clock starts again.
     t1 = t0 + timedelta(minutes=5)
     CatalogueYear.objects.filter(catalogue=process.catalogue, year=2024).update(target=-3100)
     assert issuing.check_catalogue(process.catalogue_id, now=t1) is None
-    assert memo_state(process).changes_seen_at == t1
+    assert next_memo(process).changes_seen_at == t1
 
     # Looking again without further changes does not move the clock.
     assert issuing.check_catalogue(process.catalogue_id, now=t1 + timedelta(minutes=9)) is None
-    assert memo_state(process).changes_seen_at == t1
+    assert next_memo(process).changes_seen_at == t1
 
     memo = issuing.check_catalogue(process.catalogue_id, now=t1 + timedelta(minutes=10))
     assert memo is not None and memo.number == 1
     assert sorted(c["kind"] for c in memo.changes) == ["net", "target"]
-    after = memo_state(process)
+    after = next_memo(process)
     assert after.changes_seen_at is None and after.changes_fingerprint == ""
     # Nothing new: no second memo.
     assert issuing.check_catalogue(process.catalogue_id, now=t1 + timedelta(hours=1)) is None
@@ -91,7 +91,7 @@ def test_change_undone_before_the_quiet_period_ends_sends_nothing(settings):
     issuing.check_catalogue(process.catalogue_id, now=t0)
     ProposalYear.objects.filter(pk=row.pk).update(net_amount=row.net_amount)
     assert issuing.check_catalogue(process.catalogue_id, now=t0 + timedelta(hours=1)) is None
-    assert memo_state(process).changes_seen_at is None
+    assert next_memo(process).changes_seen_at is None
     assert not Memo.objects.exists()
 
 

@@ -5,7 +5,7 @@ from django.core import mail
 
 from approvals import sweep
 from approvals.memos import delivery, issuing, rendering
-from approvals.models import CatalogueProcess, Email, Memo, MemoState
+from approvals.models import CatalogueProcess, Email, Memo, NextMemo
 from proposals.models import BudgetAgreement, Department, Proposal, ProposalYear
 from tests.memo_factories import make_signed_off_catalogue, memo_emails
 
@@ -80,7 +80,7 @@ def test_explanation_is_used_once_and_cleared():
     change_first(process, -1500)
     memo = issuing.issue_memo(process)
     assert memo.explanation == "Forslag 1 er justeret efter aftale."
-    assert MemoState.of(CatalogueProcess.objects.get(pk=process.pk)).explanation == ""
+    assert NextMemo.of(CatalogueProcess.objects.get(pk=process.pk)).explanation == ""
     change_first(process, -1600)
     assert issuing.issue_memo(process).explanation == ""
 
@@ -97,7 +97,7 @@ def test_explicit_explanation_and_actor():
 
 def test_recipients_parties_managers_extra_deduplicated_case_insensitively():
     process = make_signed_off_catalogue()
-    MemoState.objects.create(process=process, extra_recipients="BO@parti-v.example\nsekretariat@aarhus.example\n\n")
+    NextMemo.objects.create(process=process, extra_recipients="BO@parti-v.example\nsekretariat@aarhus.example\n\n")
     assert issuing.recipients(process) == [
         ("anna@parti-a.example", "Anna A", "party"),
         ("bo@parti-v.example", "Bo B", "party"),  # also an extra recipient: the party's contact first

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from approvals import sweep
 from approvals.memos import issuing, tasks
-from approvals.models import MemoState
+from approvals.models import NextMemo
 from config.celery import app
 from proposals.models import Proposal, ProposalYear
 from tests.e2e.services import celery_on_broker
@@ -35,12 +35,12 @@ def test_the_request_issues_nothing_in_process_and_the_sweep_issues_it(
         response = admin_client.post(url, {"explanation": "Efter aftale med rådmanden.", "issue": "1"})
     assert response.status_code == 302
     assert changed.memos.count() == 1  # not issued by the request, nor by its on-commit hook
-    state = MemoState.objects.get(process=changed)
+    state = NextMemo.objects.get(process=changed)
     assert state.issue_requested_at is not None and state.issue_requested_by.username == "admin"
 
     [memo] = sweep.sweep()["memos"]
     assert (memo.number, memo.explanation, memo.issued_by.username) == (2, "Efter aftale med rådmanden.", "admin")
-    assert MemoState.objects.get(process=changed).issue_requested_at is None
+    assert NextMemo.objects.get(process=changed).issue_requested_at is None
 
 
 def test_without_a_request_the_sweep_waits_for_the_quiet_period(changed):
@@ -53,7 +53,7 @@ def test_a_request_with_nothing_to_tell_lapses(changed, admin_user):
     assert issuing.issue_memo(changed).number == 2  # told meanwhile (e.g. the command line)
     issuing.request_issue(changed, actor=admin_user, explanation="")
     assert issuing.check_catalogue(changed.catalogue_id) is None
-    assert MemoState.objects.get(process=changed).issue_requested_at is None
+    assert NextMemo.objects.get(process=changed).issue_requested_at is None
 
 
 def test_with_a_broker_the_worker_is_asked_and_a_broker_that_is_down_leaves_it_to_the_sweep(changed, admin_user):

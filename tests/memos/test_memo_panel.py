@@ -4,7 +4,7 @@ check keeps it current."""
 
 import pytest
 
-from approvals.memos.models import MemoState
+from approvals.memos.models import NextMemo
 from proposals.models import ProposalYear
 from tests.approval_factories import make_department_admin
 from tests.memo_factories import make_memo_with_one_change
@@ -25,7 +25,7 @@ def test_a_saved_change_shows_on_the_panel_through_its_own_check(client, setting
     year = ProposalYear.objects.filter(proposal__catalogue=catalogue, year=2026).order_by("proposal__position").first()
     year.net_amount = -1234
     year.save()  # the save's "look again" runs the check
-    assert MemoState.objects.get(process=memo.process).changes_seen_at is not None
+    assert NextMemo.objects.get(process=memo.process).changes_seen_at is not None
     html = client.get(catalogue.get_absolute_url()).content.decode()
     assert PENDING in html and "udsendes automatisk" in html
 

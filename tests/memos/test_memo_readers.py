@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from approvals.memos import addressees, delivery, issuing, rendering
-from approvals.memos.models import MemoState
+from approvals.memos.models import NextMemo
 from proposals.balance import Difference, check_balance
 from proposals.models import BreakdownLineYear, Proposal, ProposalYear
 from proposals.selectors import catalogue_overview
@@ -25,7 +25,7 @@ def _message(memo, email):
 
 def test_the_letterhead_freezes_each_recipients_role():
     process = make_signed_off_catalogue()
-    MemoState.objects.create(process=process, extra_recipients="sekretariat@aarhus.example")
+    NextMemo.objects.create(process=process, extra_recipients="sekretariat@aarhus.example")
     ProposalYear.objects.filter(proposal__catalogue=process.catalogue, year=2024).update(net_amount=-1500)
     memo = issuing.issue_memo(process)
     assert memo.letterhead["addressees"] == [
@@ -58,7 +58,7 @@ def test_a_manager_is_told_why_they_get_the_memo_not_addressed_as_a_party():
 
 def test_an_extra_recipient_is_told_it_is_a_copy():
     process = make_signed_off_catalogue()
-    MemoState.objects.create(process=process, extra_recipients="sekretariat@aarhus.example")
+    NextMemo.objects.create(process=process, extra_recipients="sekretariat@aarhus.example")
     ProposalYear.objects.filter(proposal__catalogue=process.catalogue, year=2024).update(net_amount=-1500)
     memo = issuing.issue_memo(process)
     body = _message(memo, "sekretariat@aarhus.example").body

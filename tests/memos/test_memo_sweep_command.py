@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from approvals.models import Memo, MemoState
+from approvals.models import Memo, NextMemo
 from proposals.models import ProposalYear
 from tests.memo_factories import make_signed_off_catalogue, memo_emails
 
@@ -32,4 +32,4 @@ def test_sweep_command_waits_for_the_quiet_period(settings):
     ProposalYear.objects.filter(proposal__catalogue=process.catalogue, year=2024).update(net_amount=-900)
     call_command("memo_sweep", stdout=StringIO())
     assert not Memo.objects.exists()
-    assert timezone.now() - MemoState.objects.get(process=process).changes_seen_at < timedelta(minutes=1)
+    assert timezone.now() - NextMemo.objects.get(process=process).changes_seen_at < timedelta(minutes=1)

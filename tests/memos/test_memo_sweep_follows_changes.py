@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from approvals import sweep
 from approvals.memos import issuing
-from approvals.models import Memo, MemoState
+from approvals.models import Memo, NextMemo
 from proposals.models import CatalogueChange, Proposal, ProposalYear
 from tests.factories import make_catalogue
 from tests.memo_factories import make_signed_off_catalogue
@@ -87,7 +87,7 @@ def test_a_write_that_marks_nothing_is_found_by_the_daily_full_check():
     later = timezone.now() + timedelta(hours=25)
     memos = sweep.sweep(now=later)["memos"]
     assert [m.process_id for m in memos] == [process.pk]
-    assert MemoState.objects.get(process=process).checked_at == later
+    assert NextMemo.objects.get(process=process).checked_at == later
 
 
 def test_the_full_check_looks_at_a_few_catalogues_per_sweep_the_least_recently_looked_at_first(settings):
@@ -95,10 +95,10 @@ def test_the_full_check_looks_at_a_few_catalogues_per_sweep_the_least_recently_l
     processes = [make_signed_off_catalogue() for _ in range(3)]
     CatalogueChange.objects.all().delete()  # never looked at, no marks: only the full check looks
     sweep.sweep()
-    looked = MemoState.objects.filter(checked_at__isnull=False).values_list("process_id", flat=True)
+    looked = NextMemo.objects.filter(checked_at__isnull=False).values_list("process_id", flat=True)
     assert sorted(looked) == sorted(p.pk for p in processes[:2])
     sweep.sweep()
-    assert MemoState.objects.filter(checked_at__isnull=False).count() == 3
+    assert NextMemo.objects.filter(checked_at__isnull=False).count() == 3
 
 
 def test_a_change_committed_while_the_sweep_looks_is_not_lost(monkeypatch):
@@ -180,7 +180,7 @@ def test_on_postgresql_a_change_committed_by_another_connection_after_the_snapsh
         thread.join()
     assert committed.is_set()
     # The look finished (with the state before the editor's commit) and cleared only its own mark.
-    assert MemoState.objects.get(process=process).changes_seen_at is None
+    assert NextMemo.objects.get(process=process).changes_seen_at is None
     assert CatalogueChange.objects.filter(catalogue=process.catalogue).count() == 1
     monkeypatch.setattr(issuing, "catalogue_snapshot", snapshot)
     memos = sweep.sweep()["memos"]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from approvals import policy, sweep
 from approvals.memos import issuing
-from approvals.models import Committee, Membership, MemoState
+from approvals.models import Committee, Membership, NextMemo
 from proposals.models import Proposal, ProposalYear
 from tests.approval_factories import make_department_admin
 from tests.factories import make_department, make_user
@@ -107,7 +107,7 @@ def test_admin_issue_view_previews_saves_explanation_and_issues(admin_client, me
     assert "1 ændring der endnu ikke er meddelt" in page and "1.900" in page and "anna@parti-a.example" in page
 
     admin_client.post(url, {"explanation": "Aftalt med rådmanden.", "save_explanation": "1"})
-    assert MemoState.objects.get(process=process).explanation == "Aftalt med rådmanden."
+    assert NextMemo.objects.get(process=process).explanation == "Aftalt med rådmanden."
     # The preview is the pending memo as it will be sent, with the paragraph just saved.
     page = admin_client.get(url).content.decode()
     assert '<p class="memo-explanation">Aftalt med rådmanden.</p>' in page
@@ -117,16 +117,16 @@ def test_admin_issue_view_previews_saves_explanation_and_issues(admin_client, me
     response = admin_client.post(url, {"explanation": "Aftalt med rådmanden.", "issue": "1"})
     assert response.status_code == 302 and response["Location"] == url
     assert process.memos.count() == 1
-    assert MemoState.objects.get(process=process).issue_requested_at is not None
+    assert NextMemo.objects.get(process=process).issue_requested_at is not None
     assert "Udsendelse bestilt" in admin_client.get(url).content.decode()
     sweep.sweep()
     second = process.memos.get(number=2)
     assert second.explanation == "Aftalt med rådmanden."
     assert second.issued_by.username == "admin"
-    assert MemoState.objects.get(process=process).issue_requested_at is None
+    assert NextMemo.objects.get(process=process).issue_requested_at is None
     # Nothing left to tell: a second press asks for nothing.
     admin_client.post(url, {"explanation": "", "issue": "1"})
-    assert MemoState.objects.get(process=process).issue_requested_at is None
+    assert NextMemo.objects.get(process=process).issue_requested_at is None
     sweep.sweep()
     assert process.memos.count() == 2
 

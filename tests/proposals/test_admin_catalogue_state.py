@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals.models import CatalogueProcess, MemoState
+from approvals.models import CatalogueProcess, NextMemo
 from proposals.models import BreakdownLine, Catalogue
 from tests.approval_factories import Setup
 from tests.factories import make_catalogue
@@ -72,7 +72,7 @@ def test_an_approved_catalogue_names_the_next_memo_and_when(admin_client, settin
 def test_pending_changes_name_the_time_of_their_memo(admin_client, settings):
     settings.MEMO_QUIET_PERIOD_SECONDS = 600
     s = Setup().to_signed_off()
-    MemoState.objects.create(process=s.process, changes_seen_at=timezone.now())
+    NextMemo.objects.create(process=s.process, changes_seen_at=timezone.now())
     notice = _notice(admin_client.get(next(_pages(s.catalogue))).content.decode())
     assert "de sendes til forligspartierne i notat nr. 1 " in notice
     assert "en ny ændring udskyder det til 10 minutter efter den" in notice
