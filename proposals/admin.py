@@ -33,7 +33,7 @@ from .admin_import import (
 )
 from .admin_scope import DepartmentScopedAdmin, ScopedImportMixin
 from .admin_state import CatalogueStateMixin, balance_table
-from .admin_versions import ProposalVersionMixin
+from .admin_versions import OpenedValuesForm, OpenedValuesModelForm, ProposalVersionMixin
 from .display import sign_convention_label, unit_label
 from .models import (
     BreakdownLine,
@@ -162,7 +162,7 @@ class ThemeAdmin(DepartmentScopedAdmin, admin.ModelAdmin):
 
 class ProposalYearInline(admin.TabularInline):
     model = ProposalYear
-    form = convention_form(ProposalYear, "net_amount", "fte")
+    form = type("ProposalYearForm", (OpenedValuesForm, convention_form(ProposalYear, "net_amount", "fte")), {})
     formset = CatalogueConventionFormSet
     extra = 0
     verbose_name_plural = format_lazy(
@@ -172,6 +172,7 @@ class ProposalYearInline(admin.TabularInline):
 
 class BreakdownLineInline(admin.TabularInline):
     model = BreakdownLine
+    form = OpenedValuesModelForm
     extra = 0
     fields = ("position", "text", "counts_toward_net", "amounts")
     readonly_fields = ("amounts",)
@@ -191,6 +192,7 @@ class BreakdownLineInline(admin.TabularInline):
 
 class FollowUpGoalInline(admin.StackedInline):
     model = FollowUpGoal
+    form = OpenedValuesModelForm
     extra = 0
 
 
@@ -421,7 +423,7 @@ class BreakdownLineAdmin(DepartmentScopedAdmin, ProposalVersionMixin, CatalogueS
 
     class YearInline(admin.TabularInline):
         model = BreakdownLineYear
-        form = convention_form(BreakdownLineYear, "amount")
+        form = type("BreakdownLineYearForm", (OpenedValuesForm, convention_form(BreakdownLineYear, "amount")), {})
         formset = CatalogueConventionFormSet
         extra = 0
         verbose_name_plural = format_lazy("{} ({})", _("Linjeår"), IN_CATALOGUE_CONVENTION)

@@ -82,6 +82,8 @@ class FigureChange:
     reason: str
     reason_stated: bool = False  # the administrator's own words (shown in the memo)
     code: str = ""  # the proposal's code; "" for the catalogue itself
+    row: tuple = ()  # (model label, pk) of the row that changed
+    field_name: str = ""  # the model field's name ("" for a reason-only save)
 
 
 def figure_history(proposal, *, limit=None, line_ids=None):
@@ -355,4 +357,6 @@ def _row(catalogue, model, record, field, old, new, action, names, proposal_rows
         reason=record.history_change_reason or "",
         reason_stated=getattr(record, "reason_stated", False),
         code=code,
+        row=(model._meta.label, record.id),
+        field_name=field.name,
     )

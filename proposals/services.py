@@ -17,9 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import import_reason, recording, seed_reason
-from .history_selectors import catalogue_changes_since, figure_history
-from .models import BudgetAgreement, Catalogue, CatalogueChange, CatalogueYear, Department, Proposal
-from .numbers import format_amount, parse_amount, parse_decimal
+from .history_selectors import AMOUNT_FIELDS, FTE_FIELDS, catalogue_changes_since, figure_history
+from .models import (
+    BreakdownLine,
+    BreakdownLineYear,
+    BudgetAgreement,
+    Catalogue,
+    CatalogueChange,
+    CatalogueYear,
+    Department,
+    FollowUpGoal,
+    Proposal,
+    ProposalYear,
+)
+from .numbers import NumberFormatError, format_amount, format_decimal, parse_amount, parse_decimal
 from .spreadsheets.errors import CatalogueFileError, RowError, old_excel_message
 from .spreadsheets.export import export_dataset
 from .spreadsheets.header_block import add_options, block_facts, fact_label, missing_facts, shown
@@ -344,6 +355,7 @@ class EditConflict:
     version: object  # the version now (a proposal's int, a catalogue's basis): a form based on it may save
     changes: list  # history_selectors.FigureChange since the form was read, newest first
     of_import: bool = False  # an import's preview, not a proposal's form
+    proposal_id: int | None = None  # the proposal whose form was refused
 
     def messages(self, limit=10):
         if self.of_import:
@@ -417,7 +429,113 @@ def proposal_edit_conflict(proposal_id, basis, *, saving=None):
         changes = figure_history(proposal)
         if read_at is not None:
             changes = [c for c in changes if c.when >= read_at]
-        return EditConflict(version=version, changes=changes)
+        return EditConflict(version=version, changes=changes, proposal_id=proposal_id)
+
+
+# The rows a proposal's forms edit, found among the proposal's own.
+_ROWS_OF_PROPOSAL = {
+    Proposal: "pk",
+    ProposalYear: "proposal_id",
+    BreakdownLine: "proposal_id",
+    BreakdownLineYear: "line__proposal_id",
+    FollowUpGoal: "proposal_id",
+}
+# Figures typed in the catalogue's own convention (the year rows' convention forms).
+_SIGNED_FIGURES = {(ProposalYear, "net_amount"), (ProposalYear, "fte"), (BreakdownLineYear, "amount")}
+
+
+@dataclass
+class RefusedField:
+    """One field of a refused save, as its page shows it again."""
+
+    take_saved: bool  # the person did not change it: the page shows what is saved now
+    saved: object  # the value saved now (a relation's pk; a figure in the catalogue's convention)
+    note: str = ""  # changed by both: who saved what, when (what the person typed stays)
+    replaces_typed: bool = False  # the page shows something else than was posted
+
+
+def merge_refused_edit(conflict, opened, typed):
+    """THE decision what a refused save (``proposal_edit_conflict``) shows again, field by field.
+
+    ``opened`` and ``typed``: {(model, pk, field name): value}, what the form showed when it was
+    opened and what was posted; figures as typed ("-1.200", read by the Danish parser) or as
+    numbers, in the catalogue's own convention. Each is compared with what is saved now:
+
+    - the person did not change it: the page takes the saved value, so saving again keeps the
+      other person's change instead of silently reverting it;
+    - only the person changed it: what was typed stays;
+    - both changed it (to different values): what was typed stays, with a note of who saved
+      what and when, so a second save overwrites only what the person typed on purpose.
+
+    Returns {key: RefusedField} for the keys in both that name a row of the proposal that
+    still exists."""
+    keys = [key for key in opened if key in typed]
+    proposal = Proposal.objects.select_related("catalogue").get(pk=conflict.proposal_id)
+    catalogue = proposal.catalogue
+    saved_rows = {(Proposal, proposal.pk): proposal}
+    for model in {model for model, _pk, _name in keys} - {Proposal}:
+        ids = {pk for m, pk, _name in keys if m is model}
+        scope = {_ROWS_OF_PROPOSAL[model]: proposal.pk, "pk__in": ids}
+        saved_rows |= {(model, row.pk): row for row in model._default_manager.filter(**scope)}
+    merged = {}
+    for key in keys:
+        model, pk, name = key
+        row = saved_rows.get((model, pk))
+        if row is None:
+            continue  # deleted meanwhile: the form's own save says so
+        field = model._meta.get_field(name)
+        saved = getattr(row, field.attname)
+        if (model, name) in _SIGNED_FIGURES and saved is not None:
+            saved = catalogue.to_display(saved)
+        before, now, mine = (_comparable(name, value) for value in (opened[key], saved, typed[key]))
+        if mine == before:
+            merged[key] = RefusedField(take_saved=True, saved=saved, replaces_typed=mine != now)
+        elif now == before or now == mine:
+            merged[key] = RefusedField(take_saved=False, saved=saved)
+        else:
+            merged[key] = RefusedField(
+                take_saved=False, saved=saved, note=_also_changed(conflict.changes, model, pk, field, saved)
+            )
+    return merged
+
+
+def _comparable(name, value):
+    """A field's value as compared: figures read by the Danish parser, relations by pk, texts
+    without a browser's CRLF and trailing spaces, empty as None."""
+    if hasattr(value, "_meta"):
+        value = value.pk
+    if isinstance(value, str) and name in AMOUNT_FIELDS | FTE_FIELDS:
+        try:
+            value = (parse_amount if name in AMOUNT_FIELDS else parse_decimal)(value)
+        except NumberFormatError:
+            return value.strip()  # not a figure: surely not what was saved
+    if isinstance(value, str):
+        value = "\n".join(line.rstrip() for line in value.replace("\r\n", "\n").strip().split("\n"))
+    return None if value == "" else value
+
+
+def _also_changed(changes, model, pk, field, saved):
+    """The note on a field both changed ("Også ændret af Anne kl. 07:40: -1.200"), from the
+    field's newest change since the form was read (the history, newest first)."""
+    row = (model._meta.label, pk)
+    change = next((c for c in changes if c.row == row and c.field_name == field.name), None)
+    if change is None:
+        if saved is None or saved == "":
+            shown = "–"
+        elif field.name in AMOUNT_FIELDS:
+            shown = format_amount(saved)
+        elif field.name in FTE_FIELDS:
+            shown = format_decimal(saved)
+        else:
+            shown = str(saved)
+        return _("Også ændret af en anden: %(value)s") % {"value": shown}
+    when = timezone.localtime(change.when)
+    at = when.strftime("%H:%M") if when.date() == timezone.localdate() else when.strftime("%d.%m.%Y %H:%M")
+    return _("Også ændret af %(who)s kl. %(time)s: %(value)s") % {
+        "who": change.who,
+        "time": at,
+        "value": change.after or "–",
+    }
 
 
 def raise_version(proposal, *, proposal_ids=None):

@@ -7,6 +7,11 @@ def change_form_data(response):
 
     def add(form):
         for field in form:
+            if field.field.show_hidden_initial:
+                # The hidden input of the value the form was opened with, as Django renders it.
+                name = field.html_initial_name
+                opened = form.data.get(name) if form.is_bound and name in form.data else field.value()
+                data[name] = field.field.hidden_widget().format_value(opened) or ""
             value = field.value()
             if value is None or value is False:
                 continue
