@@ -20,8 +20,9 @@ def change_form_data(response):
     add(response.context["adminform"].form)
     for inline in response.context["inline_admin_formsets"]:
         formset = inline.formset
-        for key, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{key}"] = value
+        management = formset.management_form  # as shown, or as posted on a refused page
+        for name in management.fields:
+            data[management[name].html_name] = management[name].value()
         for form in formset.forms:
             add(form)
     return data

@@ -39,7 +39,7 @@ def _catalogue(**kwargs):
 
 
 def _index(data, year):
-    return next(i for i in range(10) if data.get(f"years-{i}-year") == year)
+    return next(i for i in range(10) if str(data.get(f"years-{i}-year")) == str(year))
 
 
 def _opened(client, proposal):
@@ -69,13 +69,63 @@ def test_the_second_save_of_the_same_version_is_refused_and_keeps_what_was_typed
     assert {y.year: y.net_amount for y in proposal.years.all()}[2025] == -1200  # Anne's figure stands
     assert {y.year: y.net_amount for y in proposal.years.all()}[2026] == -1000
 
-    # Saved again from the refused page: Bo has seen Anne's change and saves over it on purpose.
-    again = {**bo_form, "based_on": response.context["adminform"].form["based_on"].value()}
-    assert again["based_on"] != bo_form["based_on"]
-    assert bo.post(url, again).status_code == 302
+    # Bo left 2025 alone: the refused page shows Anne's figure there, not the one he opened.
+    shown = change_form_data(response)
+    assert shown[f"years-{_index(shown, 2025)}-net_amount"] == "-1.200"
+    assert shown[f"years-{_index(shown, 2026)}-net_amount"] == "-1.700" and shown["title"] == "Bos titel"
+    assert "Felter, du ikke selv har ændret, viser nu det, der er gemt." in html
+
+    # Saved again from the refused page: Bo's own changes go in, Anne's stays.
+    assert shown["based_on"] != bo_form["based_on"]
+    assert bo.post(url, shown).status_code == 302
     proposal.refresh_from_db()
     assert proposal.title == "Bos titel"
-    assert {y.year: y.net_amount for y in proposal.years.all()}[2026] == -1700
+    assert {y.year: y.net_amount for y in proposal.years.all()} == {2024: -1000, 2025: -1200, 2026: -1700, 2027: -1000}
+
+
+def test_a_field_both_changed_keeps_what_was_typed_and_is_marked(two_admins):
+    anne, bo = two_admins
+    proposal = _catalogue(proposals=1).proposals.get()
+    url, anne_form = _opened(anne, proposal)
+    _url, bo_form = _opened(bo, proposal)
+    anne_form[f"years-{_index(anne_form, 2025)}-net_amount"] = "-1.200"
+    anne_form["description"] = "Annes beskrivelse"
+    assert anne.post(url, anne_form).status_code == 302
+
+    bo_form[f"years-{_index(bo_form, 2025)}-net_amount"] = "-1.700"
+    response = bo.post(url, bo_form)
+    assert response.status_code == 200
+    shown = change_form_data(response)
+    row = _index(shown, 2025)
+    assert shown[f"years-{row}-net_amount"] == "-1.700"  # what Bo typed
+    assert shown["description"] == "Annes beskrivelse"  # he left it alone
+    year_form = response.context["inline_admin_formsets"][0].formset.forms[row]
+    (note,) = year_form.errors["net_amount"]
+    assert note.startswith("Også ændret af Anne kl. ") and note.endswith(": -1.200")
+    assert note in response.content.decode()
+
+    # The deliberate second save: Bo's figure over Anne's, her description kept.
+    assert bo.post(url, shown).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.description == "Annes beskrivelse"
+    assert proposal.years.get(year=2025).net_amount == -1700
+
+
+def test_a_line_changed_meanwhile_shows_on_the_refused_proposal_page(two_admins):
+    anne, bo = two_admins
+    proposal = _catalogue(proposals=1, lines=True).proposals.get()
+    url, anne_form = _opened(anne, proposal)
+    _url, bo_form = _opened(bo, proposal)
+    anne_form["lines-0-text"] = "Annes linje"
+    assert anne.post(url, anne_form).status_code == 302
+    bo_form["title"] = "Bos titel"
+    response = bo.post(url, bo_form)
+    assert response.status_code == 200
+    shown = change_form_data(response)
+    assert shown["lines-0-text"] == "Annes linje" and shown["title"] == "Bos titel"
+    assert bo.post(url, shown).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "Bos titel" and proposal.lines.get().text == "Annes linje"
 
 
 def test_each_save_raises_the_version_so_a_form_opened_before_is_refused(two_admins):
