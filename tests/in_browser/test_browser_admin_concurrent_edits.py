@@ -1,6 +1,7 @@
 """Two administrators in two browsers open the same proposal; both change figures and save.
-The second is refused with what the first changed, what she typed stays on the page, and
-nothing of the first one's save is undone."""
+The second is refused with what the first changed; on the refused page his own figures stay,
+a figure he left alone shows hers, and one they both changed shows his with a note of hers.
+Saving again keeps both people's changes: nothing of the first one's save is undone."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -43,30 +44,42 @@ def test_two_administrators_save_the_same_proposal(browser, live_server, setting
         bo.goto(url)  # both have the page open before either saves
 
         _type(anne.locator(f"input[name='years-{years.index(2025)}-net_amount']"), "-1.200")
+        _type(anne.locator(f"input[name='years-{years.index(2027)}-net_amount']"), "-1.100")
         with anne.expect_navigation():
             anne.locator("input[name=_save]").click()
         expect(anne.locator(".messagelist .success").first).to_be_visible()
 
         bo_net = bo.locator(f"input[name='years-{years.index(2026)}-net_amount']")
+        bo_both = bo.locator(f"input[name='years-{years.index(2027)}-net_amount']")
         _type(bo_net, "-1.700")
+        _type(bo_both, "-1.300")
         with bo.expect_navigation():
             bo.locator("input[name=_save]").click()
         expect(bo.locator(".errornote")).to_be_visible()
         errors = bo.locator(".errorlist.nonfield")
         expect(errors).to_contain_text("Forslaget er gemt af en anden, efter du åbnede det")
         expect(errors).to_contain_text("Anne: 1 Forslag 1, 2025, nettoændring (1.000 kr.): «-1.000» → «-1.200»")
+        expect(errors).to_contain_text("Felter, du ikke selv har ændret, viser nu det, der er gemt.")
         expect(bo_net).to_have_value("-1.700")  # what Bo typed is still there
+        # 2025, which Bo left alone, shows Anne's figure, not the one he opened.
+        expect(bo.locator(f"input[name='years-{years.index(2025)}-net_amount']")).to_have_value("-1.200")
+        # 2027, which both changed, keeps Bo's figure and says what Anne saved.
+        expect(bo_both).to_have_value("-1.300")
+        note = bo.locator("td.field-net_amount .errorlist")
+        expect(note).to_have_count(1)
+        expect(note).to_contain_text("Også ændret af Anne kl. ")
+        expect(note).to_contain_text(": -1.100")
         shot(bo, "admin-concurrent-edit-refused")
         figures = dict(ProposalYear.objects.filter(proposal=proposal).values_list("year", "net_amount"))
-        assert (figures[2025], figures[2026]) == (-1200, -1000)  # Anne's save stands, Bo's is not saved
+        assert (figures[2025], figures[2026], figures[2027]) == (-1200, -1000, -1100)  # Bo's is not saved
 
-        # Bo has read what Anne changed; he takes her 2025 figure over and saves his own again.
-        _type(bo.locator(f"input[name='years-{years.index(2025)}-net_amount']"), "-1.200")
+        # Bo has read what Anne changed and saves again as the page stands: his figures over hers
+        # where he typed them, hers where he did not.
         with bo.expect_navigation():
             bo.locator("input[name=_save]").click()
         expect(bo.locator(".messagelist .success").first).to_be_visible()
         figures = dict(ProposalYear.objects.filter(proposal=proposal).values_list("year", "net_amount"))
-        assert (figures[2025], figures[2026]) == (-1200, -1700)
+        assert (figures[2024], figures[2025], figures[2026], figures[2027]) == (-1000, -1200, -1700, -1300)
     finally:
         anne_context.close()
         bo_context.close()
