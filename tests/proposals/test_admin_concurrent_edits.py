@@ -195,3 +195,22 @@ def test_a_line_added_or_deleted_meanwhile_makes_the_proposal_form_stale(two_adm
     response = bo.post(url, bo_form)
     assert response.status_code == 200  # refused: the page still shows the line
     assert "Forslaget er gemt af en anden, efter du åbnede det" in response.content.decode()
+
+
+def test_a_lines_own_page_shows_the_other_persons_amount_after_a_refusal(two_admins):
+    anne, bo = two_admins
+    line = _catalogue(proposals=1, lines=True).proposals.get().lines.first()
+    url = reverse("admin:proposals_breakdownline_change", args=[line.pk])
+    anne_form, bo_form = change_form_data(anne.get(url)), change_form_data(bo.get(url))
+    row = next(i for i in range(10) if str(anne_form.get(f"years-{i}-year")) == "2025")
+    anne_form[f"years-{row}-amount"] = "-321"
+    assert anne.post(url, anne_form).status_code == 302
+
+    bo_form["text"] = "Bos linje"
+    response = bo.post(url, bo_form)
+    assert response.status_code == 200
+    shown = change_form_data(response)
+    assert shown[f"years-{row}-amount"] == "-321" and shown["text"] == "Bos linje"
+    assert bo.post(url, shown).status_code == 302
+    line.refresh_from_db()
+    assert line.text == "Bos linje" and line.years.get(year=2025).amount == -321
