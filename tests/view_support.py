@@ -1,5 +1,7 @@
 """What the view tests share."""
 
+from django.forms import NullBooleanSelect
+
 
 def change_form_data(response):
     """What the browser would post back for an admin change page as it was shown."""
@@ -13,6 +15,9 @@ def change_form_data(response):
                 opened = form.data.get(name) if form.is_bound and name in form.data else field.value()
                 data[name] = field.field.hidden_widget().format_value(opened) or ""
             value = field.value()
+            if isinstance(field.field.widget, NullBooleanSelect):  # a yes/no/unknown <select>
+                data[field.html_name] = field.field.widget.format_value(value)
+                continue
             if value is None or value is False:
                 continue
             data[field.html_name] = "on" if value is True else value

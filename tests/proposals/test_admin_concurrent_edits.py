@@ -214,3 +214,22 @@ def test_a_lines_own_page_shows_the_other_persons_amount_after_a_refusal(two_adm
     assert bo.post(url, shown).status_code == 302
     line.refresh_from_db()
     assert line.text == "Bos linje" and line.years.get(year=2025).amount == -321
+
+
+def test_a_ticked_box_and_a_yes_no_choice_saved_meanwhile_are_shown_and_kept(two_admins):
+    anne, bo = two_admins
+    proposal = _catalogue(proposals=1).proposals.get()
+    url, anne_form = _opened(anne, proposal)
+    _url, bo_form = _opened(bo, proposal)
+    anne_form["is_phase_in"] = "on"
+    anne_form["reduces_service"] = "true"
+    assert anne.post(url, anne_form).status_code == 302
+
+    bo_form["title"] = "Bos titel"
+    response = bo.post(url, bo_form)
+    assert response.status_code == 200
+    shown = change_form_data(response)
+    assert shown["is_phase_in"] == "on" and shown["reduces_service"] == "true"
+    assert bo.post(url, shown).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title, proposal.is_phase_in, proposal.reduces_service) == ("Bos titel", True, True)
