@@ -49,6 +49,9 @@ def test_memo_deliveries_move_into_the_outbox_and_their_links_keep_working(clien
     OldDelivery.objects.filter(email="direktor@aarhus.example").update(status="failed", attempts=16, last_error="451")
 
     migrate(AFTER)
+    # On to today's schema: the rest of the test reads with today's models and serves a page,
+    # and the test database is flushed afterwards as today's models have it.
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     rows = {row.email: row for row in Email.objects.filter(kind=Email.Kind.MEMO)}
     assert set(rows) == set(ids)
     for address, row in rows.items():
