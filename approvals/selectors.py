@@ -202,10 +202,11 @@ class WrittenReview(NamedTuple):
     positions: dict
 
 
-def response_for(process, committee, versions=None):
+def response_for(process, committee, versions=None, proposal_ids=None):
     """``committee``'s response and its stances (none: ``WrittenResponse(None, {})``), each
     stance marked stale (with what changed) when given on an earlier version of its proposal
-    (``versions``: the catalogue's CurrentVersions, read here if not given)."""
+    (``versions``: the catalogue's CurrentVersions, read here if not given). ``proposal_ids``:
+    only these proposals' stances (a page of the form; ``versions`` then of these at least)."""
     response = (
         HearingResponse.objects.filter(process=process, committee=committee)
         .select_related("committee", "submitted_by")
@@ -214,8 +215,11 @@ def response_for(process, committee, versions=None):
     )
     if response is None:
         return WrittenResponse(None, {})
-    versions = versions or CurrentVersions(process.catalogue)
-    stances = given_stances(ProposalStance.objects.filter(response=response), "response", versions)
+    stances = ProposalStance.objects.filter(response=response)
+    if proposal_ids is not None:
+        stances = stances.filter(proposal_id__in=list(proposal_ids))
+    versions = versions or CurrentVersions(process.catalogue, proposal_ids=proposal_ids)
+    stances = given_stances(stances, "response", versions)
     return WrittenResponse(response, {s.proposal_id: s for s in stances})
 
 
