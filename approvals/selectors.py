@@ -234,6 +234,12 @@ def form_proposals(catalogue):
     )
 
 
+def proposal_order(catalogue):
+    """The ids of the catalogue's proposals in catalogue order (one query of ids: a page of a
+    form finds its proposals here)."""
+    return list(Proposal.objects.filter(catalogue=catalogue).order_by("position", "id").values_list("pk", flat=True))
+
+
 def saved_stances(process, committee):
     """{proposal id: (stance, comment)} of ``committee``'s saved response (one query)."""
     rows = ProposalStance.objects.filter(response__process=process, response__committee=committee)

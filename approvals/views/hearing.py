@@ -62,27 +62,28 @@ def _page_url(slug, committee_id, number):
     return f"{url}?{PAGE_FIELD}={number}" if number and int(number) > 1 else url
 
 
-def _link_errors_to_their_pages(form, page, proposals):
+def _link_errors_to_their_pages(form, page, order):
     """Point the error summary at the page of a row with an error that is not on this one."""
     if page.paginator.num_pages == 1 or not form.row_errors:
         return
-    here = {p.pk for p in page.object_list}
+    here = set(page.object_list)
     form.row_pages = {
-        p.pk: f"?{PAGE_FIELD}={index // ROWS_PER_PAGE + 1}"
-        for index, p in enumerate(proposals)
-        if p.pk in form.row_errors and p.pk not in here
+        pk: f"?{PAGE_FIELD}={index // ROWS_PER_PAGE + 1}"
+        for index, pk in enumerate(order)
+        if pk in form.row_errors and pk not in here
     }
 
 
 def _response_page(request, catalogue, process, committee, *, proposals=None, form=None, reopen_form=None, unsaved=None):
     user = request.user
-    # The catalogue's order (one light query) finds the page; the figures, current versions and
-    # stances are read for the page's proposals only (all of them cost seconds at 20.000).
-    proposals = proposals if proposals is not None else selectors.form_proposals(catalogue)
-    page = _page(request, proposals, key=lambda p: p.pk)
-    page_proposals = list(page.object_list)
-    page_ids = [p.pk for p in page_proposals]
+    # The catalogue's order (the ids: one light query, or the POST's proposals) finds the page;
+    # the figures, current versions and stances are read for the page's proposals only (all of
+    # them cost seconds at 20.000).
+    order = selectors.proposal_order(catalogue) if proposals is None else [p.pk for p in proposals]
+    page = _page(request, order, key=lambda pk: pk)
+    page_ids = list(page.object_list)
     versions = CurrentVersions(catalogue, proposal_ids=page_ids)
+    page_proposals = [row.proposal for row in versions.state.rows]
     response, stance_map = selectors.response_for(process, committee, versions, proposal_ids=page_ids)
     refusal = hearing.response_edit_refusal(user, response, process, committee)
     if refusal is not None:
@@ -125,11 +126,11 @@ def _response_page(request, catalogue, process, committee, *, proposals=None, fo
     if refusal is None:
         if form is None:
             form = HearingResponseForm(
-                proposals=proposals,
+                proposals=page_proposals,  # a GET's form: the page's rows
                 initial={"general_comment": response.general_comment if response else ""},
                 initial_stances=_saved(stance_map),
             )
-        _link_errors_to_their_pages(form, page, proposals)
+        _link_errors_to_their_pages(form, page, order)
         fields = form.rows(page_proposals)
         context["form"] = form
     else:
