@@ -223,15 +223,28 @@ def response_for(process, committee, versions=None, proposal_ids=None):
     return WrittenResponse(response, {s.proposal_id: s for s in stances})
 
 
+class FormProposal(NamedTuple):
+    """What a committee's form and counts read of a proposal (a tuple: a page of HMU's review
+    lists 20.000 of them in its counts, where model instances cost half a second)."""
+
+    pk: int
+    catalogue_id: int
+    code: str
+    title: str
+    position: int
+    is_phase_in: bool
+
+
 def form_proposals(catalogue):
     """The catalogue's proposals in catalogue order (as ``catalogue_overview``'s rows) with what a
-    committee's form reads of them: one light query, without figures or versions (those cost
-    seconds at 20.000 proposals; the service reads them under its lock)."""
-    return list(
+    committee's form reads of them (``FormProposal``): one light query, without figures or
+    versions (those cost seconds at 20.000 proposals; the service reads them under its lock)."""
+    rows = (
         Proposal.objects.filter(catalogue=catalogue)
         .order_by("position", "id")
-        .only("pk", "catalogue_id", "code", "title", "position", "is_phase_in")
+        .values_list("pk", "catalogue_id", "code", "title", "position", "is_phase_in")
     )
+    return [FormProposal(*row) for row in rows]
 
 
 def proposal_order(catalogue):
