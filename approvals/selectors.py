@@ -298,7 +298,7 @@ class StanceCell(NamedTuple):
 
 @dataclass
 class ProposalHearingRow:
-    proposal: Proposal
+    proposal: Proposal  # or a FormProposal (HMU's page: the counts of a large catalogue)
     cells: list  # [StanceCell] in the order of ``HearingOverview.committees``
     counts: list  # [(stance value, label, n)] in Stance order
     hmu_position: GivenStance | None = None
