@@ -74,7 +74,9 @@ def _link_errors_to_their_pages(form, page, order):
     }
 
 
-def _response_page(request, catalogue, process, committee, *, proposals=None, form=None, reopen_form=None, unsaved=None):
+def _response_page(
+    request, catalogue, process, committee, *, proposals=None, form=None, reopen_form=None, unsaved=None
+):
     user = request.user
     # The catalogue's order (the ids: one light query, or the POST's proposals) finds the page;
     # the figures, current versions and stances are read for the page's proposals only (all of
@@ -197,7 +199,9 @@ def response(request, slug, committee_id):
             # typed is shown to copy (as for a refusal found before saving).
             form.add_error(None, exc.message)
             unsaved = _unsaved_text(request.POST, proposals)
-            return _response_page(request, catalogue, process, committee, proposals=proposals, form=form, unsaved=unsaved)
+            return _response_page(
+                request, catalogue, process, committee, proposals=proposals, form=form, unsaved=unsaved
+            )
         messages.success(request, _("Høringssvaret er indsendt.") if submit else _("Kladden er gemt."))
         if submit:
             return redirect("approvals:response", slug, committee.pk)
