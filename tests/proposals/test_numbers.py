@@ -203,7 +203,20 @@ def test_amounts_read_as_djangos_number_formatting_says(value):
 
 @pytest.mark.parametrize(
     "value",
-    ["0", "2.8", "-2.80", "0.5", "-0.25", "12.125", "1234.5", "-1234567.75", "1E+3", "1E-20", "-7E-29", "123456789.123"],
+    [
+        "0",
+        "2.8",
+        "-2.80",
+        "0.5",
+        "-0.25",
+        "12.125",
+        "1234.5",
+        "-1234567.75",
+        "1E+3",
+        "1E-20",
+        "-7E-29",
+        "123456789.123",
+    ],
 )
 def test_decimals_read_as_djangos_number_formatting_says(value):
     # format_decimal formats a page's staffing cells with Python's own formatting; it must say
