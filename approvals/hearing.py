@@ -134,6 +134,17 @@ def _insert_stances(model, owner_field, owner_id, rows):
         cursor.execute(f"INSERT INTO {qn(meta.db_table)} ({columns}) {select}", [owner_id, payload])
 
 
+def _posted_ids(stances):
+    """The proposal ids of ``stances`` (keys that are not ids are refused by ``_clean_stances``)."""
+    ids = []
+    for key in stances or {}:
+        try:
+            ids.append(int(key))
+        except (TypeError, ValueError):
+            continue
+    return ids
+
+
 def _store_stances(model, owner_field, owner, cleaned, versions, *, confirmed=()):
     """Write the given stances in bulk: one read, one DELETE and one INSERT whatever the number
     of proposals. An empty stance removes that proposal's row. A new or changed stance, and one
@@ -174,7 +185,9 @@ def save_hearing_response(process, committee, *, actor, general_comment, stances
         if refusal:
             kind, message = refusal
             raise (NotPermitted if kind == "permission" else WorkflowError)(message)
-        versions = CurrentVersions(locked.catalogue)
+        # A draft (one page of the form) stamps the posted proposals only; a submission checks
+        # every proposal and looks for stale stances in all of them.
+        versions = CurrentVersions(locked.catalogue, proposal_ids=None if submit else _posted_ids(stances))
         cleaned, proposals = _clean_stances(versions, stances, what=_("en holdning"))
         response.general_comment = (general_comment or "").strip()
         _store_stances(ProposalStance, "response", response, cleaned, versions, confirmed=confirmed)
@@ -335,7 +348,8 @@ def save_hmu_review(process, *, actor, statement, positions, confirmed=()):
                 _("HMU's holdning kan kun registreres under HMU-behandlingen (status: %(state)s).")
                 % {"state": locked.get_state_display()}
             )
-        versions = CurrentVersions(locked.catalogue)
+        # The posted positions' proposals only (HMU's form posts one page).
+        versions = CurrentVersions(locked.catalogue, proposal_ids=_posted_ids(positions))
         cleaned, _proposals = _clean_stances(versions, positions, what=_("HMU's holdning"))
         review, _created = HmuReview.objects.get_or_create(process=locked)
         review.statement = (statement or "").strip()

@@ -202,10 +202,11 @@ class WrittenReview(NamedTuple):
     positions: dict
 
 
-def response_for(process, committee, versions=None):
+def response_for(process, committee, versions=None, proposal_ids=None):
     """``committee``'s response and its stances (none: ``WrittenResponse(None, {})``), each
     stance marked stale (with what changed) when given on an earlier version of its proposal
-    (``versions``: the catalogue's CurrentVersions, read here if not given)."""
+    (``versions``: the catalogue's CurrentVersions, read here if not given). ``proposal_ids``:
+    only these proposals' stances (a page of the form; ``versions`` then of these at least)."""
     response = (
         HearingResponse.objects.filter(process=process, committee=committee)
         .select_related("committee", "submitted_by")
@@ -214,20 +215,42 @@ def response_for(process, committee, versions=None):
     )
     if response is None:
         return WrittenResponse(None, {})
-    versions = versions or CurrentVersions(process.catalogue)
-    stances = given_stances(ProposalStance.objects.filter(response=response), "response", versions)
+    stances = ProposalStance.objects.filter(response=response)
+    if proposal_ids is not None:
+        stances = stances.filter(proposal_id__in=list(proposal_ids))
+    versions = versions or CurrentVersions(process.catalogue, proposal_ids=proposal_ids)
+    stances = given_stances(stances, "response", versions)
     return WrittenResponse(response, {s.proposal_id: s for s in stances})
+
+
+class FormProposal(NamedTuple):
+    """What a committee's form and counts read of a proposal (a tuple: a page of HMU's review
+    lists 20.000 of them in its counts, where model instances cost half a second)."""
+
+    pk: int
+    catalogue_id: int
+    code: str
+    title: str
+    position: int
+    is_phase_in: bool
 
 
 def form_proposals(catalogue):
     """The catalogue's proposals in catalogue order (as ``catalogue_overview``'s rows) with what a
-    committee's form reads of them: one light query, without figures or versions (those cost
-    seconds at 20.000 proposals; the service reads them under its lock)."""
-    return list(
+    committee's form reads of them (``FormProposal``): one light query, without figures or
+    versions (those cost seconds at 20.000 proposals; the service reads them under its lock)."""
+    rows = (
         Proposal.objects.filter(catalogue=catalogue)
         .order_by("position", "id")
-        .only("pk", "catalogue_id", "code", "title", "position", "is_phase_in")
+        .values_list("pk", "catalogue_id", "code", "title", "position", "is_phase_in")
     )
+    return [FormProposal(*row) for row in rows]
+
+
+def proposal_order(catalogue):
+    """The ids of the catalogue's proposals in catalogue order (one query of ids: a page of a
+    form finds its proposals here)."""
+    return list(Proposal.objects.filter(catalogue=catalogue).order_by("position", "id").values_list("pk", flat=True))
 
 
 def saved_stances(process, committee):
@@ -236,13 +259,17 @@ def saved_stances(process, committee):
     return {pk: (stance, comment) for pk, stance, comment in rows.values_list("proposal_id", "stance", "comment")}
 
 
-def hmu_review_for(process, versions=None):
-    """HMU's review and its positions, marked stale as in ``response_for``."""
+def hmu_review_for(process, versions=None, proposal_ids=None):
+    """HMU's review and its positions, marked stale as in ``response_for`` (``proposal_ids``:
+    only these proposals' positions)."""
     review = HmuReview.objects.filter(process=process).select_related("updated_by").first()
     if review is None:
         return WrittenReview(None, {})
-    versions = versions or CurrentVersions(process.catalogue)
-    positions = given_stances(HmuPosition.objects.filter(review=review), "review", versions)
+    positions = HmuPosition.objects.filter(review=review)
+    if proposal_ids is not None:
+        positions = positions.filter(proposal_id__in=list(proposal_ids))
+    versions = versions or CurrentVersions(process.catalogue, proposal_ids=proposal_ids)
+    positions = given_stances(positions, "review", versions)
     return WrittenReview(review, {p.proposal_id: p for p in positions})
 
 
@@ -271,7 +298,7 @@ class StanceCell(NamedTuple):
 
 @dataclass
 class ProposalHearingRow:
-    proposal: Proposal
+    proposal: Proposal  # or a FormProposal (HMU's page: the counts of a large catalogue)
     cells: list  # [StanceCell] in the order of ``HearingOverview.committees``
     counts: list  # [(stance value, label, n)] in Stance order
     hmu_position: GivenStance | None = None
@@ -348,16 +375,18 @@ def _cells(stances, committees, responses):
     return cells
 
 
-def _overview(process, versions, committees, responses, cells, counts, version_rows=None):
+def _overview(process, versions, committees, responses, cells, counts, proposals=None, position_ids=None):
     """The HearingOverview of ``cells`` ({proposal id: [StanceCell]}) and ``counts``
-    ({(proposal id, stance value): n}), with HMU's review; its rows those of ``version_rows``
-    (the catalogue's rows of ``versions``, all by default)."""
-    review, positions = hmu_review_for(process, versions)
+    ({(proposal id, stance value): n}), with HMU's review (its positions on ``position_ids``
+    only, when given); its rows those of ``proposals`` (the proposals of ``versions``, all by
+    default)."""
+    review, positions = hmu_review_for(process, versions, position_ids)
     totals = dict.fromkeys(Stance.values, 0)
     labels = [(value, str(label)) for value, label in Stance.choices]
     rows, stale = [], 0
-    for version_row in versions.state.rows if version_rows is None else version_rows:
-        proposal = version_row.proposal
+    if proposals is None:
+        proposals = [row.proposal for row in versions.state.rows]
+    for proposal in proposals:
         row_cells = cells.get(proposal.pk, [])
         stale += sum(1 for cell in row_cells if cell.stance is not None and cell.stance.stale is not None)
         position = positions.get(proposal.pk)
@@ -409,27 +438,36 @@ def hearing_overview(process, versions=None, proposal_ids=None):
             row_cells.append(StanceCell(committee, stance))
             if stance is not None:
                 counts[(pk, stance.stance)] = counts.get((pk, stance.stance), 0) + 1
-    return _overview(process, versions, committees, responses, cells, counts, version_rows)
+    return _overview(process, versions, committees, responses, cells, counts, [row.proposal for row in version_rows])
 
 
-def hearing_summary(process, versions=None):
+def hearing_summary(process, versions=None, *, proposals=None, proposal_ids=None):
     """``hearing_overview`` for a page that shows the counts, not every stance (sign-off): the
     counts are an aggregate in SQL and a row's ``cells`` hold only its stances given on an
     earlier version (``stale_cells``), read only for the proposals that have one. A fixed
-    number of queries whatever the number of proposals and LMUs."""
+    number of queries whatever the number of proposals and LMUs.
+
+    A page of a large catalogue (HMU's): ``proposals``, the catalogue's in order (rows and
+    counts for all of them, ``form_proposals``), and ``proposal_ids``, the page's: stale
+    stances and HMU's positions are read for these only (``versions`` of these at least), and
+    ``stale_count`` counts these (every proposal's current version is the read this avoids)."""
+    if proposal_ids is not None and versions is None:
+        versions = CurrentVersions(process.catalogue, proposal_ids=proposal_ids)
     process, versions, committees, responses, stances = _heard(process, versions)
     counts = {
         (pk, stance): n
         for pk, stance, n in stances.order_by().values_list("proposal_id", "stance").annotate(n=Count("pk"))
     }
+    given = stances if proposal_ids is None else stances.filter(proposal_id__in=list(proposal_ids))
     versions_given = (
-        stances.exclude(given_on_fingerprint="").order_by().values_list("proposal_id", "given_on_fingerprint")
+        given.exclude(given_on_fingerprint="").order_by().values_list("proposal_id", "given_on_fingerprint")
     )
     changed = {pk for pk, fingerprint in versions_given.distinct() if versions.is_stale(pk, fingerprint)}
     stale = []
     if changed:
         stale = [s for s in given_stances(stances.filter(proposal_id__in=changed), "response", versions) if s.stale]
-    return _overview(process, versions, committees, responses, _cells(stale, committees, responses), counts)
+    cells = _cells(stale, committees, responses)
+    return _overview(process, versions, committees, responses, cells, counts, proposals, proposal_ids)
 
 
 def responses_for_process(process, user=None):

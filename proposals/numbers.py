@@ -213,6 +213,12 @@ class NumberFormat:
         if value == value.to_integral_value():
             # int(), not quantize(): a whole number of more than 28 digits is still exact.
             value = Decimal(int(value))  # and never "-0"
+        if value.is_finite() and value.adjusted() > -30:
+            # One call per staffing cell of a page: Python's own formatting (in C), as amount()
+            # does; tests/proposals/test_numbers.py holds it to numberformat's output.
+            whole, _dot, fraction = f"{abs(value):,f}".partition(".")
+            sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+            return sign + whole.replace(",", self.thousands) + (self.decimal_mark + fraction if fraction else "")
         return ("+" if signed and value > 0 else "") + self.number(value)
 
     def number(self, number):

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
-from proposals.numbers import format_amount, format_decimal
+from proposals.numbers import format_amount, number_format
 
 from .. import selectors
 from ..models import Stance
@@ -32,6 +32,7 @@ def figure_tables(figure_rows, catalogue):
     escaped, so this is safe; ``format_html`` per cell was a fifth of the response page."""
     unit = escape(catalogue.unit)
     show = catalogue.to_display
+    numbers = number_format()  # the active language's, once per table (not per cell)
     net_label, fte_label = escape(_("Nettoændring")), escape(_("Årsværk"))
     tables = {}
     head_cache = {}
@@ -39,10 +40,10 @@ def figure_tables(figure_rows, catalogue):
         years = tuple(f["year"] for f in row.figures)
         if years not in head_cache:
             head_cache[years] = "".join(f'<th scope="col" class="num">{int(y)}</th>' for y in years)
-        net = "".join(f'<td class="num">{format_amount(show(f["amount"]))}</td>' for f in row.figures)
+        net = "".join(f'<td class="num">{numbers.amount(show(f["amount"]))}</td>' for f in row.figures)
         fte = ""
         if row.has_fte:
-            cells = "".join(f'<td class="num">{format_decimal(show(f["fte"]))}</td>' for f in row.figures)
+            cells = "".join(f'<td class="num">{numbers.decimal(show(f["fte"]))}</td>' for f in row.figures)
             fte = f'<tr><th scope="row">{fte_label}</th>{cells}</tr>'
         caption = escape(_("Beløb for forslag %(code)s") % {"code": row.proposal.code})
         tables[row.proposal.pk] = mark_safe(  # every text above is escaped

@@ -9,6 +9,7 @@ import pytest
 from approvals import hearing
 from approvals.models import HearingResponse, ProposalStance
 from approvals.views import hearing as hearing_views
+from proposals.models import ProposalYear
 from tests.approval_factories import Setup
 from tests.browser import expect, shot
 from tests.in_browser.test_browser_workflow import sign_in
@@ -83,3 +84,32 @@ def test_a_member_answers_page_by_page_and_submits(browser, live_server, setting
     assert stances[open_rows[2].pk] == ("support", "Fint.")
     assert stances[s.proposals[0].pk] == ("oppose", "")
     page.context.close()
+
+
+def test_a_stale_stance_is_flagged_on_the_page_its_proposal_is_on(browser, live_server, monkeypatch):
+    monkeypatch.setattr(hearing_views, "ROWS_PER_PAGE", 20)
+    s = Setup(title="Stort katalog", proposals=50).to_hearing()
+    hearing.save_hearing_response(
+        s.process, s.lmu1, actor=s.lmu1_user, general_comment="", stances=s.all_stances("support", "Fint")
+    )
+    changed = s.proposals[25]  # on page 2
+    ProposalYear.objects.filter(proposal=changed, year=2025).update(net_amount=-2500)
+
+    page = sign_in(browser, live_server, s.lmu1_user)
+    page.goto(f"{live_server.url}/forloeb/{s.catalogue.slug}/hoeringssvar/{s.lmu1.pk}/")
+    expect(page.get_by_text("Forslag 1–20 af 50.")).to_be_visible()
+    expect(page.get_by_text("er givet på en tidligere version")).to_have_count(0)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Næste").click()
+    notice = page.get_by_text("1 holdning er givet på en tidligere version af sit forslag")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Tallet gælder forslagene på denne side.")
+    row = page.locator(f"#forslag-{changed.pk}")
+    row.get_by_label("Behold holdningen til forslaget, som det ser ud nu").check()
+    shot(page, "response-pages-03-stale-on-page-2")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gem kladde").click()
+    expect(page.get_by_text("Kladden er gemt.")).to_be_visible()
+    expect(page.get_by_text("er givet på en tidligere version")).to_have_count(0)
+    stance = ProposalStance.objects.get(response__committee=s.lmu1, proposal=changed)
+    assert stance.given_on["net"]["2025"] == -2500

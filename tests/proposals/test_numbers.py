@@ -201,6 +201,34 @@ def test_amounts_read_as_djangos_number_formatting_says(value):
     assert format_amount(Decimal(value)) == danish_number(value)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0",
+        "2.8",
+        "-2.80",
+        "0.5",
+        "-0.25",
+        "12.125",
+        "1234.5",
+        "-1234567.75",
+        "1E+3",
+        "1E-20",
+        "-7E-29",
+        "123456789.123",
+    ],
+)
+def test_decimals_read_as_djangos_number_formatting_says(value):
+    # format_decimal formats a page's staffing cells with Python's own formatting; it must say
+    # exactly what django.utils.numberformat says of the normalized value.
+    normalized = Decimal(value).normalize()
+    if normalized == normalized.to_integral_value():
+        normalized = Decimal(int(normalized))
+    assert format_decimal(Decimal(value)) == danish_number(normalized)
+    signed = format_decimal(Decimal(value), signed=True)
+    assert signed == ("+" if normalized > 0 else "") + danish_number(normalized)
+
+
 @pytest.mark.parametrize("value", [1100, -1960, 0, 17700, -1234567])
 def test_amount_round_trip(value):
     assert parse_amount(format_amount(value)) == value
