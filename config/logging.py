@@ -52,8 +52,9 @@ def logging_config(log_format="text", level="INFO"):
         "formatters": {log_format: formatters[log_format]},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
         "root": {"handlers": ["console"], "level": level},
-        # django-axes tells of every sign-in at INFO; its lockouts are warnings.
-        "loggers": {"axes": {"level": "WARNING"}},
+        # django-axes tells of every sign-in at INFO; its lockouts are warnings. WeasyPrint
+        # tells of every step of every PDF (and of loading its fonts) at INFO.
+        "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
     }
 
 
