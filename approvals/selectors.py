@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from proposals.models import Proposal
 
 from . import policy
-from .deadlines import local_today
+from .deadlines import deadline_passed, local_today
 from .models import (
     CatalogueProcess,
     Committee,
@@ -169,10 +169,14 @@ def process_row(user, process):
 
 
 def state_label(row):
-    """The catalogue's state as every page says it: a hearing that is finished (hearing_finished_q:
-    deadline passed or everyone answered) is "Høringen er afsluttet" wherever it is shown."""
+    """The catalogue's state as every page says it. A finished hearing (hearing_finished_q) is
+    "Høringen er afsluttet" once its deadline has passed and "Alle LMU'er har svaret" before:
+    then an LMU may still confirm or correct a stance on a changed proposal, and a page saying
+    the hearing is over beside that request would contradict it."""
     if row.state == CatalogueProcess.State.HEARING and row.is_hearing_finished:
-        return _("Høringen er afsluttet")
+        if deadline_passed(row):
+            return _("Høringen er afsluttet")
+        return _("Alle LMU'er har svaret")
     return row.get_state_display()
 
 

@@ -111,7 +111,7 @@ def test_hmu_sees_the_finished_hearing_waiting_and_starts_it_without_a_reason(cl
     page = client.get(reverse("approvals:dashboard")).content.decode()
     assert "Ingen kataloger afventer HMU-behandling." not in page
     queue = page.split("Afventer HMU-behandling", 1)[1]
-    assert s.catalogue.title in queue and "Høringen er afsluttet" in queue
+    assert s.catalogue.title in queue and "Alle LMU&#x27;er har svaret" in queue  # before the deadline
     catalogue_page = client.get(reverse("approvals:catalogue", args=[s.catalogue.slug])).content.decode()
     assert "Start HMU-behandlingen" in catalogue_page
     assert "Begrundelse for tidlig start" not in catalogue_page

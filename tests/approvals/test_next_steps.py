@@ -106,10 +106,20 @@ def test_a_finished_hearing_is_said_the_same_in_every_section(client):
     client.force_login(s.hmu_user)
     html = client.get(DASHBOARD).content.decode()
     for key in ("hmu", "all"):
-        assert "Høringen er afsluttet" in section(html, key)
-        assert "LMU-høring" not in section(html, key)
+        assert "Alle LMU&#x27;er har svaret" in section(html, key)  # before the deadline
+        assert "LMU-høring" not in section(html, key) and "Høringen er afsluttet" not in section(html, key)
     page = client.get(reverse("approvals:catalogue", args=[s.catalogue.slug])).content.decode()
-    assert '<span class="badge badge-info">Høringen er afsluttet</span>' in page  # the status, not the history
+    assert '<span class="badge badge-info">Alle LMU&#x27;er har svaret</span>' in page  # the status, not the history
+
+    # Past the deadline it is over, said the same everywhere.
+    CatalogueProcess.objects.filter(pk=s.process.pk).update(
+        hearing_deadline=deadlines.local_today() - datetime.timedelta(days=1)
+    )
+    html = client.get(DASHBOARD).content.decode()
+    for key in ("hmu", "all"):
+        assert "Høringen er afsluttet" in section(html, key)
+    page = client.get(reverse("approvals:catalogue", args=[s.catalogue.slug])).content.decode()
+    assert '<span class="badge badge-info">Høringen er afsluttet</span>' in page
 
 
 def test_countdowns_only_while_the_lmus_are_still_answering(client):

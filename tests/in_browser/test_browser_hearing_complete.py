@@ -63,7 +63,7 @@ def test_last_lmu_submits_and_hmu_is_emailed_once_and_sees_the_catalogue_waiting
     expect(page.get_by_role("heading", name="Afventer HMU-behandling")).to_be_visible()
     queue = page.locator("section", has=page.get_by_role("heading", name="Afventer HMU-behandling"))
     expect(queue.get_by_role("link", name="Besparelser på administration")).to_be_visible()
-    expect(queue.get_by_text("Høringen er afsluttet")).to_be_visible()
+    expect(queue.get_by_text("Alle LMU'er har svaret")).to_be_visible()
     expect(queue.get_by_text("2 af 2")).to_be_visible()
     expect(queue.get_by_role("link", name="Behandl høringssvarene")).to_be_visible()
     shot(page, "hearing-complete-hmu-dashboard")

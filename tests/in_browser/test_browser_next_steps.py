@@ -49,7 +49,7 @@ def test_each_role_is_told_its_next_step_as_a_verb(browser, live_server):
     s.submit(s.lmu2, s.lmu2_user)
     page.goto(f"{live_server.url}/")
     hmu = queue(page, "Afventer HMU-behandling")
-    expect(hmu.get_by_text("Høringen er afsluttet")).to_be_visible()
+    expect(hmu.get_by_text("Alle LMU'er har svaret")).to_be_visible()
     shot(page, "next-steps-03-hmu-dashboard")
     hmu.get_by_role("link", name="Behandl høringssvarene").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("HMU-behandling:")
