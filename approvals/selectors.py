@@ -219,12 +219,8 @@ def response_for(process, committee, versions=None, proposal_ids=None):
     )
     if response is None:
         return WrittenResponse(None, {})
-    stances = ProposalStance.objects.filter(response=response)
-    if proposal_ids is not None:
-        stances = stances.filter(proposal_id__in=list(proposal_ids))
-    versions = versions or CurrentVersions(process.catalogue, proposal_ids=proposal_ids)
-    stances = given_stances(stances, "response", versions)
-    return WrittenResponse(response, {s.proposal_id: s for s in stances})
+    stances = _given(ProposalStance.objects.filter(response=response), "response", process, versions, proposal_ids)
+    return WrittenResponse(response, stances)
 
 
 class FormProposal(NamedTuple):
@@ -269,12 +265,17 @@ def hmu_review_for(process, versions=None, proposal_ids=None):
     review = HmuReview.objects.filter(process=process).select_related("updated_by").first()
     if review is None:
         return WrittenReview(None, {})
-    positions = HmuPosition.objects.filter(review=review)
+    positions = _given(HmuPosition.objects.filter(review=review), "review", process, versions, proposal_ids)
+    return WrittenReview(review, positions)
+
+
+def _given(rows, owner, process, versions, proposal_ids):
+    """{proposal id: GivenStance} of a response's stances or a review's positions (``rows``),
+    only of ``proposal_ids`` when given, each marked stale against the current versions."""
     if proposal_ids is not None:
-        positions = positions.filter(proposal_id__in=list(proposal_ids))
+        rows = rows.filter(proposal_id__in=list(proposal_ids))
     versions = versions or CurrentVersions(process.catalogue, proposal_ids=proposal_ids)
-    positions = given_stances(positions, "review", versions)
-    return WrittenReview(review, {p.proposal_id: p for p in positions})
+    return {s.proposal_id: s for s in given_stances(rows, owner, versions)}
 
 
 def transitions_for(process):
