@@ -59,6 +59,29 @@ import psycopg  # noqa: E402
 import requests  # noqa: E402
 
 LOCUST = Path(sys.executable).with_name("locust")
+
+
+def locust_command(args, url):
+    """locust without its web UI: ``args.users`` users started at once for ``args.seconds``."""
+    return [
+        str(LOCUST),
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.users),
+        "--run-time",
+        f"{args.seconds}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        url,
+        "--only-summary",
+    ]
+
+
 PASSWORD = "Belastning-2026"
 SECTION = "# Benchmark: load (30 committee members)"
 OUTAGE_SECTION = "# Benchmark: load with the broker stopped halfway"
@@ -436,23 +459,7 @@ def run_outage(args, url, started):
             stopper.start()
             admin.start()
             locust = subprocess.run(
-                [
-                    str(LOCUST),
-                    "-f",
-                    str(ROOT / "bench" / "locustfile.py"),
-                    "--headless",
-                    "--users",
-                    str(args.users),
-                    "--spawn-rate",
-                    str(args.users),
-                    "--run-time",
-                    f"{args.seconds}s",
-                    "--stop-timeout",
-                    "10",
-                    "--host",
-                    server.url,
-                    "--only-summary",
-                ],
+                locust_command(args, server.url),
                 cwd=ROOT,
                 env={
                     **os.environ,
@@ -698,23 +705,7 @@ def main():
     load_before = os.getloadavg()[0]
     try:
         locust = subprocess.run(
-            [
-                str(LOCUST),
-                "-f",
-                str(ROOT / "bench" / "locustfile.py"),
-                "--headless",
-                "--users",
-                str(args.users),
-                "--spawn-rate",
-                str(args.users),
-                "--run-time",
-                f"{args.seconds}s",
-                "--stop-timeout",
-                "10",
-                "--host",
-                server.url,
-                "--only-summary",
-            ],
+            locust_command(args, server.url),
             cwd=ROOT,
             env={**os.environ, "BENCH_LOAD_PLAN": str(work / "plan.json"), "BENCH_LOAD_ACKS": str(work / "acks.json")},
             timeout=args.seconds + 120,
